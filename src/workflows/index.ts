@@ -1,0 +1,2 @@
+// Workflow entry point: every workflow type the worker registers is exported here.
+export {};
