@@ -119,6 +119,8 @@ export interface SandboxServerOptions {
   renderError(error: HttpError, req: SandboxRequest): SandboxResponse;
   /** Runs before routing, after faults (e.g. authentication, rate limiting); a response ends the request. */
   before?(req: SandboxRequest): SandboxResponse | undefined | Promise<SandboxResponse | undefined>;
+  /** Extra `/__sandbox/...` routes of this sandbox (state inspection, reset, seeding for tests). */
+  admin?: Router;
   /** Largest body accepted, in bytes (default 1 MiB). */
   maxBodyBytes?: number;
 }
@@ -191,7 +193,12 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     const started = Date.now();
     let response: SandboxResponse;
     try {
-      response = admin ? await route(adminRouter, sreq, true) : await serve(sreq);
+      if (admin) {
+        const own = options.admin && 'handler' in options.admin.match(method, url.pathname);
+        response = await route(own ? options.admin! : adminRouter, sreq, true);
+      } else {
+        response = await serve(sreq);
+      }
     } catch (err) {
       if (err instanceof ZodError) {
         response = { status: 400, body: { error: 'invalid sandbox admin request', issues: err.issues } };
