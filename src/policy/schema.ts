@@ -1,0 +1,263 @@
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+/**
+ * The rules document admins submit: connections, the Jira portal mapping and the applications with
+ * their access levels. This zod schema is the single source of truth: the CLI validates with it, the
+ * policy workflow's update validator rejects with it, `leasehold rules schema` emits JSON Schema from it,
+ * and every type below is inferred from it.
+ */
+
+/** A secret is never written inline: it is read by the worker from an env var or a file. */
+export const secretRefSchema = z
+  .union([
+    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+    z.object({ file: z.string().min(1) }).strict(),
+  ], {
+    error: 'secrets must be referenced as { env: NAME } or { file: PATH }, never written inline',
+  })
+  .describe('Where the worker reads the secret: { env: NAME } or { file: PATH }. Never inline.');
+
+/** Plain settings may use `${VAR}` or `${VAR:-default}`, expanded by the worker at use time. */
+const setting = z.string().min(1);
+const url = setting.describe('URL; may use ${VAR} or ${VAR:-default}');
+
+const oktaConnectionSchema = z
+  .object({
+    type: z.literal('okta'),
+    orgUrl: url,
+    token: secretRefSchema,
+    /** Requests the Okta SDK retries by itself on 429 before Leasehold's own retry policy takes over. */
+    maxSdkRetries: z.number().int().min(0).max(5).default(0),
+  })
+  .strict();
+
+const entraConnectionSchema = z
+  .object({
+    type: z.literal('entra'),
+    tenantId: setting,
+    clientId: setting,
+    clientSecret: secretRefSchema,
+    /** Defaults to the public cloud (`https://login.microsoftonline.com`). */
+    authorityHost: url.optional(),
+    /** Defaults to `https://graph.microsoft.com`. */
+    graphBaseUrl: url.optional(),
+    /** PEM file of an extra CA to trust (a TLS-inspecting proxy, or the sandbox's certificate). */
+    caFile: setting.optional(),
+  })
+  .strict();
+
+const jiraConnectionSchema = z
+  .object({
+    type: z.literal('jira'),
+    site: url.describe('Jira Cloud site, e.g. https://example.atlassian.net'),
+    email: setting.describe('Account Leasehold comments and transitions as'),
+    apiToken: secretRefSchema,
+    webhookSecret: secretRefSchema.optional().describe('Secret of the admin webhook (X-Hub-Signature)'),
+    automationSecret: secretRefSchema.optional().describe('Shared secret header of Jira Automation "Send web request"'),
+  })
+  .strict();
+
+export const connectionSchema = z.discriminatedUnion('type', [oktaConnectionSchema, entraConnectionSchema, jiraConnectionSchema]);
+
+const durationText = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined, { message: 'not a duration (e.g. "30 minutes", "8h", "7 days")' });
+
+const approverSchema = z.union([
+  z.literal('manager').describe("The requester's manager in the directory"),
+  z.literal('app-owner').describe("The application's owner"),
+  z.object({ user: z.string().email() }).strict().describe('A named person (email)'),
+  z.object({ group: z.string().min(1), connection: z.string().min(1) }).strict().describe('Any member of a directory group'),
+]);
+
+export const approvalPolicySchema = z
+  .object({
+    approvers: z.array(approverSchema).min(1),
+    /** Number of distinct authorized approvers needed. */
+    required: z.number().int().min(1).max(5).default(1),
+    /** How long a request may wait for approval before it is declined as expired. */
+    deadline: durationText.default('3 days'),
+    /** Jira comment reminders while waiting, e.g. every 1 day. */
+    remindEvery: durationText.optional(),
+  })
+  .strict();
+
+export const accessLevelSchema = z
+  .object({
+    name: z.string().min(1).describe('The Access Type option in Jira, e.g. "Admin"'),
+    connection: z.string().min(1),
+    groups: z.array(z.string().min(1)).min(1).describe('Group names in the connection'),
+    risk: z.enum(['low', 'medium', 'high']),
+    approval: approvalPolicySchema,
+    autoApprove: z.boolean().default(false).describe('Low risk only: grant without an approver'),
+    duration: z
+      .object({
+        default: durationText,
+        max: durationText.optional().describe('Omitted = no upper bound (not allowed for high risk)'),
+      })
+      .strict(),
+  })
+  .strict()
+  .superRefine((level, ctx) => {
+    const def = parseDuration(level.duration.default);
+    const max = level.duration.max === undefined ? undefined : parseDuration(level.duration.max);
+    if (def !== undefined && max !== undefined && def > max) {
+      ctx.addIssue({ code: 'custom', path: ['duration', 'default'], message: `default ${level.duration.default} exceeds max ${level.duration.max}` });
+    }
+    if (level.risk === 'high') {
+      if (level.duration.max === undefined) ctx.addIssue({ code: 'custom', path: ['duration', 'max'], message: 'high-risk access must be time-bound: set a max duration' });
+      if (level.approval.required < 2) ctx.addIssue({ code: 'custom', path: ['approval', 'required'], message: 'high-risk access needs at least 2 distinct approvers' });
+    }
+    if (level.autoApprove && level.risk !== 'low') {
+      ctx.addIssue({ code: 'custom', path: ['autoApprove'], message: `auto-approval is allowed for low risk only, not ${level.risk}` });
+    }
+    const named = level.approval.approvers.filter((x) => typeof x === 'object' && 'user' in x).length;
+    if (named === level.approval.approvers.length && level.approval.required > named) {
+      ctx.addIssue({ code: 'custom', path: ['approval', 'required'], message: `needs ${level.approval.required} distinct approvers but names only ${named}` });
+    }
+  });
+
+export const applicationSchema = z
+  .object({
+    name: z.string().min(1).describe('The Application option in Jira'),
+    owner: z.string().email(),
+    levels: z.array(accessLevelSchema).min(1),
+  })
+  .strict();
+
+export const statusMappingSchema = z
+  .object({
+    Approved: z.array(z.string().min(1)).default([]),
+    Denied: z.array(z.string().min(1)).default([]),
+    Revoked: z.array(z.string().min(1)).default([]),
+    Declined: z.array(z.string().min(1)).default([]),
+  })
+  .strict();
+
+export const portalSchema = z
+  .object({
+    connection: z.string().min(1).describe('The jira connection'),
+    project: z.string().min(1),
+    requestTypes: z
+      .object({
+        access: z.string().default('Request Application Access'),
+        removal: z.string().default('Request Access Removal'),
+        change: z.string().default('Request Access Change'),
+      })
+      .strict()
+      .prefault({}),
+    fields: z
+      .object({
+        application: z.string().default('Application'),
+        accessType: z.string().default('Access Type'),
+        duration: z.string().default('Duration'),
+        justification: z.string().default('Justification'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Custom fields by name or id (customfield_10050)'),
+    statusMapping: statusMappingSchema.describe('Jira status names that count as each decision'),
+    /** The statuses Leasehold moves an issue to. */
+    outcomes: z
+      .object({
+        waitingForApproval: z.string().default('Waiting for approval'),
+        granted: z.string().default('Access Granted'),
+        expired: z.string().default('Access Expired'),
+        revoked: z.string().default('Access Revoked'),
+        declined: z.string().default('Declined by User'),
+        denied: z.string().default('Rejected'),
+        failed: z.string().default('Access Failed'),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export const rulesDocumentSchema = z
+  .object({
+    version: z.literal(1).describe('Schema version of this document'),
+    connections: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'connection names are lower-case words joined by -'), connectionSchema),
+    portal: portalSchema,
+    applications: z.array(applicationSchema).min(1),
+    settings: z
+      .object({
+        /** A submitted change takes effect only after a second admin approves it. */
+        requireSecondAdmin: z.boolean().default(false),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  // Cross-references run even when other parts of the document are invalid, so one pass reports
+  // every problem; the document may be partly malformed here, hence the defensive reads.
+  .superRefine(
+    (doc, ctx) => {
+      const connections: Record<string, { type?: unknown } | undefined> = isRecord(doc.connections) ? doc.connections : {};
+      const typeOf = (name: unknown): unknown => (typeof name === 'string' ? connections[name]?.type : undefined);
+      if (isRecord(doc.portal) && typeof doc.portal.connection === 'string' && typeOf(doc.portal.connection) !== 'jira') {
+        ctx.addIssue({ code: 'custom', path: ['portal', 'connection'], message: `"${doc.portal.connection}" is not a jira connection` });
+      }
+      const mapping = isRecord(doc.portal) && isRecord(doc.portal.statusMapping) ? doc.portal.statusMapping : {};
+      const seenStatus = new Map<string, string>();
+      for (const [decision, statuses] of Object.entries(mapping)) {
+        if (!Array.isArray(statuses)) continue;
+        statuses.forEach((status: unknown, i) => {
+          if (typeof status !== 'string') return;
+          const other = seenStatus.get(status);
+          if (other && other !== decision) {
+            ctx.addIssue({ code: 'custom', path: ['portal', 'statusMapping', decision, i], message: `"${status}" is already mapped to ${other}` });
+          }
+          seenStatus.set(status, decision);
+        });
+      }
+      const seenLevels = new Set<string>();
+      const seenApps = new Set<string>();
+      const apps: unknown[] = Array.isArray(doc.applications) ? doc.applications : [];
+      apps.forEach((app, a) => {
+        if (!isRecord(app)) return;
+        if (typeof app.name === 'string') {
+          if (seenApps.has(app.name)) ctx.addIssue({ code: 'custom', path: ['applications', a, 'name'], message: `duplicate application "${app.name}"` });
+          seenApps.add(app.name);
+        }
+        const levels: unknown[] = Array.isArray(app.levels) ? app.levels : [];
+        levels.forEach((level, l) => {
+          if (!isRecord(level)) return;
+          const at = (...rest: (string | number)[]) => ['applications', a, 'levels', l, ...rest];
+          const key = `${String(app.name)}\u0000${String(level.name)}`;
+          if (seenLevels.has(key)) ctx.addIssue({ code: 'custom', path: at('name'), message: `duplicate access level "${String(level.name)}" of "${String(app.name)}"` });
+          seenLevels.add(key);
+          const type = typeOf(level.connection);
+          if (typeof level.connection === 'string' && type !== 'okta' && type !== 'entra') {
+            ctx.addIssue({ code: 'custom', path: at('connection'), message: `"${level.connection}" is not an okta or entra connection` });
+          }
+          const approvers: unknown[] = isRecord(level.approval) && Array.isArray(level.approval.approvers) ? level.approval.approvers : [];
+          approvers.forEach((approver, i) => {
+            if (isRecord(approver) && typeof approver.connection === 'string' && typeOf(approver.connection) === undefined) {
+              ctx.addIssue({ code: 'custom', path: at('approval', 'approvers', i, 'connection'), message: `unknown connection "${approver.connection}"` });
+            }
+          });
+        });
+      });
+    },
+    { when: () => true },
+  );
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export type RulesDocument = z.infer<typeof rulesDocumentSchema>;
+export type RulesDocumentInput = z.input<typeof rulesDocumentSchema>;
+export type Connection = z.infer<typeof connectionSchema>;
+export type OktaConnection = z.infer<typeof oktaConnectionSchema>;
+export type EntraConnection = z.infer<typeof entraConnectionSchema>;
+export type JiraConnection = z.infer<typeof jiraConnectionSchema>;
+export type SecretRef = z.infer<typeof secretRefSchema>;
+export type Application = z.infer<typeof applicationSchema>;
+export type AccessLevel = z.infer<typeof accessLevelSchema>;
+export type Approver = z.infer<typeof approverSchema>;
+export type ApprovalPolicy = z.infer<typeof approvalPolicySchema>;
+export type Portal = z.infer<typeof portalSchema>;
+export type Decision = keyof z.infer<typeof statusMappingSchema>;
+export type RiskTier = AccessLevel['risk'];
