@@ -167,6 +167,7 @@ export const portalSchema = z
         revoked: z.string().default('Access Revoked'),
         declined: z.string().default('Declined by User'),
         denied: z.string().default('Rejected'),
+        approvalExpired: z.string().default('Rejected'),
         failed: z.string().default('Access Failed'),
       })
       .strict()

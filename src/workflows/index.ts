@@ -1,2 +1,3 @@
-// Workflow entry point: every workflow type the worker registers is exported here.
-export {};
+// Every workflow type the worker registers.
+export { accessRequestWorkflow } from './access-request/workflow';
+export { groupLeaseWorkflow } from './group-lease/workflow';

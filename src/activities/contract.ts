@@ -1,0 +1,61 @@
+import type { DirectoryGroup, IdpAnswer } from '../connectors/identity-provider';
+import type { ApproverFacts } from '../policy/approval';
+import type { Connection, JiraConnection, Portal } from '../policy/schema';
+import type { PersonRef, PinnedRule } from '../workflows/access-request/types';
+import type { LeaseOperation } from '../workflows/group-lease/types';
+
+/**
+ * The activities workflows call, as a type: workflows import only this (type-only), so no I/O code
+ * reaches the workflow bundle. Implementations live beside it in src/activities/.
+ */
+
+/** The policy a request is pinned to at its start. */
+export interface PinnedPolicy {
+  version: number;
+  jira: { connectionName: string; connection: JiraConnection };
+  outcomes: Portal['outcomes'];
+  /** Undefined when the application or access level has no rule: manual handling. */
+  rule?: PinnedRule;
+  unmatchedReason?: string;
+}
+
+export interface ConnectionRef {
+  connectionName: string;
+  connection: Connection;
+}
+
+export interface JiraTarget {
+  jira: PinnedPolicy['jira'];
+  issueKey: string;
+}
+
+export interface LeaseholdActivities {
+  /** The current rules version and the rule for (application, access level). */
+  loadPolicy(input: { application: string | null; accessType: string | null }): Promise<PinnedPolicy>;
+
+  /** Requester: Jira accountId → email (Jira user API or mapping) → directory user and manager. */
+  resolveRequester(input: ConnectionRef & { jira: PinnedPolicy['jira']; accountId: string }): Promise<{ requester: PersonRef; manager?: PersonRef }>;
+  /** An actor on the issue: email, and which of the rule's approver groups they belong to. */
+  identifyActor(input: {
+    jira: PinnedPolicy['jira'];
+    accountId: string;
+    approverGroups: Array<ConnectionRef & { group: string }>;
+  }): Promise<ApproverFacts>;
+
+  resolveGroups(input: ConnectionRef & { groups: string[] }): Promise<DirectoryGroup[]>;
+  isMember(input: ConnectionRef & { groupId: string; userId: string }): Promise<boolean>;
+  addMember(input: ConnectionRef & { groupId: string; userId: string }): Promise<IdpAnswer>;
+  removeMember(input: ConnectionRef & { groupId: string; userId: string }): Promise<IdpAnswer>;
+  /** Reads membership back until it matches `expected` (directories are eventually consistent). Returns when it did. */
+  verifyMembership(input: ConnectionRef & { groupId: string; userId: string; expected: boolean }): Promise<string>;
+
+  /** Delivers an operation to the membership's group-lease workflow (signal-with-start). */
+  sendLeaseOperation(op: LeaseOperation): Promise<void>;
+
+  /** Adds a comment; a retry never posts it twice (`dedupeKey` is embedded and checked). */
+  commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string }): Promise<void>;
+  /** Moves the issue to a status by name; no-op when it is already there. */
+  transitionIssue(input: JiraTarget & { toStatus: string }): Promise<{ changed: boolean }>;
+  /** Attaches the evidence JSON to the issue (a comment when attachments are unavailable). */
+  attachEvidence(input: JiraTarget & { fileName: string; json: string }): Promise<{ as: 'attachment' | 'comment' }>;
+}

@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Process configuration from environment variables, parsed once at the edge. Everything has a default
+ * that makes `npm start` work on one machine with no configuration (embedded mode).
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+const flag = z.enum(['auto', 'on', 'off']);
+
+export const envSchema = z.object({
+  /** Unset: run an embedded Temporal dev server. Set: connect to this cluster (host:port). */
+  TEMPORAL_ADDRESS: z.string().min(1).optional(),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Temporal Cloud API key (TLS is then on). */
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  /** mTLS client certificate and key files (self-hosted or Temporal Cloud with certificates). */
+  TEMPORAL_TLS_CERT: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY: z.string().min(1).optional(),
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  LEASEHOLD_TASK_QUEUE: z.string().min(1).default('leasehold'),
+
+  /** Embedded dev server ports and database. */
+  LEASEHOLD_TEMPORAL_PORT: port.default(7233),
+  LEASEHOLD_TEMPORAL_UI_PORT: port.default(8233),
+  LEASEHOLD_TEMPORAL_DB: z.string().min(1).optional(),
+
+  /** Webhook starter. */
+  LEASEHOLD_WEBHOOK_HOST: z.string().default('127.0.0.1'),
+  LEASEHOLD_WEBHOOK_PORT: port.default(8080),
+  /** Allows running the webhook starter with no webhook secret (local development only). */
+  LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS: z.enum(['true', 'false']).default('false'),
+
+  /** Sandboxes: `auto` runs them unless real services are configured (JIRA_SITE / OKTA_ORG_URL / ENTRA_TENANT_ID). */
+  LEASEHOLD_SANDBOXES: flag.default('auto'),
+  LEASEHOLD_SANDBOX_JIRA_PORT: port.default(8091),
+  LEASEHOLD_SANDBOX_OKTA_PORT: port.default(8092),
+  LEASEHOLD_SANDBOX_ENTRA_PORT: port.default(8093),
+
+  /** Rules loaded into the policy workflow when it has none yet. */
+  LEASEHOLD_RULES_FILE: z.string().min(1).optional(),
+  /** Who the CLI records as submitter/operator (defaults to the OS user). */
+  LEASEHOLD_ACTOR: z.string().min(1).optional(),
+
+  JIRA_SITE: z.string().optional(),
+  OKTA_ORG_URL: z.string().optional(),
+  ENTRA_TENANT_ID: z.string().optional(),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const result = envSchema.safeParse(source);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}
+
+/** Whether this process should run the sandboxes (the demo mode). */
+export function wantsSandboxes(env: Env): boolean {
+  if (env.LEASEHOLD_SANDBOXES !== 'auto') return env.LEASEHOLD_SANDBOXES === 'on';
+  return !env.JIRA_SITE && !env.OKTA_ORG_URL && !env.ENTRA_TENANT_ID;
+}

@@ -1,0 +1,63 @@
+/**
+ * What Leasehold needs from an identity provider, whichever it is (Okta, Entra ID; later GitHub,
+ * Google Workspace, AWS). Implementations classify every failure as an {@link IdpError}.
+ */
+
+export interface DirectoryUser {
+  /** The provider's own id (Okta `00u…`, Entra object id). */
+  id: string;
+  /** Okta login / Entra userPrincipalName. */
+  login: string;
+  email?: string;
+  displayName?: string;
+  /** ACTIVE, SUSPENDED, … (Okta) or enabled/disabled (Entra). */
+  status?: string;
+}
+
+export interface DirectoryGroup {
+  id: string;
+  name: string;
+}
+
+export interface IdentityProvider {
+  /** `okta` | `entra`. */
+  readonly kind: string;
+  /** Finds a user by email/login or id; undefined when there is none. */
+  findUser(emailOrId: string): Promise<DirectoryUser | undefined>;
+  /** The user's manager, or undefined when none is recorded. */
+  findManager(userId: string): Promise<DirectoryUser | undefined>;
+  /** Last sign-in time, or undefined when never or not available. */
+  lastActivity(userId: string): Promise<Date | undefined>;
+  /** Finds a group by exact name (or id); undefined when there is none. */
+  findGroup(nameOrId: string): Promise<DirectoryGroup | undefined>;
+  isMember(groupId: string, userId: string): Promise<boolean>;
+  /** Adds the user; already being a member is success. Returns the provider's answer for evidence. */
+  addMember(groupId: string, userId: string): Promise<IdpAnswer>;
+  /** Removes the user; not being a member is success. Returns the provider's answer for evidence. */
+  removeMember(groupId: string, userId: string): Promise<IdpAnswer>;
+  listMembers(groupId: string): Promise<DirectoryUser[]>;
+}
+
+/** What the provider said, kept in the evidence (no secrets: status, request id, short text). */
+export interface IdpAnswer {
+  status: number;
+  requestId?: string;
+  note?: string;
+}
+
+export type IdpErrorKind = 'retryable' | 'rate-limited' | 'permanent';
+
+/**
+ * A classified provider failure. `permanent` carries a human reason (unknown user or group, bad
+ * credentials, missing permission); `rate-limited` carries how long to wait.
+ */
+export class IdpError extends Error {
+  override readonly name = 'IdpError';
+  constructor(
+    readonly kind: IdpErrorKind,
+    message: string,
+    readonly details: { status?: number; code?: string; retryAfterMs?: number } = {},
+  ) {
+    super(message);
+  }
+}

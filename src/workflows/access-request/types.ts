@@ -1,0 +1,180 @@
+import type { AccessLevel, Connection, Decision } from '../../policy/schema';
+import type { IdpAnswer } from '../../connectors/identity-provider';
+
+/** What the webhook starter knows of a new request: the Jira issue's fields. No secrets, ever. */
+export interface AccessRequestInput {
+  issueKey: string;
+  issueId?: string;
+  application: string | null;
+  accessType: string | null;
+  /** The Duration option as written in Jira (e.g. "1 day"); null = the level's default. */
+  duration: string | null;
+  justification: string | null;
+  requester: { accountId: string; displayName?: string };
+  /** When the issue was created (ISO 8601). */
+  requestedAt: string;
+}
+
+/** A status change on a Jira issue that maps to a decision (from the portal's status mapping). */
+export interface StatusChange {
+  /** `X-Atlassian-Webhook-Identifier` (or an operator-made id): a repeat has no second effect. */
+  eventId: string;
+  /** The issue the change happened on (the request itself, or a related change/removal issue). */
+  issueKey: string;
+  decision: Decision;
+  status: string;
+  actorAccountId: string;
+  at: string;
+}
+
+/** A *Request Access Removal* for this grant, routed by the starter. */
+export interface RemovalRequest {
+  eventId: string;
+  issueKey: string;
+  actorAccountId: string;
+  at: string;
+}
+
+/** A *Request Access Change* for this grant: a new duration, counted from the original grant. */
+export interface ChangeRequest {
+  eventId: string;
+  issueKey: string;
+  actorAccountId: string;
+  duration: string | null;
+  at: string;
+}
+
+export type RequestState =
+  | 'Resolving'
+  | 'ManualHandling'
+  | 'AwaitingApproval'
+  | 'Denied'
+  | 'Declined'
+  | 'ApprovalExpired'
+  | 'Provisioning'
+  | 'ProvisioningFailed'
+  | 'Active'
+  | 'Revoking'
+  | 'RevocationFailing'
+  | 'Expired'
+  | 'Revoked'
+  | 'Failed';
+
+/** The rule this request is pinned to: the version it started with, with its connection (secret references only). */
+export interface PinnedRule {
+  version: number;
+  application: string;
+  owner: string;
+  level: AccessLevel;
+  connectionName: string;
+  connection: Connection;
+}
+
+export interface PersonRef {
+  accountId?: string;
+  email: string;
+  displayName?: string;
+  directoryUserId?: string;
+}
+
+export interface ApprovalRecord {
+  eventId: string;
+  issueKey: string;
+  accountId: string;
+  email?: string;
+  as: string;
+  at: string;
+}
+
+export interface IgnoredEvent {
+  eventId: string;
+  issueKey: string;
+  accountId: string;
+  email?: string;
+  decision: Decision;
+  reason: string;
+  at: string;
+}
+
+export interface GroupChange {
+  group: string;
+  groupId: string;
+  connection: string;
+  action: 'added' | 'already-member' | 'restored' | 'removed' | 'kept';
+  /** Why (e.g. "member before this grant", "another grant holds it until …"). */
+  reason: string;
+  preExisting: boolean;
+  at: string;
+  verifiedAt?: string;
+  idpAnswer?: IdpAnswer;
+}
+
+export interface Extension {
+  issueKey?: string;
+  by: string;
+  from: string;
+  to: string;
+  capped: boolean;
+  at: string;
+  approvals: ApprovalRecord[];
+}
+
+export interface Revocation {
+  reason: 'expired' | 'revoked-in-jira' | 'removal-request' | 'operator';
+  by?: string;
+  issueKey?: string;
+  requestedAt: string;
+  completedAt?: string;
+}
+
+/** The full state: what the `state` query answers and what the evidence record is built from. */
+export interface RequestSnapshot {
+  workflowId: string;
+  issueKey: string;
+  state: RequestState;
+  input: AccessRequestInput;
+  rule?: PinnedRule;
+  requester?: PersonRef;
+  manager?: PersonRef;
+  grantedDurationMs?: number;
+  durationCapped: boolean;
+  approvals: ApprovalRecord[];
+  ignored: IgnoredEvent[];
+  autoApproved: boolean;
+  groupChanges: GroupChange[];
+  grantedAt?: string;
+  expiresAt?: string;
+  extensions: Extension[];
+  revocation?: Revocation;
+  /** The latest error an operator should see (provisioning or revocation trouble). */
+  problem?: { message: string; since: string; attempts?: number };
+  endedAt?: string;
+}
+
+/** The audit evidence record attached to the Jira issue when a request ends. */
+export interface EvidenceRecord {
+  schema: 'leasehold.evidence/v1';
+  issueKey: string;
+  workflowId: string;
+  outcome: RequestState;
+  requester: PersonRef | { accountId: string; displayName?: string };
+  request: {
+    application: string | null;
+    accessType: string | null;
+    requestedDuration: string | null;
+    justification: string | null;
+    requestedAt: string;
+  };
+  ruleVersion?: number;
+  rule?: { application: string; owner: string; level: AccessLevel; connection: string };
+  approvals: ApprovalRecord[];
+  autoApproved: boolean;
+  ignoredEvents: IgnoredEvent[];
+  groupChanges: GroupChange[];
+  preExistingMembership: boolean;
+  grantedAt?: string;
+  expiresAt?: string;
+  extensions: Extension[];
+  revocation?: Revocation;
+  endedAt?: string;
+}

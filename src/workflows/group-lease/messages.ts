@@ -1,0 +1,10 @@
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { GroupLeaseState, LeaseOperation, LeaseOutcome, LeaseTrouble } from './types';
+
+/** To the group-lease workflow (signal-with-start from an activity). */
+export const leaseOperationSignal = defineSignal<[LeaseOperation]>('leaseOperation');
+/** From the group-lease workflow back to the holder's workflow. */
+export const leaseOutcomeSignal = defineSignal<[LeaseOutcome]>('leaseOutcome');
+export const leaseTroubleSignal = defineSignal<[LeaseTrouble]>('leaseTrouble');
+
+export const leaseStateQuery = defineQuery<GroupLeaseState>('leaseState');

@@ -1,0 +1,83 @@
+import type { IdpAnswer } from '../../connectors/identity-provider';
+import type { Connection } from '../../policy/schema';
+
+/**
+ * One membership (connection, group, user) shared by every grant that needs it. Each grant holds a
+ * lease; the membership is added for the first lease and removed only when the last lease ends, and
+ * never removed at all when the user was a member before Leasehold added them.
+ */
+export interface MembershipKey {
+  connectionName: string;
+  connection: Connection;
+  groupId: string;
+  groupName: string;
+  userId: string;
+  userLogin: string;
+}
+
+export interface LeaseOperation {
+  /** Unique per operation (`${leaseId}:acquire`): a repeat is answered again, not re-applied. */
+  opId: string;
+  kind: 'acquire' | 'release';
+  leaseId: string;
+  /** The grant's workflow, told the outcome by signal. */
+  holderWorkflowId: string;
+  issueKey: string;
+  key: MembershipKey;
+  /** When the holder expects to release (informational, for operators and evidence). */
+  until?: string;
+}
+
+export type LeaseOutcome =
+  | {
+      ok: true;
+      opId: string;
+      kind: 'acquire' | 'release';
+      leaseId: string;
+      groupId: string;
+      action: 'added' | 'already-member' | 'restored' | 'removed' | 'kept';
+      reason: string;
+      preExisting: boolean;
+      at: string;
+      verifiedAt?: string;
+      idpAnswer?: IdpAnswer;
+      /** Other grants still holding the membership (issue keys). */
+      otherHolders: string[];
+    }
+  | {
+      ok: false;
+      opId: string;
+      kind: 'acquire' | 'release';
+      leaseId: string;
+      groupId: string;
+      error: string;
+      at: string;
+    };
+
+/** Sent to holders while an operation keeps failing (it is still being retried). */
+export interface LeaseTrouble {
+  opId: string;
+  kind: 'acquire' | 'release';
+  leaseId: string;
+  groupId: string;
+  attempts: number;
+  error: string;
+  since: string;
+}
+
+export interface LeaseHolder {
+  leaseId: string;
+  holderWorkflowId: string;
+  issueKey: string;
+  since: string;
+  until?: string;
+}
+
+export interface GroupLeaseState {
+  key: MembershipKey;
+  holders: LeaseHolder[];
+  /** `managed`: Leasehold added it; `pre-existing`: the user was a member before the first lease. */
+  membership: 'none' | 'managed' | 'pre-existing';
+  /** Recent outcomes by opId, to answer repeats. */
+  recentOutcomes: LeaseOutcome[];
+}

@@ -1,0 +1,8 @@
+/** Workflow ids: derived from business keys so a redelivered event can never start a second run. */
+
+export const accessRequestWorkflowId = (issueKey: string): string => `access-request-${issueKey}`;
+
+export const groupLeaseWorkflowId = (connection: string, groupId: string, userId: string): string =>
+  `group-lease-${connection}-${groupId}-${userId}`;
+
+export const POLICY_WORKFLOW_ID = 'leasehold-policy';
