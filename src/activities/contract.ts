@@ -3,6 +3,8 @@ import type { ApproverFacts } from '../policy/approval';
 import type { Connection, JiraConnection, Portal } from '../policy/schema';
 import type { PersonRef, PinnedRule } from '../workflows/access-request/types';
 import type { LeaseOperation } from '../workflows/group-lease/types';
+import type { RulesCheck } from '../workflows/policy/types';
+import type { RulesDocument } from '../policy/schema';
 
 /**
  * The activities workflows call, as a type: workflows import only this (type-only), so no I/O code
@@ -30,6 +32,9 @@ export interface JiraTarget {
 }
 
 export interface LeaseholdActivities {
+  /** Apply-time checks through the connectors: every referenced group exists, every connection answers. */
+  checkRules(input: { rules: RulesDocument }): Promise<RulesCheck>;
+
   /** The current rules version and the rule for (application, access level). */
   loadPolicy(input: { application: string | null; accessType: string | null }): Promise<PinnedPolicy>;
 

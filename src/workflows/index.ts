@@ -1,3 +1,4 @@
 // Every workflow type the worker registers.
 export { accessRequestWorkflow } from './access-request/workflow';
 export { groupLeaseWorkflow } from './group-lease/workflow';
+export { policyWorkflow } from './policy/workflow';

@@ -1,0 +1,144 @@
+import {
+  ActivityFailure,
+  allHandlersFinished,
+  ApplicationFailure,
+  condition,
+  continueAsNew,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { LeaseholdActivities } from '../../activities/contract';
+import { validateRules } from '../../policy/validate';
+import type { RulesDocument } from '../../policy/schema';
+import { approveRulesUpdate, currentRulesQuery, pendingRulesQuery, rulesHistoryQuery, rulesVersionQuery, submitRulesUpdate } from './messages';
+import type { PolicyState, RulesVersion, RulesVersionSummary, Submission, SubmitResult } from './types';
+
+/** Full documents kept in state (a pinned request keeps its own copy of its rule, so old ones can go). */
+const KEEP_DOCUMENTS = 20;
+
+const checks = proxyActivities<LeaseholdActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
+});
+
+/**
+ * The rules in force, as a long-running workflow: submissions are Updates (validated whole, checked
+ * against the connections, then versioned), every version records who submitted and approved it and
+ * when, and the history is the audit trail of every policy change.
+ */
+export async function policyWorkflow(carried?: PolicyState): Promise<void> {
+  const state: PolicyState = carried ?? { nextVersion: 1, documents: [], history: [] };
+
+  const active = (): RulesVersion | undefined => state.documents.find((d) => d.version === state.activeVersion);
+  const summary = (version: number): RulesVersionSummary => state.history.find((h) => h.version === version)!;
+  const describe = (): void => {
+    const current = active();
+    setCurrentDetails(
+      current
+        ? `rules **v${current.version}** by ${current.submittedBy} at ${current.submittedAt}${state.pending ? `\n\npending: v${state.pending.version} by ${state.pending.submittedBy}` : ''}`
+        : 'no rules applied yet',
+    );
+  };
+
+  const activate = (version: RulesVersion): void => {
+    const previous = state.activeVersion;
+    if (previous !== undefined) summary(previous).status = 'superseded';
+    state.activeVersion = version.version;
+    const entry = summary(version.version);
+    entry.status = 'active';
+    entry.activatedAt = new Date().toISOString();
+    entry.approvedBy = version.approvedBy;
+    entry.approvedAt = version.approvedAt;
+    state.documents.push(version);
+    state.documents = state.documents.filter((d) => d.version === state.activeVersion || d.version > state.nextVersion - KEEP_DOCUMENTS);
+    describe();
+  };
+
+  setHandler(
+    submitRulesUpdate,
+    async (submission: Submission): Promise<SubmitResult> => {
+      const parsed = validateRules(submission.document);
+      if (!parsed.ok) throw ApplicationFailure.nonRetryable('invalid rules document', 'InvalidRules', parsed.problems);
+      const rules: RulesDocument = parsed.rules;
+      let check;
+      try {
+        check = await checks.checkRules({ rules });
+      } catch (err) {
+        const cause = err instanceof ActivityFailure ? err.cause : err;
+        throw ApplicationFailure.nonRetryable(`the rules could not be checked: ${cause instanceof Error ? cause.message : String(cause)}`, 'RulesCheckFailed');
+      }
+      if (check.problems.length > 0) throw ApplicationFailure.nonRetryable('the rules do not match the connected systems', 'InvalidRules', check.problems);
+      const current = active();
+      if (current?.digest === check.digest) return { version: current.version, status: 'unchanged', digest: check.digest };
+
+      const version: RulesVersion = {
+        version: state.nextVersion++,
+        rules,
+        digest: check.digest,
+        submittedBy: submission.submittedBy,
+        submittedAt: new Date().toISOString(),
+        comment: submission.comment,
+      };
+      const needsSecondAdmin = current?.rules.settings.requireSecondAdmin ?? false;
+      if (state.pending) summary(state.pending.version).status = 'withdrawn';
+      state.history.push({
+        version: version.version,
+        digest: version.digest,
+        status: needsSecondAdmin ? 'pending' : 'active',
+        submittedBy: version.submittedBy,
+        submittedAt: version.submittedAt,
+        comment: version.comment,
+      });
+      if (needsSecondAdmin) {
+        state.pending = version;
+        describe();
+        return { version: version.version, status: 'pending', digest: version.digest };
+      }
+      state.pending = undefined;
+      activate(version);
+      return { version: version.version, status: 'active', digest: version.digest };
+    },
+    {
+      validator: (submission: Submission) => {
+        if (!submission.submittedBy?.trim()) throw new Error('submittedBy is required');
+        const parsed = validateRules(submission.document);
+        if (!parsed.ok) {
+          throw new Error(`invalid rules document:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+        }
+      },
+    },
+  );
+
+  setHandler(
+    approveRulesUpdate,
+    ({ approvedBy }) => {
+      const pending = state.pending!;
+      state.pending = undefined;
+      activate({ ...pending, approvedBy, approvedAt: new Date().toISOString() });
+      return summary(pending.version);
+    },
+    {
+      validator: ({ version, approvedBy }) => {
+        if (!state.pending) throw new Error('no rules version is waiting for approval');
+        if (state.pending.version !== version) throw new Error(`version ${version} is not the pending one (v${state.pending.version})`);
+        if (!approvedBy?.trim()) throw new Error('approvedBy is required');
+        if (approvedBy.trim().toLowerCase() === state.pending.submittedBy.trim().toLowerCase()) {
+          throw new Error('a second admin must approve: the submitter cannot approve their own change');
+        }
+      },
+    },
+  );
+
+  setHandler(currentRulesQuery, () => active());
+  setHandler(rulesVersionQuery, (version) => state.documents.find((d) => d.version === version) ?? (state.pending?.version === version ? state.pending : undefined));
+  setHandler(rulesHistoryQuery, () => state.history);
+  setHandler(pendingRulesQuery, () => state.pending);
+  describe();
+
+  // Runs for as long as the deployment does; starts afresh when the history grows long.
+  await condition(() => workflowInfo().continueAsNewSuggested);
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof policyWorkflow>(state);
+}
