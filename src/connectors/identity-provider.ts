@@ -1,7 +1,8 @@
 /**
  * What Leasehold needs from an identity provider, whichever it is (Okta, Entra ID; later GitHub,
- * Google Workspace, AWS). Implementations classify every failure as an {@link IdpError}.
+ * Google Workspace, AWS). Implementations classify every failure as a {@link ConnectorError}.
  */
+export { ConnectorError } from './connector-error';
 
 export interface DirectoryUser {
   /** The provider's own id (Okta `00u…`, Entra object id). */
@@ -43,21 +44,4 @@ export interface IdpAnswer {
   status: number;
   requestId?: string;
   note?: string;
-}
-
-export type IdpErrorKind = 'retryable' | 'rate-limited' | 'permanent';
-
-/**
- * A classified provider failure. `permanent` carries a human reason (unknown user or group, bad
- * credentials, missing permission); `rate-limited` carries how long to wait.
- */
-export class IdpError extends Error {
-  override readonly name = 'IdpError';
-  constructor(
-    readonly kind: IdpErrorKind,
-    message: string,
-    readonly details: { status?: number; code?: string; retryAfterMs?: number } = {},
-  ) {
-    super(message);
-  }
 }

@@ -158,6 +158,10 @@ export const portalSchema = z
       .prefault({})
       .describe('Custom fields by name or id (customfield_10050)'),
     statusMapping: statusMappingSchema.describe('Jira status names that count as each decision'),
+    emailOverrides: z
+      .record(z.string().min(1), z.string().email())
+      .default({})
+      .describe('Jira accountId → email, for accounts whose email Jira hides (privacy settings)'),
     /** The statuses Leasehold moves an issue to. */
     outcomes: z
       .object({

@@ -1,0 +1,81 @@
+import { createHash } from 'node:crypto';
+import type { PinnedPolicy } from './contract';
+import type { IdentityProvider } from '../connectors/identity-provider';
+import type { Connection, RulesDocument } from '../policy/schema';
+import type { RulesStore } from '../policy/rules-store';
+import type { RuleProblem } from '../policy/validate';
+import type { RulesCheck } from '../workflows/policy/types';
+import { classified } from './failures';
+import { ApplicationFailure } from '@temporalio/activity';
+
+/** SHA-256 of the document's canonical JSON (keys sorted): the same rules always have the same digest. */
+export function rulesDigest(rules: RulesDocument): string {
+  const canonical = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(canonical);
+    if (value && typeof value === 'object') {
+      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+    }
+    return value;
+  };
+  return createHash('sha256').update(JSON.stringify(canonical(rules))).digest('hex');
+}
+
+export function rulesActivities(deps: { rules: RulesStore; provider: (name: string, connection: Connection) => IdentityProvider }) {
+  return {
+    async loadPolicy({ application, accessType }: { application: string | null; accessType: string | null }): Promise<PinnedPolicy> {
+      const current = await deps.rules.current();
+      if (!current) throw ApplicationFailure.create({ message: 'no rules have been applied yet (leasehold rules apply FILE)', type: 'NoRules' });
+      const rules = current.rules;
+      const jiraName = rules.portal.connection;
+      const jiraConnection = rules.connections[jiraName];
+      if (jiraConnection?.type !== 'jira') throw ApplicationFailure.nonRetryable(`portal connection ${jiraName} is not a jira connection`);
+      const base = { version: current.version, jira: { connectionName: jiraName, connection: jiraConnection }, outcomes: rules.portal.outcomes };
+
+      const app = rules.applications.find((a) => a.name.toLowerCase() === (application ?? '').toLowerCase());
+      if (!application || !app) {
+        return { ...base, unmatchedReason: application ? `no rule for application "${application}" (rules v${current.version})` : 'the request has no Application' };
+      }
+      const level = app.levels.find((l) => l.name.toLowerCase() === (accessType ?? '').toLowerCase());
+      if (!accessType || !level) {
+        const known = app.levels.map((l) => l.name).join(', ');
+        return { ...base, unmatchedReason: `no rule for access type "${accessType ?? '(none)'}" of ${app.name} (known: ${known}; rules v${current.version})` };
+      }
+      const connection = rules.connections[level.connection]!;
+      return {
+        ...base,
+        rule: { version: current.version, application: app.name, owner: app.owner, level, connectionName: level.connection, connection },
+      };
+    },
+
+    /** Apply-time checks: each referenced group exists in its connection; each connection answers. */
+    async checkRules({ rules }: { rules: RulesDocument }): Promise<RulesCheck> {
+      return classified(async () => {
+        const problems: RuleProblem[] = [];
+        const unreachable = new Set<string>();
+        const groupExists = async (connectionName: string, group: string, path: string): Promise<void> => {
+          if (unreachable.has(connectionName)) return;
+          const connection = rules.connections[connectionName];
+          if (!connection || connection.type === 'jira') return; // the schema already reported it
+          try {
+            const found = await deps.provider(connectionName, connection).findGroup(group);
+            if (!found) problems.push({ path, message: `group "${group}" does not exist in ${connectionName}` });
+          } catch (err) {
+            unreachable.add(connectionName);
+            problems.push({ path: `connections.${connectionName}`, message: `cannot check groups: ${(err as Error).message}` });
+          }
+        };
+        for (const [a, app] of rules.applications.entries()) {
+          for (const [l, level] of app.levels.entries()) {
+            for (const [g, group] of level.groups.entries()) await groupExists(level.connection, group, `applications[${a}].levels[${l}].groups[${g}]`);
+            for (const [i, approver] of level.approval.approvers.entries()) {
+              if (typeof approver === 'object' && 'group' in approver) {
+                await groupExists(approver.connection, approver.group, `applications[${a}].levels[${l}].approval.approvers[${i}].group`);
+              }
+            }
+          }
+        }
+        return { digest: rulesDigest(rules), problems };
+      });
+    },
+  };
+}

@@ -1,0 +1,145 @@
+import { HttpException, Version3Client } from 'jira.js';
+import { expandSetting, readSecret } from '../../config/settings';
+import type { JiraConnection } from '../../policy/schema';
+import { ConnectorError, retryAfterMs } from '../connector-error';
+
+export interface JiraUserInfo {
+  accountId: string;
+  email?: string;
+  displayName?: string;
+  active?: boolean;
+}
+
+/** Atlassian Document Format for plain text: one paragraph per blank-line-separated block. */
+export function toAdf(text: string): { type: 'doc'; version: 1; content: Array<{ type: 'paragraph'; content: Array<{ type: 'text'; text: string }> }> } {
+  return {
+    type: 'doc',
+    version: 1,
+    content: text
+      .split(/\n{2,}/)
+      .filter((p) => p.trim().length > 0)
+      .map((p) => ({ type: 'paragraph' as const, content: [{ type: 'text' as const, text: p }] })),
+  };
+}
+
+/** Plain text of an ADF document or a wiki string (what Jira gives back for a comment body). */
+export function adfText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  const out: string[] = [];
+  const walk = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    const n = node as { text?: unknown; content?: unknown };
+    if (typeof n.text === 'string') out.push(n.text);
+    if (Array.isArray(n.content)) n.content.forEach(walk);
+  };
+  walk(body);
+  return out.join(' ');
+}
+
+/**
+ * Leasehold's Jira Cloud REST access through jira.js v5: the calls the workflows and the webhook
+ * starter need, with every failure classified as a {@link ConnectorError}. jira.js does not retry 429,
+ * so a rate limit surfaces as `rate-limited` with the Retry-After delay for Temporal's retry.
+ */
+export class JiraGateway {
+  constructor(
+    readonly client: Version3Client,
+    readonly site: string,
+  ) {}
+
+  /** Builds the client from a rules connection; the API token is read here, in the worker. */
+  static fromConnection(connection: JiraConnection): JiraGateway {
+    const site = expandSetting(connection.site).replace(/\/+$/, '');
+    const client = new Version3Client({
+      host: site,
+      authentication: { basic: { email: expandSetting(connection.email), apiToken: readSecret(connection.apiToken) } },
+    });
+    return new JiraGateway(client, site);
+  }
+
+  async user(accountId: string): Promise<JiraUserInfo> {
+    const user = await this.call('get user', () => this.client.users.getUser({ accountId }));
+    return { accountId, email: user.emailAddress || undefined, displayName: user.displayName, active: user.active };
+  }
+
+  async myself(): Promise<JiraUserInfo> {
+    const me = await this.call('get myself', () => this.client.myself.getCurrentUser());
+    return { accountId: me.accountId!, email: me.emailAddress, displayName: me.displayName, active: me.active };
+  }
+
+  async issueStatus(issueKey: string): Promise<string> {
+    const issue = await this.call('get issue', () => this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: ['status'] }));
+    return issue.fields.status?.name ?? '';
+  }
+
+  async fields(): Promise<Array<{ id: string; name: string }>> {
+    const fields = await this.call('get fields', () => this.client.issueFields.getFields());
+    return fields.filter((f) => f.id && f.name).map((f) => ({ id: f.id!, name: f.name! }));
+  }
+
+  async comments(issueKey: string): Promise<string[]> {
+    const texts: string[] = [];
+    for (let startAt = 0; ; ) {
+      const page = await this.call('get comments', () => this.client.issueComments.getComments({ issueIdOrKey: issueKey, startAt, maxResults: 100 }));
+      const comments = page.comments ?? [];
+      texts.push(...comments.map((c) => adfText(c.body)));
+      startAt += comments.length;
+      if (comments.length === 0 || startAt >= (page.total ?? 0)) return texts;
+    }
+  }
+
+  async addComment(issueKey: string, text: string): Promise<void> {
+    await this.call('add comment', () => this.client.issueComments.addComment({ issueIdOrKey: issueKey, comment: toAdf(text) }));
+  }
+
+  /** Moves the issue to the named status through an available transition; false when it is already there. */
+  async transitionTo(issueKey: string, statusName: string): Promise<boolean> {
+    const current = await this.issueStatus(issueKey);
+    if (current.toLowerCase() === statusName.toLowerCase()) return false;
+    const { transitions = [] } = await this.call('get transitions', () => this.client.issues.getTransitions({ issueIdOrKey: issueKey }));
+    const transition = transitions.find((t) => t.to?.name?.toLowerCase() === statusName.toLowerCase());
+    if (!transition?.id) {
+      const available = transitions.map((t) => t.to?.name).filter(Boolean).join(', ');
+      throw new ConnectorError('permanent', `no transition from "${current}" to "${statusName}" on ${issueKey} (available: ${available || 'none'})`, { service: 'jira' });
+    }
+    await this.call('transition issue', () => this.client.issues.doTransition({ issueIdOrKey: issueKey, transition: { id: transition.id! } }));
+    return true;
+  }
+
+  async attach(issueKey: string, fileName: string, content: string, mimeType = 'application/json'): Promise<void> {
+    await this.call('add attachment', () =>
+      this.client.issueAttachments.addAttachment({ issueIdOrKey: issueKey, attachment: { filename: fileName, file: Buffer.from(content, 'utf8'), mimeType } }),
+    );
+  }
+
+  private async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw classifyJiraError(err, what, this.site);
+    }
+  }
+}
+
+/** Classifies a jira.js failure: 429 rate-limited (with Retry-After), 408/5xx/network retryable, other 4xx permanent. */
+export function classifyJiraError(err: unknown, what: string, site: string): ConnectorError {
+  if (err instanceof ConnectorError) return err;
+  if (err instanceof HttpException) {
+    const status = err.status;
+    const data = err.response;
+    const messages =
+      typeof data === 'object' && data !== null
+        ? [...((data as { errorMessages?: string[] }).errorMessages ?? []), ...Object.entries((data as { errors?: Record<string, string> }).errors ?? {}).map(([k, v]) => `${k}: ${v}`)]
+        : [];
+    const detail = messages.join('; ') || err.message;
+    const headers = (err.cause as { response?: { headers?: Record<string, string> } } | undefined)?.response?.headers;
+    if (status === 429) {
+      return new ConnectorError('rate-limited', `Jira rate limit on ${what}`, { service: 'jira', status, retryAfterMs: retryAfterMs(headers?.['retry-after']) ?? 5_000 });
+    }
+    if (status === 408 || status >= 500) return new ConnectorError('retryable', `Jira ${what} failed with ${status}: ${detail}`, { service: 'jira', status });
+    const hint = status === 401 ? ' (check the Jira email and API token)' : status === 403 ? ' (the Jira account lacks permission)' : '';
+    return new ConnectorError('permanent', `Jira ${what} failed with ${status}: ${detail}${hint}`, { service: 'jira', status });
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return new ConnectorError('retryable', `Jira ${what} at ${site} failed: ${message}`, { service: 'jira' });
+}

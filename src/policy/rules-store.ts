@@ -1,0 +1,86 @@
+import { WithStartWorkflowOperation, WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
+import { POLICY_WORKFLOW_ID } from '../workflows/ids';
+import {
+  approveRulesUpdate,
+  currentRulesQuery,
+  pendingRulesQuery,
+  rulesHistoryQuery,
+  rulesVersionQuery,
+  submitRulesUpdate,
+} from '../workflows/policy/messages';
+import type { RulesVersion, RulesVersionSummary, SubmitResult, Submission } from '../workflows/policy/types';
+
+/**
+ * The client side of the policy workflow: where the CLI submits rules and where the worker and the
+ * webhook starter read the rules in force. Reads are cached briefly (the webhook path reads per event).
+ */
+export class RulesStore {
+  private cached?: { at: number; value: RulesVersion | undefined };
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly cacheMs = 2_000,
+  ) {}
+
+  private get handle() {
+    return this.client.workflow.getHandle(POLICY_WORKFLOW_ID);
+  }
+
+  /** Submits (starting the policy workflow if it is not running). Throws with every problem when rejected. */
+  async submit(submission: Submission): Promise<SubmitResult> {
+    const result = await this.client.workflow.executeUpdateWithStart(submitRulesUpdate, {
+      args: [submission],
+      startWorkflowOperation: new WithStartWorkflowOperation('policyWorkflow', {
+        workflowId: POLICY_WORKFLOW_ID,
+        taskQueue: this.taskQueue,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        args: [],
+        staticSummary: 'Leasehold rules in force (submit with `leasehold rules apply`)',
+      }),
+    });
+    this.cached = undefined;
+    return result;
+  }
+
+  async approve(version: number, approvedBy: string): Promise<RulesVersionSummary> {
+    const result = await this.handle.executeUpdate(approveRulesUpdate, { args: [{ version, approvedBy }] });
+    this.cached = undefined;
+    return result;
+  }
+
+  /** The active rules, or undefined when none were ever applied. */
+  async current(): Promise<RulesVersion | undefined> {
+    if (this.cached && Date.now() - this.cached.at < this.cacheMs) return this.cached.value;
+    let value: RulesVersion | undefined;
+    try {
+      value = await this.handle.query(currentRulesQuery);
+    } catch (err) {
+      if (isNotFound(err)) value = undefined;
+      else throw err;
+    }
+    this.cached = { at: Date.now(), value };
+    return value;
+  }
+
+  async version(version: number): Promise<RulesVersion | undefined> {
+    return this.handle.query(rulesVersionQuery, version);
+  }
+
+  async history(): Promise<RulesVersionSummary[]> {
+    try {
+      return await this.handle.query(rulesHistoryQuery);
+    } catch (err) {
+      if (isNotFound(err)) return [];
+      throw err;
+    }
+  }
+
+  async pending(): Promise<RulesVersion | undefined> {
+    return this.handle.query(pendingRulesQuery);
+  }
+}
+
+function isNotFound(err: unknown): boolean {
+  return err instanceof Error && (err.name === 'WorkflowNotFoundError' || /not found/i.test(err.message));
+}
