@@ -1,0 +1,244 @@
+import {
+  isGrpcServiceError,
+  ServiceError,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  type Client,
+} from '@temporalio/client';
+import { status as grpcStatus } from '@grpc/grpc-js';
+import { ConnectorError } from '../connectors/connector-error';
+import type { JiraGateway } from '../connectors/jira/jira-gateway';
+import { formatDuration, parseDuration } from '../policy/duration';
+import type { RulesStore } from '../policy/rules-store';
+import type { JiraConnection, RulesDocument } from '../policy/schema';
+import { changeRequestedSignal, removalRequestedSignal, statusChangedSignal } from '../workflows/access-request/messages';
+import type { AccessRequestInput, StatusChange } from '../workflows/access-request/types';
+import type { accessRequestWorkflow } from '../workflows/access-request/workflow';
+import { accessRequestWorkflowId } from '../workflows/ids';
+import { searchAttributes } from '../workflows/search-attributes';
+import { FieldResolver } from './field-resolver';
+import type { JiraWebhook } from './jira-payload';
+import { classifyEvent, type MappedIssue } from './request-mapping';
+
+export interface DispatchResult {
+  /** 200: acted on; 202: accepted and deliberately ignored (with the reason). */
+  status: 200 | 202;
+  outcome: string;
+  reason?: string;
+  workflowId?: string;
+}
+
+/** Temporal or Jira cannot be reached: the webhook answers 503 so Jira delivers it again later. */
+export class DependencyUnavailableError extends Error {
+  override readonly name = 'DependencyUnavailableError';
+}
+
+export interface DispatcherDeps {
+  client: Client;
+  taskQueue: string;
+  rules: RulesStore;
+  jira: (connection: JiraConnection) => JiraGateway;
+}
+
+/**
+ * Turns a verified, parsed Jira event into Temporal starts and signals. Every action is idempotent:
+ * workflow ids come from issue keys, and signals carry the webhook identifier the workflow dedupes on.
+ */
+export class Dispatcher {
+  private readonly fields = new FieldResolver();
+  private botAccountIds = new Map<string, string>();
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  async dispatch(payload: JiraWebhook, eventId: string): Promise<DispatchResult> {
+    const current = await this.guard('read the rules', () => this.deps.rules.current());
+    if (!current) throw new DependencyUnavailableError('no rules have been applied yet (leasehold rules apply FILE)');
+    const rules = current.rules;
+    const jiraConnection = rules.connections[rules.portal.connection] as JiraConnection;
+    const jira = this.deps.jira(jiraConnection);
+
+    const fieldIds = await this.jiraCall(() => this.fields.resolve(jira, rules.portal));
+    const event = classifyEvent(payload, rules.portal, fieldIds);
+    if (event.action === 'ignore') return { status: 202, outcome: 'ignored', reason: event.reason };
+
+    const actor = payload.user?.accountId;
+    if (actor && actor === (await this.botAccountId(jira))) {
+      return { status: 202, outcome: 'ignored', reason: "Leasehold's own change" };
+    }
+
+    if (event.action === 'created') {
+      if (event.issue.kind === 'access') return this.startRequest(event.issue, rules, jira);
+      return this.routeRelated(event.issue, rules, jira, async (workflowId) => {
+        const handle = this.deps.client.workflow.getHandle(workflowId);
+        const base = { eventId, issueKey: event.issue.input.issueKey, actorAccountId: event.issue.input.requester.accountId, at: new Date().toISOString() };
+        if (event.issue.kind === 'removal') await handle.signal(removalRequestedSignal, base);
+        else await handle.signal(changeRequestedSignal, { ...base, duration: event.issue.input.duration });
+      });
+    }
+
+    // A status change counts only if the issue is still in that status: a replayed old delivery cannot approve.
+    const now = await this.jiraCall(() => jira.issueStatus(event.issue.input.issueKey));
+    if (now.toLowerCase() !== event.status.toLowerCase()) {
+      return { status: 202, outcome: 'ignored', reason: `stale: ${event.issue.input.issueKey} is now "${now}", not "${event.status}"` };
+    }
+    const change: StatusChange = {
+      eventId,
+      issueKey: event.issue.input.issueKey,
+      decision: event.decision,
+      status: event.status,
+      actorAccountId: event.actorAccountId,
+      at: new Date(payload.timestamp ?? Date.now()).toISOString(),
+    };
+    if (event.issue.kind === 'access') return this.signalRequest(event.issue, change, rules, jira);
+    return this.routeRelated(event.issue, rules, jira, (workflowId) => this.deps.client.workflow.getHandle(workflowId).signal(statusChangedSignal, change));
+  }
+
+  private startOptions(issue: MappedIssue, rules: RulesDocument, requesterLabel: string) {
+    const input = issue.input;
+    return {
+      workflowId: accessRequestWorkflowId(input.issueKey),
+      taskQueue: this.deps.taskQueue,
+      args: [input] as [AccessRequestInput],
+      // A closed request is never started again by a late or replayed delivery.
+      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+      typedSearchAttributes: [
+        { key: searchAttributes.jiraKey, value: input.issueKey },
+        { key: searchAttributes.requester, value: requesterLabel },
+        { key: searchAttributes.application, value: input.application ?? '(none)' },
+        { key: searchAttributes.accessLevel, value: input.accessType ?? '(none)' },
+        { key: searchAttributes.state, value: 'Resolving' },
+      ],
+      staticSummary: summarize(input, rules, requesterLabel),
+      staticDetails: input.justification ? `Justification: ${input.justification}` : undefined,
+    };
+  }
+
+  private async startRequest(issue: MappedIssue, rules: RulesDocument, jira: JiraGateway): Promise<DispatchResult> {
+    const label = await this.requesterLabel(issue, rules, jira);
+    const options = this.startOptions(issue, rules, label);
+    try {
+      await this.temporal(() =>
+        this.deps.client.workflow.start<typeof accessRequestWorkflow>('accessRequestWorkflow', {
+          ...options,
+          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 200, outcome: 'duplicate', workflowId: options.workflowId, reason: 'request already handled' };
+      throw err;
+    }
+    return { status: 200, outcome: 'started', workflowId: options.workflowId };
+  }
+
+  private async signalRequest(issue: MappedIssue, change: StatusChange, rules: RulesDocument, jira: JiraGateway): Promise<DispatchResult> {
+    const label = await this.requesterLabel(issue, rules, jira);
+    const options = this.startOptions(issue, rules, label);
+    try {
+      // Signal-with-start: a status change delivered before its issue_created still lands.
+      await this.temporal(() =>
+        this.deps.client.workflow.signalWithStart<typeof accessRequestWorkflow, [StatusChange]>('accessRequestWorkflow', {
+          ...options,
+          signal: statusChangedSignal,
+          signalArgs: [change],
+        }),
+      );
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 202, outcome: 'ignored', workflowId: options.workflowId, reason: 'the request is already closed' };
+      throw err;
+    }
+    return { status: 200, outcome: 'signalled', workflowId: options.workflowId };
+  }
+
+  /** Removal and change requests go to the running grant of the same person, application and level. */
+  private async routeRelated(issue: MappedIssue, rules: RulesDocument, jira: JiraGateway, deliver: (workflowId: string) => Promise<void>): Promise<DispatchResult> {
+    const label = await this.requesterLabel(issue, rules, jira);
+    const { application, accessType } = issue.input;
+    const query = [
+      `WorkflowType = 'accessRequestWorkflow'`,
+      `ExecutionStatus = 'Running'`,
+      `${searchAttributes.requester.name} = ${quote(label)}`,
+      `${searchAttributes.application.name} = ${quote(application ?? '')}`,
+      `${searchAttributes.accessLevel.name} = ${quote(accessType ?? '')}`,
+    ].join(' AND ');
+    const candidates: Array<{ workflowId: string; state?: string; started: number }> = [];
+    await this.temporal(async () => {
+      for await (const wf of this.deps.client.workflow.list({ query })) {
+        const state = wf.typedSearchAttributes.get(searchAttributes.state);
+        candidates.push({ workflowId: wf.workflowId, state, started: wf.startTime.getTime() });
+      }
+    });
+    const target = candidates.sort((a, b) => Number(b.state === 'Active') - Number(a.state === 'Active') || b.started - a.started)[0];
+    if (!target) {
+      await this.jiraCall(() =>
+        jira.addComment(issue.input.issueKey, `Leasehold found no open grant of ${application ?? '(no application)'} (${accessType ?? '(no access type)'}) for ${label}; nothing was changed.`),
+      ).catch(() => undefined);
+      return { status: 202, outcome: 'ignored', reason: `no open grant of ${application} (${accessType}) for ${label}` };
+    }
+    await this.temporal(() => deliver(target.workflowId));
+    return { status: 200, outcome: 'routed', workflowId: target.workflowId };
+  }
+
+  /** The requester as operators search for them: their email when Jira (or the overrides) tell it, else the accountId. */
+  private async requesterLabel(issue: MappedIssue, rules: RulesDocument, jira: JiraGateway): Promise<string> {
+    const accountId = issue.input.requester.accountId;
+    const override = rules.portal.emailOverrides[accountId];
+    if (override) return override;
+    const user = await this.jiraCall(() => jira.user(accountId));
+    return user.email ?? accountId;
+  }
+
+  private async botAccountId(jira: JiraGateway): Promise<string> {
+    const known = this.botAccountIds.get(jira.site);
+    if (known) return known;
+    const me = await this.jiraCall(() => jira.myself());
+    this.botAccountIds.set(jira.site, me.accountId);
+    return me.accountId;
+  }
+
+  private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (isUnavailable(err)) throw new DependencyUnavailableError(`Temporal is unavailable (${what})`);
+      throw err;
+    }
+  }
+
+  private temporal<T>(fn: () => Promise<T>): Promise<T> {
+    return this.guard('start or signal', fn);
+  }
+
+  private async jiraCall<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ConnectorError && err.kind !== 'permanent') throw new DependencyUnavailableError(err.message);
+      throw err;
+    }
+  }
+}
+
+function quote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
+
+/** The run's one-line summary in the Temporal UI, e.g. `ACCESS-12: alice@example.com → okta jira-software-users (User) for 1d`. */
+export function summarize(input: AccessRequestInput, rules: RulesDocument, requester: string): string {
+  const app = rules.applications.find((a) => a.name.toLowerCase() === (input.application ?? '').toLowerCase());
+  const level = app?.levels.find((l) => l.name.toLowerCase() === (input.accessType ?? '').toLowerCase());
+  if (!app || !level) return `${input.issueKey}: ${requester} → ${input.application ?? '?'} (${input.accessType ?? '?'}): no rule, manual handling`;
+  const requested = input.duration ? parseDuration(input.duration) : undefined;
+  const duration = requested ? formatDuration(requested) : `${level.duration.default} (default)`;
+  return `${input.issueKey}: ${requester} → ${level.connection} ${level.groups.join(', ')} (${level.name}) for ${duration}`;
+}
+
+export function isUnavailable(err: unknown): boolean {
+  const grpcCodes = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.RESOURCE_EXHAUSTED]);
+  for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
+    if (isGrpcServiceError(e) && grpcCodes.has(e.code)) return true;
+    if (e instanceof ServiceError && /unavailable|connect|deadline/i.test(e.message)) return true;
+    if (e instanceof Error && /ECONNREFUSED|UNAVAILABLE|Deadline exceeded|connection/i.test(e.message)) return true;
+  }
+  return false;
+}

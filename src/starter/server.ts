@@ -1,0 +1,244 @@
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import { readSecret } from '../config/settings';
+import type { JiraGateway } from '../connectors/jira/jira-gateway';
+import { logger } from '../logging';
+import type { RulesStore } from '../policy/rules-store';
+import type { JiraConnection } from '../policy/schema';
+import { problemsOf } from '../policy/validate';
+import { DependencyUnavailableError, Dispatcher, isUnavailable } from './dispatcher';
+import { jiraWebhookSchema } from './jira-payload';
+import { StarterMetrics } from './metrics';
+import { sharedSecretMatches, verifySignature } from './signature';
+
+export const WEBHOOK_PATH = '/webhooks/jira';
+/** Header carrying the shared secret of Jira Automation's "Send web request" (it cannot sign). */
+export const AUTOMATION_SECRET_HEADER = 'x-leasehold-webhook-secret';
+
+export interface StarterOptions {
+  client: Client;
+  taskQueue: string;
+  rules: RulesStore;
+  jira: (connection: JiraConnection) => JiraGateway;
+  host?: string;
+  port?: number;
+  /** Accept unsigned deliveries (local development only). */
+  allowUnsigned?: boolean;
+  maxBodyBytes?: number;
+}
+
+export interface RunningStarter {
+  url: string;
+  webhookUrl: string;
+  metrics: StarterMetrics;
+  close(): Promise<void>;
+}
+
+interface Reply {
+  status: number;
+  body: Record<string, unknown>;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The webhook starter: Jira events in, Temporal starts and signals out. Answers 2xx only after
+ * Temporal durably accepted the effect; 401/400/413 for bad deliveries (nothing reaches Temporal);
+ * 503 when Temporal or Jira is unreachable, so Jira delivers again.
+ */
+export async function startWebhookStarter(options: StarterOptions): Promise<RunningStarter> {
+  const metrics = new StarterMetrics();
+  const dispatcher = new Dispatcher({ client: options.client, taskQueue: options.taskQueue, rules: options.rules, jira: options.jira });
+  const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+
+  await assertSecretsConfigured(options);
+
+  const handleWebhook = async (req: IncomingMessage): Promise<Reply> => {
+    const webhookId = header(req, 'x-atlassian-webhook-identifier');
+    const log = logger.child({ webhookId, retry: header(req, 'x-atlassian-webhook-retry') });
+    const body = await readBody(req, maxBody);
+    if (body === 'too-large') return reject('too_large', 413, `body exceeds ${maxBody} bytes`);
+
+    let current;
+    try {
+      current = await options.rules.current();
+    } catch (err) {
+      if (isUnavailable(err)) return reject('unavailable', 503, 'Temporal is unavailable', { 'retry-after': '30' });
+      throw err;
+    }
+    if (!current) return reject('unavailable', 503, 'no rules have been applied yet', { 'retry-after': '60' });
+    const jiraConnection = current.rules.connections[current.rules.portal.connection] as JiraConnection;
+
+    const auth = authenticate(req, body, jiraConnection, options.allowUnsigned ?? false);
+    if (!auth.ok) {
+      log.warn({ reason: auth.reason }, 'webhook rejected: unauthorized');
+      return reject('unauthorized', 401, auth.reason);
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(body.toString('utf8'));
+    } catch (err) {
+      return reject('malformed_json', 400, `malformed JSON: ${(err as Error).message}`);
+    }
+    const parsed = jiraWebhookSchema.safeParse(json);
+    if (!parsed.success) {
+      const problems = problemsOf(parsed.error);
+      log.warn({ problems }, 'webhook rejected: invalid payload');
+      return { ...reject('invalid_payload', 400, 'the payload is not a Jira issue event'), body: { error: 'the payload is not a Jira issue event', problems } };
+    }
+    const payload = parsed.data;
+    metrics.received.inc({ event: payload.webhookEvent ?? 'automation' });
+    const eventId = webhookId ?? automationEventId(payload);
+
+    try {
+      const result = await dispatcher.dispatch(payload, eventId);
+      metrics.outcomes.inc({ outcome: result.outcome });
+      log.info({ issue: payload.issue.key, event: payload.webhookEvent, ...result }, `webhook ${result.outcome}`);
+      return { status: result.status, body: { ...result } };
+    } catch (err) {
+      if (err instanceof DependencyUnavailableError || isUnavailable(err)) {
+        log.warn({ issue: payload.issue.key, err: (err as Error).message }, 'webhook deferred: dependency unavailable');
+        return reject('unavailable', 503, (err as Error).message, { 'retry-after': '30' });
+      }
+      log.error({ issue: payload.issue.key, err }, 'webhook failed');
+      return reject('error', 500, 'internal error; Jira will deliver again');
+    }
+  };
+
+  const reject = (reason: string, status: number, message: string, headers?: Record<string, string>): Reply => {
+    metrics.rejected.inc({ reason });
+    return { status, body: { error: message }, headers };
+  };
+
+  const route = async (req: IncomingMessage): Promise<Reply> => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === WEBHOOK_PATH) {
+      if (req.method !== 'POST') return { status: 405, body: { error: 'use POST' }, headers: { allow: 'POST' } };
+      return handleWebhook(req);
+    }
+    if (path === '/healthz') return { status: 200, body: { status: 'ok' } };
+    if (path === '/readyz') {
+      try {
+        await options.client.connection.withDeadline(Date.now() + 2_000, () => options.client.workflowService.getSystemInfo({}));
+        return { status: 200, body: { status: 'ready' } };
+      } catch (err) {
+        return { status: 503, body: { status: 'unavailable', error: `Temporal: ${(err as Error).message}` } };
+      }
+    }
+    return { status: 404, body: { error: `no route ${path}` } };
+  };
+
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/metrics' && req.method === 'GET') {
+      void metrics.registry.metrics().then((text) => {
+        res.writeHead(200, { 'content-type': metrics.registry.contentType });
+        res.end(text);
+      });
+      return;
+    }
+    route(req)
+      .catch((err: unknown): Reply => {
+        logger.error({ err }, 'webhook starter crashed on a request');
+        return { status: 500, body: { error: 'internal error' } };
+      })
+      .then((reply) => {
+        const payload = JSON.stringify(reply.body);
+        res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(reply.headers ?? {}) });
+        res.end(payload);
+        if (path === WEBHOOK_PATH) metrics.latency.observe({ status: String(reply.status) }, Number(process.hrtime.bigint() - started) / 1e9);
+      })
+      .catch((err: unknown) => logger.error({ err }, 'could not answer'));
+  });
+  server.keepAliveTimeout = 10_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 8080, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${options.host ?? '127.0.0.1'}:${port}`;
+  return {
+    url,
+    webhookUrl: `${url}${WEBHOOK_PATH}`,
+    metrics,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) {
+    req.resume();
+    return 'too-large';
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > max) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function optionalSecret(ref: JiraConnection['webhookSecret']): string | undefined {
+  if (!ref) return undefined;
+  try {
+    return readSecret(ref);
+  } catch {
+    return undefined;
+  }
+}
+
+function authenticate(req: IncomingMessage, body: Buffer, jira: JiraConnection, allowUnsigned: boolean): { ok: true } | { ok: false; reason: string } {
+  const signature = header(req, 'x-hub-signature');
+  const shared = header(req, AUTOMATION_SECRET_HEADER);
+  const webhookSecret = optionalSecret(jira.webhookSecret);
+  const automationSecret = optionalSecret(jira.automationSecret);
+  if (signature) {
+    if (!webhookSecret) return allowUnsigned ? { ok: true } : { ok: false, reason: 'signed delivery but no webhook secret is configured' };
+    return verifySignature(webhookSecret, body, signature);
+  }
+  if (shared !== undefined) {
+    if (automationSecret && sharedSecretMatches(automationSecret, shared)) return { ok: true };
+    return { ok: false, reason: `wrong ${AUTOMATION_SECRET_HEADER}` };
+  }
+  if (allowUnsigned) return { ok: true };
+  return { ok: false, reason: `missing X-Hub-Signature (or ${AUTOMATION_SECRET_HEADER} for Jira Automation)` };
+}
+
+/** Refuses to run open to the world: a webhook secret is required unless unsigned deliveries were explicitly allowed. */
+async function assertSecretsConfigured(options: StarterOptions): Promise<void> {
+  if (options.allowUnsigned) {
+    logger.warn('LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS=true: unsigned deliveries are accepted (local development only)');
+    return;
+  }
+  const current = await options.rules.current();
+  if (!current) {
+    logger.warn('no rules applied yet: webhooks are answered 503 until `leasehold rules apply`');
+    return;
+  }
+  const jira = current.rules.connections[current.rules.portal.connection] as JiraConnection;
+  if (!optionalSecret(jira.webhookSecret) && !optionalSecret(jira.automationSecret)) {
+    throw new Error(
+      `the webhook starter needs a secret: set the jira connection's webhookSecret (or automationSecret) and its variable, or LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS=true for local development`,
+    );
+  }
+}
+
+/** Jira Automation sends no identifier: the same issue in the same state at the same update time is the same event. */
+function automationEventId(payload: { issue: { key: string; fields: { status?: { name: string }; updated?: string } } }): string {
+  const { key, fields } = payload.issue;
+  return `automation:${key}:${fields.status?.name ?? ''}:${fields.updated ?? ''}`;
+}
