@@ -1,8 +1,10 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { validateRules, type RulesParseResult } from './validate';
 
-/** Parses YAML or JSON text (JSON is YAML) and validates it whole. */
-export function parseRulesText(text: string): RulesParseResult {
+export type RulesTextResult = Extract<RulesParseResult, { ok: false }> | (Extract<RulesParseResult, { ok: true }> & { raw: unknown });
+
+/** Parses YAML or JSON text (JSON is YAML) and validates it whole; `raw` is the document as written. */
+export function parseRulesText(text: string): RulesTextResult {
   let value: unknown;
   try {
     value = parseYaml(text, { prettyErrors: true, uniqueKeys: true });
@@ -13,5 +15,6 @@ export function parseRulesText(text: string): RulesParseResult {
     }
     throw err;
   }
-  return validateRules(value);
+  const result = validateRules(value);
+  return result.ok ? { ...result, raw: value } : result;
 }

@@ -17,6 +17,7 @@ import { leaseOutcomeSignal, leaseTroubleSignal } from '../group-lease/messages'
 import type { LeaseOperation, LeaseOutcome, LeaseTrouble } from '../group-lease/types';
 import { searchAttributes } from '../search-attributes';
 import { buildEvidence } from './evidence';
+import { audit } from './sinks';
 import {
   changeRequestedSignal,
   extendUpdate,
@@ -174,6 +175,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     snapshot.state = state;
     upsertSearchAttributes([{ key: searchAttributes.state, value: state }]);
     setCurrentDetails(details(snapshot));
+    audit.stateChanged(snapshot);
   }
 
   async function comment(text: string, issueKey = input.issueKey): Promise<void> {
@@ -194,6 +196,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   async function finish(state: RequestState, text?: string, status?: string): Promise<EvidenceRecord> {
     setState(state);
     snapshot.endedAt = new Date().toISOString();
+    audit.stateChanged(snapshot);
     if (text) await comment(text);
     if (status) await moveTo(status);
     const evidence = buildEvidence(snapshot);

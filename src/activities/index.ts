@@ -1,0 +1,31 @@
+import type { Client } from '@temporalio/client';
+import type { ConnectorRegistry } from '../connectors/registry';
+import type { RulesStore } from '../policy/rules-store';
+import type { LeaseholdActivities } from './contract';
+import { directoryActivities } from './directory';
+import { jiraActivities } from './jira';
+import { leaseActivities } from './leases';
+import { peopleActivities } from './people';
+import { rulesActivities } from './rules';
+
+export type { LeaseholdActivities } from './contract';
+
+export interface ActivityDeps {
+  client: () => Client;
+  taskQueue: string;
+  rules: RulesStore;
+  connectors: ConnectorRegistry;
+}
+
+/** Every activity the worker registers, bound to this process's connectors and Temporal client. */
+export function createActivities(deps: ActivityDeps): LeaseholdActivities {
+  const provider = deps.connectors.provider.bind(deps.connectors);
+  const jira = deps.connectors.jira.bind(deps.connectors);
+  return {
+    ...rulesActivities({ rules: deps.rules, provider }),
+    ...peopleActivities({ rules: deps.rules, provider, jira }),
+    ...directoryActivities({ provider }),
+    ...leaseActivities({ client: deps.client, taskQueue: deps.taskQueue }),
+    ...jiraActivities({ jira }),
+  };
+}

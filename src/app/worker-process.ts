@@ -1,0 +1,40 @@
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import { ConnectorRegistry } from '../connectors/registry';
+import { logger } from '../logging';
+import { RulesStore } from '../policy/rules-store';
+import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
+import { createLeaseholdWorker } from '../worker/create-worker';
+
+export interface RunningWorker {
+  worker: Worker;
+  client: Client;
+  stop(): Promise<void>;
+}
+
+/** Connects to Temporal and runs the Leasehold worker until stopped. */
+export async function runWorker(target: TemporalTarget, taskQueue: string, workflowBundlePath?: string): Promise<RunningWorker> {
+  const client = await connectClient(target);
+  const connection: NativeConnection = await connectWorker(target);
+  const activities = createActivities({
+    client: () => client,
+    taskQueue,
+    rules: new RulesStore(client, taskQueue, 1_000),
+    connectors: new ConnectorRegistry(),
+  });
+  const worker = await createLeaseholdWorker({ connection, namespace: target.namespace, taskQueue, activities, workflowBundlePath });
+  const running = worker.run();
+  running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped with an error'));
+  logger.info({ address: target.address, namespace: target.namespace, taskQueue }, 'worker running');
+  return {
+    worker,
+    client,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+      await connection.close();
+      await client.connection.close();
+    },
+  };
+}

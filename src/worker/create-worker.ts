@@ -1,0 +1,26 @@
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { LeaseholdActivities } from '../activities/contract';
+import { workflowBundleOption } from './workflow-bundle';
+
+export interface LeaseholdWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  activities: LeaseholdActivities;
+  /** A pre-built bundle (tests bundle once per run); otherwise src/workflows is bundled at start. */
+  workflowBundlePath?: string;
+  /** Extra worker options (tests lower concurrency or add interceptors). */
+  overrides?: Partial<WorkerOptions>;
+}
+
+/** The Leasehold worker: every workflow type and activity, on one task queue. */
+export async function createLeaseholdWorker(options: LeaseholdWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    activities: options.activities,
+    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : await workflowBundleOption()),
+    ...options.overrides,
+  });
+}
