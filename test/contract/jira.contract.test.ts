@@ -2,6 +2,9 @@
  * Contract of the sandbox Jira with the real jira.js v5 clients: each call Leasehold makes (the Jira
  * table of the wire-contracts reference) against the sandbox on a free port, unmodified clients.
  */
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import {
   createJiraClient,
   createServiceDeskClient,
@@ -12,7 +15,9 @@ import {
 import { samplePerson, sandboxCredentials } from '../../src/sandbox/sample-data';
 import { JIRA_FIELD_IDS, startJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira';
 
+const execFileAsync = promisify(execFile);
 const bot = sandboxCredentials.jira;
+const basicAuth = `Basic ${Buffer.from(`${bot.email}:${bot.apiToken}`).toString('base64')}`;
 const alice = samplePerson('alice');
 const frank = samplePerson('frank');
 
@@ -167,7 +172,7 @@ describe('issues.getIssue', () => {
 
     expect(fields[JIRA_FIELD_IDS.duration]).toBeNull();
     expect(fields.assignee).toBeNull();
-    expect(fields.reporter).toMatchObject({ accountId: bot && samplePerson('leasehold').jiraAccountId, emailAddress: bot.email, accountType: 'atlassian' });
+    expect(fields.reporter).toMatchObject({ accountId: samplePerson('leasehold').jiraAccountId, emailAddress: bot.email, accountType: 'atlassian' });
     expect(fields.description).toEqual(adf('Need to rotate the deploy keys.'));
     expect(fields[JIRA_FIELD_IDS.requestType]).toMatchObject({
       _links: { web: `${sandbox.url}/servicedesk/customer/portal/1/${key}` },
@@ -269,13 +274,50 @@ describe('issueComments.addComment', () => {
 });
 
 describe('issueAttachments.addAttachment', () => {
+  /**
+   * jira.js's CommonJS build loads `node:stream` with a dynamic import inside addAttachment, which
+   * jest's module sandbox refuses (it needs --experimental-vm-modules). So the unmodified call runs
+   * in a plain Node process, as it does in the product.
+   */
+  const ATTACH = `
+    const { Version3Client } = require('jira.js');
+    const [host, email, apiToken, issueIdOrKey, filename, base64, mimeType] = process.argv.slice(1);
+    new Version3Client({ host, authentication: { basic: { email, apiToken } } }).issueAttachments
+      .addAttachment({ issueIdOrKey, attachment: { filename, file: Buffer.from(base64, 'base64'), mimeType } })
+      .then((result) => process.stdout.write(JSON.stringify(result)), (err) => { process.stderr.write(String((err && err.stack) || err)); process.exit(1); });
+  `;
+
+  async function addAttachment(issueKey: string, filename: string, content: Buffer, mimeType: string): Promise<Array<Record<string, unknown>>> {
+    const { stdout } = await execFileAsync(process.execPath, ['-e', ATTACH, sandbox.url, bot.email, bot.apiToken, issueKey, filename, content.toString('base64'), mimeType], {
+      cwd: path.resolve(__dirname, '../..'),
+    });
+    return JSON.parse(stdout) as Array<Record<string, unknown>>;
+  }
+
   it('uploads an evidence file as multipart and answers with attachment objects', async () => {
     const { key } = await createAccessRequest();
     const evidence = Buffer.from(JSON.stringify({ grant: 'github-admins', at: '2026-11-22T10:00:00Z' }));
-    const [attachment] = await jira.issueAttachments.addAttachment({ issueIdOrKey: key, attachment: { filename: 'evidence.json', file: evidence, mimeType: 'application/json' } });
+    const [attachment] = await addAttachment(key, 'evidence.json', evidence, 'application/json');
 
-    expect(attachment).toMatchObject({ filename: 'evidence.json', size: evidence.length, mimeType: 'application/json', author: { accountId: samplePerson('leasehold').jiraAccountId } });
+    expect(attachment).toMatchObject({
+      filename: 'evidence.json',
+      size: evidence.length,
+      mimeType: 'application/json',
+      author: { accountId: samplePerson('leasehold').jiraAccountId },
+      content: `${sandbox.url}/rest/api/3/attachment/content/${String(attachment?.id)}`,
+    });
     expect(sandbox.attachments(key)[0]?.content.equals(evidence)).toBe(true);
+  });
+
+  it('refuses an upload without X-Atlassian-Token: no-check', async () => {
+    const { key } = await createAccessRequest();
+    const form = new FormData();
+    form.append('file', new Blob(['{}'], { type: 'application/json' }), 'evidence.json');
+    const res = await fetch(`${sandbox.url}/rest/api/3/issue/${key}/attachments`, { method: 'POST', headers: { authorization: basicAuth }, body: form });
+
+    expect(res.status).toBe(403);
+    expect(await res.text()).toBe('XSRF check failed');
+    expect(sandbox.attachments(key)).toEqual([]);
   });
 });
 
@@ -361,7 +403,7 @@ describe('REST v2', () => {
   it('shows rich text as wiki strings', async () => {
     const { key } = await createAccessRequest();
     const res = await fetch(`${sandbox.url}/rest/api/2/issue/${key}?fields=description,${JIRA_FIELD_IDS.justification}`, {
-      headers: { authorization: `Basic ${Buffer.from(`${bot.email}:${bot.apiToken}`).toString('base64')}` },
+      headers: { authorization: basicAuth },
     });
     const issue = (await res.json()) as { self: string; fields: Record<string, unknown> };
 

@@ -104,7 +104,7 @@ export class OktaIdentityProvider implements IdentityProvider {
       orgUrl,
       token,
       // Temporal owns retries (see the class comment); 0 unless the connection says otherwise.
-      maxRetries: 2,
+      maxRetries: connection.maxSdkRetries ?? 0,
       requestTimeoutMs: OKTA_REQUEST_TIMEOUT_MS,
     });
     return new OktaIdentityProvider(client, { secrets: [token] });
@@ -248,8 +248,12 @@ export class OktaIdentityProvider implements IdentityProvider {
     } catch (err) {
       const classified = classifyOktaError(err, ctx, { lastResponse: trace.last });
       if (classified.kind === 'permanent' && classified.details.status === 403 && ctx.groupId) {
-        const group = await this.getGroup(ctx.groupId, { ...ctx, what: `read group ${ctx.groupId}`, notFound: 'group' });
-        if (group.type && group.type !== 'OKTA_GROUP') throw notManaged(group);
+        const group = await this.getGroup(ctx.groupId, { ...ctx, what: `read group ${ctx.groupId}`, notFound: 'group' }).catch((lookup: unknown) => {
+          // A transient lookup failure is retried (the write with it); a permanent one leaves the write's own 403.
+          if (lookup instanceof ConnectorError && lookup.kind !== 'permanent') throw lookup;
+          return undefined;
+        });
+        if (group?.type && group.type !== 'OKTA_GROUP') throw notManaged(group);
       }
       throw classified;
     }

@@ -1,0 +1,72 @@
+import type { Command } from 'commander';
+import { Version3Client } from 'jira.js';
+import { JiraGateway } from '../connectors/jira/jira-gateway';
+import { samplePerson } from '../sandbox/sample-data';
+import { out } from './output';
+
+/** Acting in the sandbox Jira as one of the sample people, through the real REST API (jira.js). */
+export function gatewayAs(handle: string, site = process.env.JIRA_SITE ?? 'http://127.0.0.1:8091'): JiraGateway {
+  const person = samplePerson(handle);
+  return new JiraGateway(new Version3Client({ host: site, authentication: { basic: { email: person.email, apiToken: person.jiraApiToken } } }), site);
+}
+
+export interface DemoRequest {
+  as: string;
+  app: string;
+  level: string;
+  duration?: string;
+  why?: string;
+  type?: string;
+  project?: string;
+}
+
+/** Raises a request in the portal as a person; returns the issue key. */
+export async function raiseRequest(jira: JiraGateway, req: DemoRequest): Promise<string> {
+  const byName = new Map((await jira.fields()).map((f) => [f.name.toLowerCase(), f.id]));
+  const id = (name: string): string => {
+    const found = byName.get(name.toLowerCase());
+    if (!found) throw new Error(`the Jira site has no field "${name}"`);
+    return found;
+  };
+  const fields: Record<string, unknown> = {
+    project: { key: req.project ?? 'ACCESS' },
+    issuetype: { name: 'Service Request' },
+    summary: `${req.type ?? 'Request Application Access'}: ${req.app} (${req.level})`,
+    [id('Request Type')]: req.type ?? 'Request Application Access',
+    [id('Application')]: { value: req.app },
+    [id('Access Type')]: { value: req.level },
+  };
+  if (req.duration) fields[id('Duration')] = { value: req.duration };
+  if (req.why) fields[id('Justification')] = req.why;
+  const created = await jira.client.issues.createIssue({ fields } as never);
+  return created.key;
+}
+
+export function registerDemoCommands(program: Command): void {
+  const demo = program.command('demo').description('act in the sandbox Jira as a sample person (alice, bob, carol, dave, erin, frank, mallory)');
+
+  demo
+    .command('request')
+    .requiredOption('--as <person>', 'who asks, e.g. alice')
+    .requiredOption('--app <application>', 'Application option, e.g. "Jira Software"')
+    .requiredOption('--level <access type>', 'Access Type option, e.g. User')
+    .option('--duration <duration>', 'Duration option, e.g. "5 minutes"')
+    .option('--why <justification>', 'Justification')
+    .option('--type <request type>', 'request type (default Request Application Access)')
+    .description('raise an access request in the portal (fires jira:issue_created to the webhook)')
+    .action(async (opts: DemoRequest) => {
+      const key = await raiseRequest(gatewayAs(opts.as), opts);
+      out(key);
+    });
+
+  demo
+    .command('move')
+    .argument('<issue>', 'issue key')
+    .argument('<status>', 'target status, e.g. "Approved by Manager"')
+    .requiredOption('--as <person>', 'who moves it, e.g. bob')
+    .description('move an issue to a status as a person (an approval is such a move)')
+    .action(async (issue: string, status: string, opts: { as: string }) => {
+      await gatewayAs(opts.as).transitionTo(issue, status);
+      out(`${issue} → ${status} (by ${opts.as})`);
+    });
+}

@@ -1,0 +1,45 @@
+import { Command } from 'commander';
+import { logger } from '../logging';
+import { CliContext } from './context';
+import { registerConnectionsCommand } from './connections-command';
+import { registerDemoCommands } from './demo-commands';
+import { err } from './output';
+import { registerRequestCommands } from './request-commands';
+import { registerRulesCommands } from './rules-commands';
+import { registerServeCommands } from './serve-commands';
+
+/** `leasehold`: run the services, manage rules, act on requests. */
+export function buildProgram(ctx = new CliContext()): Command {
+  const program = new Command('leasehold')
+    .description('Leasehold: time-bound access governance on Temporal (Jira Service Management → Okta / Entra ID)')
+    .showHelpAfterError()
+    .addHelpText(
+      'after',
+      `
+Environment: TEMPORAL_ADDRESS (unset = the embedded server on 127.0.0.1:7233), TEMPORAL_NAMESPACE,
+TEMPORAL_API_KEY, LEASEHOLD_TASK_QUEUE, LEASEHOLD_ACTOR, LEASEHOLD_LOG_LEVEL. See README.md.`,
+    );
+  registerServeCommands(program);
+  registerRulesCommands(program, ctx);
+  registerConnectionsCommand(program, ctx);
+  registerRequestCommands(program, ctx);
+  registerDemoCommands(program);
+  return program;
+}
+
+export async function main(argv = process.argv): Promise<void> {
+  const ctx = new CliContext();
+  const program = buildProgram(ctx);
+  const longRunning = new Set(['start', 'worker', 'webhook', 'sandbox']);
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    logger.debug({ err: e }, 'command failed');
+    err(`error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exitCode = 1;
+  } finally {
+    if (!longRunning.has(argv[2] ?? '')) await ctx.close();
+  }
+}
+
+if (require.main === module) void main();

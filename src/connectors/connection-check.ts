@@ -1,0 +1,101 @@
+import type { Connection, RulesDocument } from '../policy/schema';
+import { ConnectorError } from './connector-error';
+import type { IdentityProvider } from './identity-provider';
+import type { JiraGateway } from './jira/jira-gateway';
+
+export interface CheckLine {
+  ok: boolean;
+  text: string;
+}
+
+export interface ConnectionReport {
+  name: string;
+  type: Connection['type'];
+  ok: boolean;
+  lines: CheckLine[];
+}
+
+/** Ids that exist in no directory: a write probe against them cannot change anything. */
+const ABSENT_USER: Record<string, string> = { okta: '00uleaseholdprobe0000', entra: '00000000-0000-4000-8000-00000000dead' };
+
+const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/**
+ * The "Test Connection" button: real calls through the same connectors the worker uses, saying
+ * exactly what is wrong (bad credentials, missing permission, unreachable host, unknown group).
+ */
+export async function checkConnection(
+  name: string,
+  rules: RulesDocument,
+  deps: { provider: (name: string, c: Connection) => IdentityProvider; jira: (c: Extract<Connection, { type: 'jira' }>) => JiraGateway },
+): Promise<ConnectionReport> {
+  const connection = rules.connections[name];
+  if (!connection) return { name, type: 'okta', ok: false, lines: [{ ok: false, text: `no connection named ${name}` }] };
+  const lines: CheckLine[] = [];
+  const report = (): ConnectionReport => ({ name, type: connection.type, ok: lines.every((l) => l.ok), lines });
+
+  if (connection.type === 'jira') {
+    let jira: JiraGateway;
+    try {
+      jira = deps.jira(connection);
+      const me = await jira.myself();
+      lines.push({ ok: true, text: `authenticated as ${me.displayName ?? me.accountId} (${me.email ?? 'email hidden'})` });
+    } catch (err) {
+      lines.push({ ok: false, text: reason(err) });
+      return report();
+    }
+    if (rules.portal.connection === name) {
+      try {
+        const fields = new Set((await jira.fields()).flatMap((f) => [f.name.toLowerCase(), f.id]));
+        const wanted = ['Request Type', ...Object.values(rules.portal.fields)];
+        const missing = wanted.filter((f) => !fields.has(f.toLowerCase()) && !fields.has(f));
+        lines.push(missing.length ? { ok: false, text: `fields not found: ${missing.join(', ')}` } : { ok: true, text: `fields found: ${wanted.join(', ')}` });
+      } catch (err) {
+        lines.push({ ok: false, text: reason(err) });
+      }
+    }
+    return report();
+  }
+
+  let idp: IdentityProvider;
+  try {
+    idp = deps.provider(name, connection);
+    await idp.findUser('leasehold-connection-check@invalid.example');
+    lines.push({ ok: true, text: 'authenticated; directory reads work' });
+  } catch (err) {
+    lines.push({ ok: false, text: reason(err) });
+    return report();
+  }
+
+  const groups = new Set<string>();
+  for (const app of rules.applications) {
+    for (const level of app.levels) {
+      if (level.connection === name) level.groups.forEach((g) => groups.add(g));
+      for (const a of level.approval.approvers) if (typeof a === 'object' && 'group' in a && a.connection === name) groups.add(a.group);
+    }
+  }
+  let probeGroup: string | undefined;
+  for (const group of groups) {
+    try {
+      const found = await idp.findGroup(group);
+      if (found) probeGroup ??= found.id;
+      lines.push(found ? { ok: true, text: `group ${group} exists (${found.id})` } : { ok: false, text: `unknown group: ${group} does not exist in ${name}` });
+    } catch (err) {
+      lines.push({ ok: false, text: `group ${group}: ${reason(err)}` });
+    }
+  }
+
+  if (probeGroup) {
+    // Removing a user that does not exist changes nothing, but needs the write permission to be judged.
+    try {
+      await idp.removeMember(probeGroup, ABSENT_USER[connection.type]!);
+      lines.push({ ok: true, text: 'membership write permission: ok' });
+    } catch (err) {
+      const permanent = err instanceof ConnectorError && err.kind === 'permanent';
+      const missingPermission = /permission|forbidden|privilege/i.test(reason(err));
+      if (permanent && !missingPermission) lines.push({ ok: true, text: 'membership write permission: ok' });
+      else lines.push({ ok: false, text: `membership write: ${reason(err)}` });
+    }
+  }
+  return report();
+}
