@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
-import { Version3Client } from 'jira.js';
-import { JiraGateway } from '../connectors/jira/jira-gateway';
+import { createJiraClient } from '../connectors/jira/jira-client';
+import { JiraGateway, toAdf } from '../connectors/jira/jira-gateway';
 import { samplePerson } from '../sandbox/sample-data';
 import { out } from './output';
 
 /** Acting in the sandbox Jira as one of the sample people, through the real REST API (jira.js). */
 export function gatewayAs(handle: string, site = process.env.JIRA_SITE ?? 'http://127.0.0.1:8091'): JiraGateway {
   const person = samplePerson(handle);
-  return new JiraGateway(new Version3Client({ host: site, authentication: { basic: { email: person.email, apiToken: person.jiraApiToken } } }), site);
+  return new JiraGateway(createJiraClient({ host: site, email: person.email, apiToken: person.jiraApiToken }), site);
 }
 
 export interface DemoRequest {
@@ -37,9 +37,8 @@ export async function raiseRequest(jira: JiraGateway, req: DemoRequest): Promise
     [id('Access Type')]: { value: req.level },
   };
   if (req.duration) fields[id('Duration')] = { value: req.duration };
-  if (req.why) fields[id('Justification')] = req.why;
-  const created = await jira.client.issues.createIssue({ fields } as never);
-  return created.key;
+  if (req.why) fields[id('Justification')] = toAdf(req.why);
+  return jira.createIssue(fields);
 }
 
 export function registerDemoCommands(program: Command): void {

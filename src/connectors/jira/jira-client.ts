@@ -1,37 +1,29 @@
-import type { HttpException, ServiceDeskClient, Version3Client } from 'jira.js' with { 'resolution-mode': 'import' };
+import { HttpException, ServiceDeskClient, Version3Client } from 'jira.js';
 
-/**
- * jira.js v5 clients for Jira Cloud (or the sandbox). jira.js ships a CommonJS build but declares its
- * types as ESM only, so the types are imported in import mode and the CommonJS build is loaded here.
- */
-type JiraJs = typeof import('jira.js', { with: { 'resolution-mode': 'import' } });
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const jiraJs = require('jira.js') as JiraJs;
+/** jira.js v5 clients for Jira Cloud (or the sandbox), authenticated with `email:apiToken`. */
 
 export type { HttpException as JiraHttpException, ServiceDeskClient, Version3Client };
 
-export interface JiraConnection {
+export interface JiraClientOptions {
   /** Site URL, e.g. `https://example.atlassian.net` or `http://127.0.0.1:8091`. */
   host: string;
   email: string;
   apiToken: string;
 }
 
-function config({ host, email, apiToken }: JiraConnection): { host: string; authentication: { basic: { email: string; apiToken: string } } } {
-  return { host, authentication: { basic: { email, apiToken } } };
-}
+const config = ({ host, email, apiToken }: JiraClientOptions) => ({ host, authentication: { basic: { email, apiToken } } });
 
-/** Platform REST API v3 client with basic auth (`email:apiToken`). */
-export function createJiraClient(connection: JiraConnection): Version3Client {
-  return new jiraJs.Version3Client(config(connection));
+/** Platform REST API v3 client. */
+export function createJiraClient(options: JiraClientOptions): Version3Client {
+  return new Version3Client(config(options));
 }
 
 /** JSM REST API client (`/rest/servicedeskapi`). */
-export function createServiceDeskClient(connection: JiraConnection): ServiceDeskClient {
-  return new jiraJs.ServiceDeskClient(config(connection));
+export function createServiceDeskClient(options: JiraClientOptions): ServiceDeskClient {
+  return new ServiceDeskClient(config(options));
 }
 
-/** What jira.js throws when Jira answers with an error status (`.status`, `.response`, `.cause`). */
+/** What jira.js throws when Jira answers with an error status (`.status`, `.response.data`, `.cause.response.headers`). */
 export function isJiraHttpException(error: unknown): error is HttpException {
-  return error instanceof jiraJs.HttpException;
+  return error instanceof HttpException;
 }

@@ -1,7 +1,8 @@
-import { HttpException, Version3Client } from 'jira.js';
+import { HttpException, type Version3Client } from 'jira.js';
 import { expandSetting, readSecret } from '../../config/settings';
 import type { JiraConnection } from '../../policy/schema';
 import { ConnectorError, retryAfterMs } from '../connector-error';
+import { createJiraClient } from './jira-client';
 
 export interface JiraUserInfo {
   accountId: string;
@@ -50,11 +51,7 @@ export class JiraGateway {
   /** Builds the client from a rules connection; the API token is read here, in the worker. */
   static fromConnection(connection: JiraConnection): JiraGateway {
     const site = expandSetting(connection.site).replace(/\/+$/, '');
-    const client = new Version3Client({
-      host: site,
-      authentication: { basic: { email: expandSetting(connection.email), apiToken: readSecret(connection.apiToken) } },
-    });
-    return new JiraGateway(client, site);
+    return new JiraGateway(createJiraClient({ host: site, email: expandSetting(connection.email), apiToken: readSecret(connection.apiToken) }), site);
   }
 
   async user(accountId: string): Promise<JiraUserInfo> {
@@ -104,6 +101,12 @@ export class JiraGateway {
     }
     await this.call('transition issue', () => this.client.issues.doTransition({ issueIdOrKey: issueKey, transition: { id: transition.id! } }));
     return true;
+  }
+
+  /** Creates an issue (as this gateway's account); returns its key. */
+  async createIssue(fields: Record<string, unknown>): Promise<string> {
+    const created = await this.call('create issue', () => this.client.issues.createIssue({ fields } as Parameters<Version3Client['issues']['createIssue']>[0]));
+    return created.key;
   }
 
   async attach(issueKey: string, fileName: string, content: string, mimeType = 'application/json'): Promise<void> {
