@@ -22,6 +22,9 @@ export interface Embedded {
   stop(): Promise<void>;
 }
 
+/** The sandboxes' variables while `leasehold start` runs them, for the CLI in other shells. */
+export const sandboxEnvFile = path.join(stateDir, 'sandbox.env');
+
 export const defaultRulesFile = path.join(projectRoot, 'rules', 'example.yaml');
 
 /**
@@ -56,8 +59,11 @@ export async function startEmbedded(env: Env): Promise<Embedded> {
         ports: { jira: env.LEASEHOLD_SANDBOX_JIRA_PORT, okta: env.LEASEHOLD_SANDBOX_OKTA_PORT, entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT },
       });
       stoppers.push(() => sandboxes!.close());
-      // The example rules read these; the worker and the starter run in this process.
+      // The example rules read these; the worker and the starter run in this process, and the
+      // CLI in another shell reads them from the file (demo credentials of loopback sandboxes only).
       Object.assign(process.env, sandboxes.env);
+      fs.writeFileSync(sandboxEnvFile, Object.entries(sandboxes.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+      stoppers.push(async () => fs.rmSync(sandboxEnvFile, { force: true }));
     }
 
     const worker = await runWorker(target, env.LEASEHOLD_TASK_QUEUE);

@@ -1,11 +1,19 @@
+import fs from 'node:fs';
 import os from 'node:os';
+import { sandboxEnvFile } from '../app/embedded';
 import type { Client } from '@temporalio/client';
 import { readEnv, type Env } from '../config/env';
 import { connectClient, temporalTarget } from '../temporal/connection';
 
 /** What every CLI command shares: the environment, who is acting, and a Temporal client on demand. */
 export class CliContext {
-  readonly env: Env = readEnv();
+  readonly env: Env;
+
+  constructor() {
+    loadSandboxEnv();
+    this.env = readEnv();
+  }
+
   private client?: Client;
 
   /** The person recorded as submitter/operator: `--as`, LEASEHOLD_ACTOR, or the OS user. */
@@ -21,5 +29,23 @@ export class CliContext {
 
   async close(): Promise<void> {
     await this.client?.connection.close();
+  }
+}
+
+/**
+ * While `leasehold start` runs the sandboxes it writes their variables (URLs, demo credentials) to
+ * .leasehold/sandbox.env; commands in other shells pick up those not already set.
+ */
+function loadSandboxEnv(): void {
+  if (['start', 'worker', 'webhook', 'sandbox'].includes(process.argv[2] ?? '')) return;
+  let text: string;
+  try {
+    text = fs.readFileSync(sandboxEnvFile, 'utf8');
+  } catch {
+    return;
+  }
+  for (const line of text.split('\n')) {
+    const eq = line.indexOf('=');
+    if (eq > 0 && process.env[line.slice(0, eq)] === undefined) process.env[line.slice(0, eq)] = line.slice(eq + 1);
   }
 }

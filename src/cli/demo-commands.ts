@@ -30,7 +30,8 @@ export async function raiseRequest(jira: JiraGateway, req: DemoRequest): Promise
   };
   const fields: Record<string, unknown> = {
     project: { key: req.project ?? 'ACCESS' },
-    issuetype: { name: 'Service Request' },
+    // JSM: access and change requests need approvals; removals do not.
+    issuetype: { name: /removal/i.test(req.type ?? '') ? 'Service Request' : 'Service Request with Approvals' },
     summary: `${req.type ?? 'Request Application Access'}: ${req.app} (${req.level})`,
     [id('Request Type')]: req.type ?? 'Request Application Access',
     [id('Application')]: { value: req.app },

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { logger } from '../logging';
+import { installRuntimeLogging } from '../temporal/runtime';
 import { CliContext } from './context';
 import { registerConnectionsCommand } from './connections-command';
 import { registerDemoCommands } from './demo-commands';
@@ -28,6 +29,7 @@ TEMPORAL_API_KEY, LEASEHOLD_TASK_QUEUE, LEASEHOLD_ACTOR, LEASEHOLD_LOG_LEVEL. Se
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  installRuntimeLogging();
   const ctx = new CliContext();
   const program = buildProgram(ctx);
   const longRunning = new Set(['start', 'worker', 'webhook', 'sandbox']);

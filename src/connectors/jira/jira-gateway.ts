@@ -129,7 +129,8 @@ export function classifyJiraError(err: unknown, what: string, site: string): Con
   if (err instanceof ConnectorError) return err;
   if (err instanceof HttpException) {
     const status = err.status;
-    const data = err.response;
+    const response = err.response as { data?: unknown } | string;
+    const data = typeof response === 'object' && response !== null && 'data' in response ? response.data : response;
     const messages =
       typeof data === 'object' && data !== null
         ? [...((data as { errorMessages?: string[] }).errorMessages ?? []), ...Object.entries((data as { errors?: Record<string, string> }).errors ?? {}).map(([k, v]) => `${k}: ${v}`)]
