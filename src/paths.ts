@@ -5,3 +5,6 @@ export const projectRoot = path.resolve(__dirname, '..');
 
 /** Ignored per-checkout state: the embedded Temporal database, installed tools, generated certificates. */
 export const stateDir = process.env.LEASEHOLD_STATE_DIR ?? path.join(projectRoot, '.leasehold');
+
+/** The sandboxes' variables while `leasehold start` runs them, for the CLI in other shells. */
+export const sandboxEnvFile = path.join(stateDir, 'sandbox.env');

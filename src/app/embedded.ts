@@ -4,7 +4,7 @@ import { wantsSandboxes, type Env } from '../config/env';
 import { logger } from '../logging';
 import { parseRulesText } from '../policy/parse';
 import { RulesStore } from '../policy/rules-store';
-import { projectRoot, stateDir } from '../paths';
+import { projectRoot, sandboxEnvFile, stateDir } from '../paths';
 import { startSandboxes, type Sandboxes } from '../sandbox';
 import { sandboxCredentials } from '../sandbox/sample-data';
 import type { RunningStarter } from '../starter/server';
@@ -21,9 +21,6 @@ export interface Embedded {
   rulesVersion?: number;
   stop(): Promise<void>;
 }
-
-/** The sandboxes' variables while `leasehold start` runs them, for the CLI in other shells. */
-export const sandboxEnvFile = path.join(stateDir, 'sandbox.env');
 
 export const defaultRulesFile = path.join(projectRoot, 'rules', 'example.yaml');
 

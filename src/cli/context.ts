@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
-import { sandboxEnvFile } from '../app/embedded';
+import { sandboxEnvFile } from '../paths';
 import type { Client } from '@temporalio/client';
 import { readEnv, type Env } from '../config/env';
 import { connectClient, temporalTarget } from '../temporal/connection';
