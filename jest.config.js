@@ -6,6 +6,7 @@ module.exports = {
   transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
+  setupFiles: ['<rootDir>/test/harness/setup-runtime.ts'],
   testTimeout: 120_000,
   // Two cores: one test file at a time per core keeps the Temporal server responsive.
   maxWorkers: 2,

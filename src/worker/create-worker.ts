@@ -1,6 +1,8 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { LeaseholdActivities } from '../activities/contract';
 import { workflowBundleOption } from './workflow-bundle';
+import { logger } from '../logging';
+import type { RequestSnapshot } from '../workflows/access-request/types';
 
 export interface LeaseholdWorkerOptions {
   connection: NativeConnection;
@@ -21,6 +23,19 @@ export async function createLeaseholdWorker(options: LeaseholdWorkerOptions): Pr
     taskQueue: options.taskQueue,
     activities: options.activities,
     ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : await workflowBundleOption()),
+    sinks: {
+      // The audit stream: one structured line per request state change (not repeated on replay).
+      audit: {
+        stateChanged: {
+          fn: (info, snapshot: RequestSnapshot) =>
+            logger.info(
+              { audit: true, workflowId: info.workflowId, issueKey: snapshot.issueKey, state: snapshot.state, requester: snapshot.requester?.email, expiresAt: snapshot.expiresAt },
+              `${snapshot.issueKey} is ${snapshot.state}`,
+            ),
+          callDuringReplay: false,
+        },
+      },
+    },
     ...options.overrides,
   });
 }

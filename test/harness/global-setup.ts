@@ -1,14 +1,16 @@
+import os from 'node:os';
+import path from 'node:path';
 import { startDevServer, type DevServer } from '../../src/temporal/dev-server';
-import { bundleWorkflowsOnce } from './workflow-bundle';
+import { writeWorkflowBundle } from '../../src/worker/workflow-bundle';
 
 declare global {
   var __leaseholdDevServer: DevServer | undefined;
 }
 
 /**
- * One real Temporal dev server for the whole run (in memory, headless, with Leasehold's search
- * attributes), unless LEASEHOLD_TEST_TEMPORAL_ADDRESS names one to attach to. Workflow code is
- * bundled once here; test files read both from the environment.
+ * One real Temporal dev server for the whole run (in memory, headless), unless
+ * LEASEHOLD_TEST_TEMPORAL_ADDRESS names one to attach to. Each test file gets its own namespace.
+ * Workflow code is bundled once here; test files read both from the environment.
  */
 export default async function globalSetup(): Promise<void> {
   if (!process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS) {
@@ -16,5 +18,5 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__leaseholdDevServer = server;
     process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS = server.address;
   }
-  process.env.LEASEHOLD_TEST_WORKFLOW_BUNDLE = await bundleWorkflowsOnce();
+  process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(path.join(os.tmpdir(), `leasehold-test-bundle-${process.pid}.js`));
 }

@@ -1,0 +1,171 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities } from '../../src/activities';
+import { gatewayAs, raiseRequest, type DemoRequest } from '../../src/cli/demo-commands';
+import { ConnectorRegistry } from '../../src/connectors/registry';
+import { parseRulesText } from '../../src/policy/parse';
+import { RulesStore } from '../../src/policy/rules-store';
+import { projectRoot } from '../../src/paths';
+import { startSandboxes, type Sandboxes, type SandboxesOptions } from '../../src/sandbox';
+import { sandboxCredentials } from '../../src/sandbox/sample-data';
+import { startWebhookStarter, type RunningStarter } from '../../src/starter/server';
+import { ensureNamespace } from '../../src/temporal/namespace';
+import { stateQuery } from '../../src/workflows/access-request/messages';
+import type { RequestSnapshot } from '../../src/workflows/access-request/types';
+import { accessRequestWorkflowId } from '../../src/workflows/ids';
+import { createLeaseholdWorker } from '../../src/worker/create-worker';
+
+export const exampleRulesText = (): string => fs.readFileSync(path.join(projectRoot, 'rules', 'example.yaml'), 'utf8');
+
+export interface HarnessOptions {
+  /** Rules text (YAML) to apply; default the example rules. */
+  rules?: string;
+  /** Run the webhook starter and register it in the sandbox Jira (default true). */
+  starter?: boolean;
+  sandboxes?: Partial<SandboxesOptions>;
+}
+
+/**
+ * A whole Leasehold on the real Temporal test server, in a namespace of its own: the sandboxes, a
+ * worker with the real activities on a unique task queue, the rules applied, and the webhook starter
+ * registered in the sandbox Jira. Tests act as people through the real Jira REST API.
+ */
+export class Leasehold {
+  private constructor(
+    readonly client: Client,
+    readonly namespace: string,
+    readonly taskQueue: string,
+    readonly sandboxes: Sandboxes,
+    readonly rules: RulesStore,
+    readonly starter: RunningStarter | undefined,
+    private worker: Worker | undefined,
+    private running: Promise<void> | undefined,
+    private readonly nativeConnection: NativeConnection,
+    private readonly stateDir: string,
+  ) {}
+
+  static async start(options: HarnessOptions = {}): Promise<Leasehold> {
+    const address = process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS!;
+    const namespace = `test-${randomUUID().slice(0, 8)}`;
+    const connection = await Connection.connect({ address });
+    await ensureNamespace(connection, namespace, 1);
+    const client = new Client({ connection, namespace });
+    const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leasehold-test-'));
+    const sandboxes = await startSandboxes({
+      stateDir,
+      ...options.sandboxes,
+      jira: { webhookRetryDelaysMs: [200, 500, 1000, 2000, 5000], extraOptions: { duration: ['3 seconds', '5 seconds', '8 seconds', '12 seconds', '20 seconds'] }, ...options.sandboxes?.jira },
+    });
+    Object.assign(process.env, sandboxes.env);
+    const taskQueue = `leasehold-${namespace}`;
+    const rules = new RulesStore(client, taskQueue, 0);
+    const nativeConnection = await NativeConnection.connect({ address });
+    const harness = new Leasehold(client, namespace, taskQueue, sandboxes, rules, undefined, undefined, undefined, nativeConnection, stateDir);
+    await harness.startWorker();
+
+    const parsed = parseRulesText(options.rules ?? exampleRulesText());
+    if (!parsed.ok) throw new Error(`test rules invalid: ${JSON.stringify(parsed.problems)}`);
+    await rules.submit({ document: parsed.raw, submittedBy: 'test-harness' });
+
+    if (options.starter !== false) {
+      const connectors = new ConnectorRegistry();
+      const starter = await startWebhookStarter({ client, taskQueue, rules: new RulesStore(client, taskQueue, 0), jira: (c) => connectors.jira(c), port: 0 });
+      sandboxes.jira.registerWebhook({ name: 'Leasehold', url: starter.webhookUrl, events: ['jira:issue_created', 'jira:issue_updated'], secret: sandboxCredentials.jira.webhookSecret });
+      (harness as { starter: RunningStarter | undefined }).starter = starter;
+    }
+    return harness;
+  }
+
+  /** Starts (or restarts) the worker. */
+  async startWorker(): Promise<void> {
+    const activities = createActivities({ client: () => this.client, taskQueue: this.taskQueue, rules: new RulesStore(this.client, this.taskQueue, 0), connectors: new ConnectorRegistry() });
+    this.worker = await createLeaseholdWorker({
+      connection: this.nativeConnection,
+      namespace: this.namespace,
+      taskQueue: this.taskQueue,
+      activities,
+      workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE,
+      overrides: { shutdownGraceTime: '1s' },
+    });
+    this.running = this.worker.run();
+  }
+
+  /** Stops the worker as a crash would look to Temporal: tasks in flight are abandoned. */
+  async stopWorker(): Promise<void> {
+    this.worker?.shutdown();
+    await this.running;
+    this.worker = undefined;
+  }
+
+  /** A person raises a request in the portal (through the Jira REST API). */
+  async request(req: DemoRequest): Promise<string> {
+    return raiseRequest(gatewayAs(req.as, this.sandboxes.jira.url), req);
+  }
+
+  /** A person moves an issue to a status in Jira (an approval is such a move). */
+  async move(issueKey: string, status: string, as: string): Promise<void> {
+    await gatewayAs(as, this.sandboxes.jira.url).transitionTo(issueKey, status);
+  }
+
+  async state(issueKey: string): Promise<RequestSnapshot> {
+    return this.client.workflow.getHandle(accessRequestWorkflowId(issueKey)).query(stateQuery);
+  }
+
+  /** Polls the request's state until `predicate` holds (or throws after `timeoutMs` with the last state). */
+  async waitFor(issueKey: string, predicate: (s: RequestSnapshot) => boolean, timeoutMs = 60_000): Promise<RequestSnapshot> {
+    const deadline = Date.now() + timeoutMs;
+    let last: RequestSnapshot | undefined;
+    let lastError: unknown;
+    while (Date.now() < deadline) {
+      try {
+        last = await this.state(issueKey);
+        if (predicate(last)) return last;
+      } catch (err) {
+        lastError = err;
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    throw new Error(`timed out waiting on ${issueKey}; last state ${last ? JSON.stringify({ state: last.state, problem: last.problem, ignored: last.ignored }) : String(lastError)}`);
+  }
+
+  async waitForState(issueKey: string, state: RequestSnapshot['state'], timeoutMs?: number): Promise<RequestSnapshot> {
+    return this.waitFor(issueKey, (s) => s.state === state, timeoutMs);
+  }
+
+  /** Waits until the workflow has closed and returns its result. */
+  async result<T = unknown>(issueKey: string): Promise<T> {
+    return this.client.workflow.getHandle(accessRequestWorkflowId(issueKey)).result() as Promise<T>;
+  }
+
+  jiraIssue(issueKey: string) {
+    return this.sandboxes.jira.issue(issueKey)!;
+  }
+
+  jiraComments(issueKey: string): string[] {
+    return this.sandboxes.jira.comments(issueKey).map((c) => c.text);
+  }
+
+  async stop(): Promise<void> {
+    await this.starter?.close();
+    await this.stopWorker().catch(() => undefined);
+    await this.sandboxes.close();
+    await this.nativeConnection.close();
+    await this.client.connection.close();
+    fs.rmSync(this.stateDir, { recursive: true, force: true });
+  }
+}
+
+/** Polls until `check` returns a value (not undefined/false) or throws after the timeout. */
+export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
