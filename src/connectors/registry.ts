@@ -1,4 +1,6 @@
-import type { Connection, JiraConnection } from '../policy/schema';
+import { createHash } from 'node:crypto';
+import { readSecret } from '../config/settings';
+import type { Connection, JiraConnection, SecretRef } from '../policy/schema';
 import { EntraIdentityProvider } from './entra/entra-identity-provider';
 import type { IdentityProvider } from './identity-provider';
 import { JiraGateway } from './jira/jira-gateway';
@@ -6,14 +8,15 @@ import { OktaIdentityProvider } from './okta/okta-identity-provider';
 
 /**
  * Connector instances per connection, built on first use inside the worker or starter (credentials
- * are read there) and reused while the connection's settings stay the same.
+ * are read there) and reused while the connection's settings and secret stay the same: a rotated
+ * secret (new env value or file content) gets a fresh connector without a restart.
  */
 export class ConnectorRegistry {
   private readonly providers = new Map<string, IdentityProvider>();
   private readonly jiras = new Map<string, JiraGateway>();
 
   provider(name: string, connection: Connection): IdentityProvider {
-    const key = `${name}\u0000${JSON.stringify(connection)}`;
+    const key = cacheKey(name, connection);
     let found = this.providers.get(key);
     if (!found) {
       switch (connection.type) {
@@ -32,7 +35,7 @@ export class ConnectorRegistry {
   }
 
   jira(connection: JiraConnection): JiraGateway {
-    const key = JSON.stringify(connection);
+    const key = cacheKey('jira', connection);
     let found = this.jiras.get(key);
     if (!found) {
       found = JiraGateway.fromConnection(connection);
@@ -40,4 +43,20 @@ export class ConnectorRegistry {
     }
     return found;
   }
+}
+
+function cacheKey(name: string, connection: Connection): string {
+  const secrets: SecretRef[] = [];
+  if (connection.type === 'okta') secrets.push(connection.token);
+  if (connection.type === 'entra') secrets.push(connection.clientSecret);
+  if (connection.type === 'jira') secrets.push(connection.apiToken);
+  const fingerprint = createHash('sha256');
+  for (const ref of secrets) {
+    try {
+      fingerprint.update(readSecret(ref));
+    } catch {
+      fingerprint.update('(unavailable)');
+    }
+  }
+  return `${name}\u0000${JSON.stringify(connection)}\u0000${fingerprint.digest('hex')}`;
 }

@@ -32,7 +32,7 @@ export function parseDuration(text: string): number | undefined {
   return ms > 0 ? ms : undefined;
 }
 
-/** A short human form: `30s`, `5m`, `24h`, `7d`, `1d 2h`. */
+/** A short human form in the largest whole unit: `30s`, `90s`, `5m`, `26h`, `7d` (`1500ms` below a second). */
 export function formatDuration(ms: number): string {
   if (ms % UNIT_MS.d! === 0) return `${ms / UNIT_MS.d!}d`;
   if (ms % UNIT_MS.h! === 0) return `${ms / UNIT_MS.h!}h`;

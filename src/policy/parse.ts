@@ -11,7 +11,9 @@ export function parseRulesText(text: string): RulesTextResult {
   } catch (err) {
     if (err instanceof YAMLParseError) {
       const where = err.linePos?.[0] ? `line ${err.linePos[0].line}, column ${err.linePos[0].col}` : '(document)';
-      return { ok: false, problems: [{ path: where, message: err.message.split('\n')[0]! }] };
+      // prettyErrors appends "at line L, column C:" and a code excerpt; the path already says where.
+      const message = err.message.split('\n')[0]!.replace(/\s*at line \d+, column \d+:?\s*$/, '');
+      return { ok: false, problems: [{ path: where, message }] };
     }
     throw err;
   }

@@ -99,24 +99,38 @@ export const accessLevelSchema = z
       .strict(),
   })
   .strict()
-  .superRefine((level, ctx) => {
-    const def = parseDuration(level.duration.default);
-    const max = level.duration.max === undefined ? undefined : parseDuration(level.duration.max);
-    if (def !== undefined && max !== undefined && def > max) {
-      ctx.addIssue({ code: 'custom', path: ['duration', 'default'], message: `default ${level.duration.default} exceeds max ${level.duration.max}` });
-    }
-    if (level.risk === 'high') {
-      if (level.duration.max === undefined) ctx.addIssue({ code: 'custom', path: ['duration', 'max'], message: 'high-risk access must be time-bound: set a max duration' });
-      if (level.approval.required < 2) ctx.addIssue({ code: 'custom', path: ['approval', 'required'], message: 'high-risk access needs at least 2 distinct approvers' });
-    }
-    if (level.autoApprove && level.risk !== 'low') {
-      ctx.addIssue({ code: 'custom', path: ['autoApprove'], message: `auto-approval is allowed for low risk only, not ${level.risk}` });
-    }
-    const named = level.approval.approvers.filter((x) => typeof x === 'object' && 'user' in x).length;
-    if (named === level.approval.approvers.length && level.approval.required > named) {
-      ctx.addIssue({ code: 'custom', path: ['approval', 'required'], message: `needs ${level.approval.required} distinct approvers but names only ${named}` });
-    }
-  });
+  // Runs even when other parts of the level are invalid (a bad `risk` must not hide `default > max`),
+  // so it reads the possibly partial level defensively.
+  .superRefine(
+    (level, ctx) => {
+      const duration: Record<string, unknown> = isRecord(level.duration) ? level.duration : {};
+      const approval: Record<string, unknown> = isRecord(level.approval) ? level.approval : {};
+      const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
+      const def = text(duration.default) === undefined ? undefined : parseDuration(text(duration.default)!);
+      const max = text(duration.max) === undefined ? undefined : parseDuration(text(duration.max)!);
+      const required = typeof approval.required === 'number' ? approval.required : undefined;
+      if (def !== undefined && max !== undefined && def > max) {
+        ctx.addIssue({ code: 'custom', path: ['duration', 'default'], message: `default ${String(duration.default)} exceeds max ${String(duration.max)}` });
+      }
+      if (level.risk === 'high') {
+        if (isRecord(level.duration) && duration.max === undefined) ctx.addIssue({ code: 'custom', path: ['duration', 'max'], message: 'high-risk access must be time-bound: set a max duration' });
+        if (required !== undefined && required < 2) ctx.addIssue({ code: 'custom', path: ['approval', 'required'], message: 'high-risk access needs at least 2 distinct approvers' });
+      }
+      if (level.autoApprove === true && typeof level.risk === 'string' && level.risk !== 'low') {
+        ctx.addIssue({ code: 'custom', path: ['autoApprove'], message: `auto-approval is allowed for low risk only, not ${level.risk}` });
+      }
+      // Without a group, only the listed people can approve: `required` must not exceed how many distinct
+      // people that is (the manager, the owner, each named user), or no request could ever be approved.
+      const approvers: unknown[] = Array.isArray(approval.approvers) ? approval.approvers : [];
+      if (required !== undefined && approvers.length > 0 && !approvers.some((a) => isRecord(a) && 'group' in a)) {
+        const people = new Set(approvers.map((a) => (isRecord(a) && typeof a.user === 'string' ? `user:${a.user.toLowerCase()}` : String(a))));
+        if (required > people.size) {
+          ctx.addIssue({ code: 'custom', path: ['approval', 'required'], message: `needs ${required} distinct approvers but only ${people.size} can approve (${[...people].map((p) => p.replace(/^user:/, '')).join(', ')})` });
+        }
+      }
+    },
+    { when: () => true },
+  );
 
 export const applicationSchema = z
   .object({
@@ -198,9 +212,15 @@ export const rulesDocumentSchema = z
   // every problem; the document may be partly malformed here, hence the defensive reads.
   .superRefine(
     (doc, ctx) => {
-      const connections: Record<string, { type?: unknown } | undefined> = isRecord(doc.connections) ? doc.connections : {};
-      const typeOf = (name: unknown): unknown => (typeof name === 'string' ? connections[name]?.type : undefined);
-      if (isRecord(doc.portal) && typeof doc.portal.connection === 'string' && typeOf(doc.portal.connection) !== 'jira') {
+      // When `connections` itself is malformed its own problem is reported; references into it are not
+      // judged (every level would otherwise repeat it). The same for a connection whose type is invalid.
+      const connectionsKnown = isRecord(doc.connections);
+      const connections: Record<string, { type?: unknown } | undefined> = connectionsKnown ? doc.connections : {};
+      const typeOf = (name: string): unknown => (Object.hasOwn(connections, name) ? connections[name]?.type : undefined);
+      const judgeable = (name: string): boolean => connectionsKnown && (!Object.hasOwn(connections, name) || CONNECTION_TYPES.includes(typeOf(name) as string));
+      // Names are matched case-insensitively (rules lookup, Jira statuses), so duplicates are too.
+      const norm = (name: string): string => name.trim().toLowerCase();
+      if (isRecord(doc.portal) && typeof doc.portal.connection === 'string' && judgeable(doc.portal.connection) && typeOf(doc.portal.connection) !== 'jira') {
         ctx.addIssue({ code: 'custom', path: ['portal', 'connection'], message: `"${doc.portal.connection}" is not a jira connection` });
       }
       const mapping = isRecord(doc.portal) && isRecord(doc.portal.statusMapping) ? doc.portal.statusMapping : {};
@@ -209,44 +229,50 @@ export const rulesDocumentSchema = z
         if (!Array.isArray(statuses)) continue;
         statuses.forEach((status: unknown, i) => {
           if (typeof status !== 'string') return;
-          const other = seenStatus.get(status);
+          const other = seenStatus.get(norm(status));
           if (other && other !== decision) {
             ctx.addIssue({ code: 'custom', path: ['portal', 'statusMapping', decision, i], message: `"${status}" is already mapped to ${other}` });
           }
-          seenStatus.set(status, decision);
+          seenStatus.set(norm(status), decision);
         });
       }
-      const seenLevels = new Set<string>();
       const seenApps = new Set<string>();
       const apps: unknown[] = Array.isArray(doc.applications) ? doc.applications : [];
       apps.forEach((app, a) => {
         if (!isRecord(app)) return;
         if (typeof app.name === 'string') {
-          if (seenApps.has(app.name)) ctx.addIssue({ code: 'custom', path: ['applications', a, 'name'], message: `duplicate application "${app.name}"` });
-          seenApps.add(app.name);
+          if (seenApps.has(norm(app.name))) ctx.addIssue({ code: 'custom', path: ['applications', a, 'name'], message: `duplicate application "${app.name}"` });
+          seenApps.add(norm(app.name));
         }
+        const seenLevels = new Set<string>();
         const levels: unknown[] = Array.isArray(app.levels) ? app.levels : [];
         levels.forEach((level, l) => {
           if (!isRecord(level)) return;
           const at = (...rest: (string | number)[]) => ['applications', a, 'levels', l, ...rest];
-          const key = `${String(app.name)}\u0000${String(level.name)}`;
-          if (seenLevels.has(key)) ctx.addIssue({ code: 'custom', path: at('name'), message: `duplicate access level "${String(level.name)}" of "${String(app.name)}"` });
-          seenLevels.add(key);
-          const type = typeOf(level.connection);
-          if (typeof level.connection === 'string' && type !== 'okta' && type !== 'entra') {
-            ctx.addIssue({ code: 'custom', path: at('connection'), message: `"${level.connection}" is not an okta or entra connection` });
+          if (typeof level.name === 'string') {
+            if (seenLevels.has(norm(level.name))) ctx.addIssue({ code: 'custom', path: at('name'), message: `duplicate access level "${level.name}" of "${String(app.name)}"` });
+            seenLevels.add(norm(level.name));
           }
+          const directory = (name: string): string | undefined => {
+            if (!judgeable(name)) return undefined;
+            const type = typeOf(name);
+            if (type === undefined) return `unknown connection "${name}"`;
+            return type === 'okta' || type === 'entra' ? undefined : `"${name}" is not an okta or entra connection`;
+          };
+          const levelProblem = typeof level.connection === 'string' ? directory(level.connection) : undefined;
+          if (levelProblem) ctx.addIssue({ code: 'custom', path: at('connection'), message: levelProblem });
           const approvers: unknown[] = isRecord(level.approval) && Array.isArray(level.approval.approvers) ? level.approval.approvers : [];
           approvers.forEach((approver, i) => {
-            if (isRecord(approver) && typeof approver.connection === 'string' && typeOf(approver.connection) === undefined) {
-              ctx.addIssue({ code: 'custom', path: at('approval', 'approvers', i, 'connection'), message: `unknown connection "${approver.connection}"` });
-            }
+            const problem = isRecord(approver) && typeof approver.connection === 'string' ? directory(approver.connection) : undefined;
+            if (problem) ctx.addIssue({ code: 'custom', path: at('approval', 'approvers', i, 'connection'), message: problem });
           });
         });
       });
     },
     { when: () => true },
   );
+
+const CONNECTION_TYPES: readonly string[] = ['okta', 'entra', 'jira'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -20,7 +20,8 @@ describe('a time-bound grant, end to end through the sandbox Jira, Okta and Entr
     const active = await lh.waitForState(key, 'Active');
     expect(active.approvals).toEqual([expect.objectContaining({ email: 'bob@example.com', as: 'manager' })]);
     expect(lh.sandboxes.okta.groupMembers('jira-software-users')).toContain('alice@example.com');
-    expect(lh.jiraIssue(key).status).toBe('Access Granted');
+    // The issue is updated right after the grant (Jira write-back follows the state change).
+    await lh.waitFor(key, () => lh.jiraIssue(key).status === 'Access Granted');
     const granted = lh.jiraComments(key).find((c) => c.startsWith('Access granted'));
     expect(granted).toContain('approved by bob@example.com (manager)');
     expect(granted).toContain('jira-software-users');
@@ -41,7 +42,7 @@ describe('a time-bound grant, end to end through the sandbox Jira, Okta and Entr
     await lh.move(key, 'Approved by Manager', 'bob');
     await lh.waitForState(key, 'Active');
     expect(lh.sandboxes.entra.isMember('SF-User', 'alice@example.com')).toBe(true);
-    expect(lh.jiraIssue(key).status).toBe('Access Granted');
+    await lh.waitFor(key, () => lh.jiraIssue(key).status === 'Access Granted');
 
     const evidence = await lh.result<EvidenceRecord>(key);
     expect(evidence.outcome).toBe('Expired');

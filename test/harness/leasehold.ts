@@ -150,6 +150,8 @@ export class Leasehold {
   }
 
   async stop(): Promise<void> {
+    // Outside in: no new deliveries, then no new requests, then no workers, then the connections.
+    await this.sandboxes.jira.close();
     await this.starter?.close();
     await this.stopWorker().catch(() => undefined);
     await this.sandboxes.close();
