@@ -7,7 +7,7 @@ import pino, { type Logger } from 'pino';
 export const logger: Logger = pino(
   {
   name: 'leasehold',
-  level: process.env.LEASEHOLD_LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'warn' : 'info'),
+  level: process.env.LEASEHOLD_LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'error' : 'info'),
   redact: {
     paths: ['*.apiToken', '*.token', '*.clientSecret', '*.secret', '*.password', 'headers.authorization'],
     censor: '[redacted]',

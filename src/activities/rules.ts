@@ -52,17 +52,23 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
       return classified(async () => {
         const problems: RuleProblem[] = [];
         const unreachable = new Set<string>();
+        // Each (connection, group) is looked up once, however many levels name it.
+        const found = new Map<string, boolean>();
         const groupExists = async (connectionName: string, group: string, path: string): Promise<void> => {
           if (unreachable.has(connectionName)) return;
           const connection = rules.connections[connectionName];
           if (!connection || connection.type === 'jira') return; // the schema already reported it
-          try {
-            const found = await deps.provider(connectionName, connection).findGroup(group);
-            if (!found) problems.push({ path, message: `group "${group}" does not exist in ${connectionName}` });
-          } catch (err) {
-            unreachable.add(connectionName);
-            problems.push({ path: `connections.${connectionName}`, message: `cannot check groups: ${(err as Error).message}` });
+          const key = `${connectionName}\u0000${group}`;
+          if (!found.has(key)) {
+            try {
+              found.set(key, (await deps.provider(connectionName, connection).findGroup(group)) !== undefined);
+            } catch (err) {
+              unreachable.add(connectionName);
+              problems.push({ path: `connections.${connectionName}`, message: `cannot check groups: ${(err as Error).message}` });
+              return;
+            }
           }
+          if (!found.get(key)) problems.push({ path, message: `group "${group}" does not exist in ${connectionName}` });
         };
         for (const [a, app] of rules.applications.entries()) {
           for (const [l, level] of app.levels.entries()) {

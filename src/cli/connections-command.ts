@@ -19,7 +19,13 @@ export function registerConnectionsCommand(program: Command, ctx: CliContext): v
     .action(async (name: string | undefined, opts: { rules?: string }) => {
       let rules: RulesDocument | undefined;
       if (opts.rules) {
-        const parsed = parseRulesText(fs.readFileSync(opts.rules, 'utf8'));
+        let text: string;
+        try {
+          text = fs.readFileSync(opts.rules, 'utf8');
+        } catch (e) {
+          return fail(`cannot read ${opts.rules}: ${(e as Error).message}`);
+        }
+        const parsed = parseRulesText(text);
         if (!parsed.ok) return fail(`${opts.rules} is not valid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
         rules = parsed.rules;
       } else {
@@ -32,7 +38,7 @@ export function registerConnectionsCommand(program: Command, ctx: CliContext): v
       for (const n of names) {
         const report = await checkConnection(n, rules, { provider: registry.provider.bind(registry), jira: registry.jira.bind(registry) });
         allOk &&= report.ok;
-        out(`${report.ok ? '✓' : '✗'} ${report.name} (${report.type})`);
+        out(`${report.ok ? '✓' : '✗'} ${report.name}${report.type ? ` (${report.type})` : ''}`);
         for (const line of report.lines) out(`    ${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`);
       }
       if (!allOk) process.exitCode = 1;

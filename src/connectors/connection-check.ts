@@ -10,7 +10,8 @@ export interface CheckLine {
 
 export interface ConnectionReport {
   name: string;
-  type: Connection['type'];
+  /** Undefined when the rules define no connection of that name. */
+  type?: Connection['type'];
   ok: boolean;
   lines: CheckLine[];
 }
@@ -19,6 +20,13 @@ export interface ConnectionReport {
 const ABSENT_USER: Record<string, string> = { okta: '00uleaseholdprobe0000', entra: '00000000-0000-4000-8000-00000000dead' };
 
 const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
+/** A refused login says so first, whichever service refused it (Okta and Entra already do). */
+const authReason = (err: unknown): string => {
+  const text = reason(err);
+  const refused = err instanceof ConnectorError && err.details.status === 401;
+  return refused && !text.startsWith('bad credentials') ? `bad credentials: ${text}` : text;
+};
 
 /**
  * The "Test Connection" button: real calls through the same connectors the worker uses, saying
@@ -30,7 +38,10 @@ export async function checkConnection(
   deps: { provider: (name: string, c: Connection) => IdentityProvider; jira: (c: Extract<Connection, { type: 'jira' }>) => JiraGateway },
 ): Promise<ConnectionReport> {
   const connection = rules.connections[name];
-  if (!connection) return { name, type: 'okta', ok: false, lines: [{ ok: false, text: `no connection named ${name}` }] };
+  if (!connection) {
+    const known = Object.keys(rules.connections).join(', ');
+    return { name, ok: false, lines: [{ ok: false, text: `no connection named ${name} in the rules (known: ${known})` }] };
+  }
   const lines: CheckLine[] = [];
   const report = (): ConnectionReport => ({ name, type: connection.type, ok: lines.every((l) => l.ok), lines });
 
@@ -41,7 +52,7 @@ export async function checkConnection(
       const me = await jira.myself();
       lines.push({ ok: true, text: `authenticated as ${me.displayName ?? me.accountId} (${me.email ?? 'email hidden'})` });
     } catch (err) {
-      lines.push({ ok: false, text: reason(err) });
+      lines.push({ ok: false, text: authReason(err) });
       return report();
     }
     if (rules.portal.connection === name) {
@@ -63,7 +74,7 @@ export async function checkConnection(
     await idp.findUser('leasehold-connection-check@invalid.example');
     lines.push({ ok: true, text: 'authenticated; directory reads work' });
   } catch (err) {
-    lines.push({ ok: false, text: reason(err) });
+    lines.push({ ok: false, text: authReason(err) });
     return report();
   }
 

@@ -2,7 +2,6 @@ import {
   isGrpcServiceError,
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
-  WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
   type Client,
 } from '@temporalio/client';
@@ -10,7 +9,6 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { ConnectorError } from '../connectors/connector-error';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { formatDuration, parseDuration } from '../policy/duration';
-import type { RulesStore } from '../policy/rules-store';
 import type { JiraConnection, RulesDocument } from '../policy/schema';
 import { changeRequestedSignal, removalRequestedSignal, statusChangedSignal } from '../workflows/access-request/messages';
 import type { AccessRequestInput, StatusChange } from '../workflows/access-request/types';
@@ -37,13 +35,13 @@ export class DependencyUnavailableError extends Error {
 export interface DispatcherDeps {
   client: Client;
   taskQueue: string;
-  rules: RulesStore;
   jira: (connection: JiraConnection) => JiraGateway;
 }
 
 /**
  * Turns a verified, parsed Jira event into Temporal starts and signals. Every action is idempotent:
  * workflow ids come from issue keys, and signals carry the webhook identifier the workflow dedupes on.
+ * The caller bounds the Temporal calls (`client.withDeadline`), so an unreachable Temporal is a quick 503.
  */
 export class Dispatcher {
   private readonly fields = new FieldResolver();
@@ -51,10 +49,8 @@ export class Dispatcher {
 
   constructor(private readonly deps: DispatcherDeps) {}
 
-  async dispatch(payload: JiraWebhook, eventId: string): Promise<DispatchResult> {
-    const current = await this.guard('read the rules', () => this.deps.rules.current());
-    if (!current) throw new DependencyUnavailableError('no rules have been applied yet (leasehold rules apply FILE)');
-    const rules = current.rules;
+  /** `rules`: the rules in force, as read (and used to authenticate the delivery) by the server. */
+  async dispatch(payload: JiraWebhook, eventId: string, rules: RulesDocument): Promise<DispatchResult> {
     const jiraConnection = rules.connections[rules.portal.connection] as JiraConnection;
     const jira = this.deps.jira(jiraConnection);
 
@@ -118,12 +114,9 @@ export class Dispatcher {
     const label = await this.requesterLabel(issue, rules, jira);
     const options = this.startOptions(issue, rules, label);
     try {
-      await this.temporal(() =>
-        this.deps.client.workflow.start<typeof accessRequestWorkflow>('accessRequestWorkflow', {
-          ...options,
-          workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
-        }),
-      );
+      // A running or closed run of this issue fails the start (the default conflict policy, and
+      // REJECT_DUPLICATE): a redelivered create is reported as the duplicate it is.
+      await this.temporal(() => this.deps.client.workflow.start<typeof accessRequestWorkflow>('accessRequestWorkflow', options));
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 200, outcome: 'duplicate', workflowId: options.workflowId, reason: 'request already handled' };
       throw err;

@@ -5,7 +5,7 @@ export class StarterMetrics {
   readonly registry = new Registry();
   readonly received = new Counter({
     name: 'leasehold_webhooks_received_total',
-    help: 'Jira webhook deliveries received',
+    help: 'Jira webhook deliveries received, rejected ones included (event "unparsed" when the body was never read as an event)',
     labelNames: ['event'] as const,
     registers: [this.registry],
   });

@@ -4,13 +4,13 @@ import type { Client } from '@temporalio/client';
 import { readSecret } from '../config/settings';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { logger } from '../logging';
-import type { RulesStore } from '../policy/rules-store';
 import type { JiraConnection } from '../policy/schema';
 import { problemsOf } from '../policy/validate';
 import { DependencyUnavailableError, Dispatcher, isUnavailable } from './dispatcher';
 import { jiraWebhookSchema } from './jira-payload';
 import { StarterMetrics } from './metrics';
 import { sharedSecretMatches, verifySignature } from './signature';
+import { RulesUnavailableError, StarterRules, type RulesReader } from './starter-rules';
 
 export const WEBHOOK_PATH = '/webhooks/jira';
 /** Header carrying the shared secret of Jira Automation's "Send web request" (it cannot sign). */
@@ -19,13 +19,19 @@ export const AUTOMATION_SECRET_HEADER = 'x-leasehold-webhook-secret';
 export interface StarterOptions {
   client: Client;
   taskQueue: string;
-  rules: RulesStore;
+  /** The rules in force (a {@link RulesStore} on the policy workflow). */
+  rules: RulesReader;
   jira: (connection: JiraConnection) => JiraGateway;
   host?: string;
   port?: number;
   /** Accept unsigned deliveries (local development only). */
   allowUnsigned?: boolean;
   maxBodyBytes?: number;
+  /**
+   * How long one delivery may wait on Temporal (rules read, start, signal) before it is answered 503.
+   * Jira gives up on a webhook after 10 s; the SDK alone would retry an unreachable server for ~20 s.
+   */
+  temporalTimeoutMs?: number;
 }
 
 export interface RunningStarter {
@@ -48,22 +54,39 @@ interface Reply {
  */
 export async function startWebhookStarter(options: StarterOptions): Promise<RunningStarter> {
   const metrics = new StarterMetrics();
-  const dispatcher = new Dispatcher({ client: options.client, taskQueue: options.taskQueue, rules: options.rules, jira: options.jira });
+  const dispatcher = new Dispatcher({ client: options.client, taskQueue: options.taskQueue, jira: options.jira });
+  const rules = new StarterRules(options.rules, options.client);
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
+  const temporalTimeoutMs = options.temporalTimeoutMs ?? 5_000;
 
   await assertSecretsConfigured(options);
 
+  /** Every delivery counts as received (rejected ones too), by event; `unparsed` when it never was one. */
   const handleWebhook = async (req: IncomingMessage): Promise<Reply> => {
+    const seen = { event: 'unparsed' };
+    try {
+      return await handleDelivery(req, seen);
+    } finally {
+      metrics.received.inc({ event: seen.event });
+    }
+  };
+
+  const handleDelivery = async (req: IncomingMessage, seen: { event: string }): Promise<Reply> => {
     const webhookId = header(req, 'x-atlassian-webhook-identifier');
     const log = logger.child({ webhookId, retry: header(req, 'x-atlassian-webhook-retry') });
     const body = await readBody(req, maxBody);
-    if (body === 'too-large') return reject('too_large', 413, `body exceeds ${maxBody} bytes`);
+    if (body === 'too-large') return reject('too_large', 413, `body exceeds ${maxBody} bytes`, { connection: 'close' });
 
+    // One budget for everything this delivery asks of Temporal, so Jira hears 503 before it times out.
+    const deadline = Date.now() + temporalTimeoutMs;
     let current;
     try {
-      current = await options.rules.current();
+      current = await rules.current(deadline);
     } catch (err) {
-      if (isUnavailable(err)) return reject('unavailable', 503, 'Temporal is unavailable', { 'retry-after': '30' });
+      if (err instanceof RulesUnavailableError) {
+        log.warn({ err: err.message }, 'webhook deferred: cannot read the rules');
+        return reject('unavailable', 503, 'Temporal is unavailable (cannot read the rules)', { 'retry-after': '30' });
+      }
       throw err;
     }
     if (!current) return reject('unavailable', 503, 'no rules have been applied yet', { 'retry-after': '60' });
@@ -88,11 +111,12 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
       return { ...reject('invalid_payload', 400, 'the payload is not a Jira issue event'), body: { error: 'the payload is not a Jira issue event', problems } };
     }
     const payload = parsed.data;
-    metrics.received.inc({ event: payload.webhookEvent ?? 'automation' });
+    seen.event = payload.webhookEvent ?? 'automation';
     const eventId = webhookId ?? automationEventId(payload);
 
     try {
-      const result = await dispatcher.dispatch(payload, eventId);
+      const rulesInForce = current.rules;
+      const result = await options.client.withDeadline(deadline, () => dispatcher.dispatch(payload, eventId, rulesInForce));
       metrics.outcomes.inc({ outcome: result.outcome });
       log.info({ issue: payload.issue.key, event: payload.webhookEvent, ...result }, `webhook ${result.outcome}`);
       return { status: result.status, body: { ...result } };

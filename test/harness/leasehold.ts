@@ -111,6 +111,17 @@ export class Leasehold {
     await gatewayAs(as, this.sandboxes.jira.url).transitionTo(issueKey, status);
   }
 
+  /**
+   * An approver approves (moves the issue to "Approved by Manager") and the workflow has taken it in:
+   * the approval is recorded and, if more are needed, the issue is back to waiting for the next one.
+   */
+  async approve(issueKey: string, as: string): Promise<void> {
+    const before = (await this.state(issueKey)).approvals.length;
+    await this.move(issueKey, 'Approved by Manager', as);
+    const after = await this.waitFor(issueKey, (s) => s.approvals.length > before || s.ignored.length > 0 || s.state !== 'AwaitingApproval');
+    if (after.state === 'AwaitingApproval') await this.waitFor(issueKey, () => this.jiraIssue(issueKey).status === 'Waiting for approval');
+  }
+
   async state(issueKey: string): Promise<RequestSnapshot> {
     return this.client.workflow.getHandle(accessRequestWorkflowId(issueKey)).query(stateQuery);
   }

@@ -42,6 +42,11 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
     );
   };
 
+  const keep = (version: RulesVersion): void => {
+    state.documents.push(version);
+    state.documents = state.documents.filter((d) => d.version === state.activeVersion || d.version > state.nextVersion - KEEP_DOCUMENTS);
+  };
+
   const activate = (version: RulesVersion): void => {
     const previous = state.activeVersion;
     if (previous !== undefined) summary(previous).status = 'superseded';
@@ -51,8 +56,7 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
     entry.activatedAt = new Date().toISOString();
     entry.approvedBy = version.approvedBy;
     entry.approvedAt = version.approvedAt;
-    state.documents.push(version);
-    state.documents = state.documents.filter((d) => d.version === state.activeVersion || d.version > state.nextVersion - KEEP_DOCUMENTS);
+    keep(version);
     describe();
   };
 
@@ -82,7 +86,11 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
         comment: submission.comment,
       };
       const needsSecondAdmin = current?.rules.settings.requireSecondAdmin ?? false;
-      if (state.pending) summary(state.pending.version).status = 'withdrawn';
+      if (state.pending) {
+        // Superseded before approval: kept (like any version) so `rules show --version` can still tell what it was.
+        summary(state.pending.version).status = 'withdrawn';
+        keep(state.pending);
+      }
       state.history.push({
         version: version.version,
         digest: version.digest,

@@ -1,0 +1,52 @@
+import type { Client } from '@temporalio/client';
+import { logger } from '../logging';
+import type { RulesVersion } from '../workflows/policy/types';
+
+/** Where the starter reads the rules in force (the policy workflow, through {@link RulesStore}). */
+export interface RulesReader {
+  current(): Promise<RulesVersion | undefined>;
+}
+
+/** The rules cannot be read and none were read before: the delivery is answered 503. */
+export class RulesUnavailableError extends Error {
+  override readonly name = 'RulesUnavailableError';
+}
+
+/**
+ * The rules as the webhook starter sees them. Reading them is a query on the policy workflow, which
+ * needs Temporal *and* a worker: the read is bounded by the delivery's deadline (Jira gives up on a
+ * webhook after 10 s), and when it fails the last version read is used, so deliveries keep being
+ * verified and turned into durable starts and signals while workers restart. Without any version
+ * read yet, a failure is {@link RulesUnavailableError}.
+ */
+export class StarterRules {
+  private lastKnown?: RulesVersion;
+
+  constructor(
+    private readonly reader: RulesReader,
+    private readonly client: Client,
+  ) {}
+
+  async current(deadline: number): Promise<RulesVersion | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const read = this.client.withDeadline(deadline, () => this.reader.current());
+      // The reader may use another connection than this client: the timer bounds it regardless.
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('the rules query did not answer in time')), Math.max(0, deadline - Date.now()));
+      });
+      const value = await Promise.race([read, late]);
+      if (value) this.lastKnown = value;
+      return value;
+    } catch (err) {
+      const reason = (err as Error).message;
+      if (this.lastKnown) {
+        logger.warn({ err: reason, version: this.lastKnown.version }, 'cannot read the rules from Temporal; using the last version read');
+        return this.lastKnown;
+      }
+      throw new RulesUnavailableError(`cannot read the rules from Temporal: ${reason}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
