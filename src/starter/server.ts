@@ -6,6 +6,7 @@ import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { logger } from '../logging';
 import type { JiraConnection } from '../policy/schema';
 import { problemsOf } from '../policy/validate';
+import type { RulesVersion } from '../workflows/policy/types';
 import { DependencyUnavailableError, Dispatcher, isUnavailable } from './dispatcher';
 import { jiraWebhookSchema } from './jira-payload';
 import { StarterMetrics } from './metrics';
@@ -59,7 +60,8 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const temporalTimeoutMs = options.temporalTimeoutMs ?? 5_000;
 
-  await assertSecretsConfigured(options);
+  // Also the first read of the rules, which the starter falls back on while they cannot be read.
+  await assertSecretsConfigured(options, () => rules.current(Date.now() + 30_000));
 
   /** Every delivery counts as received (rejected ones too), by event; `unparsed` when it never was one. */
   const handleWebhook = async (req: IncomingMessage): Promise<Reply> => {
@@ -243,12 +245,13 @@ function authenticate(req: IncomingMessage, body: Buffer, jira: JiraConnection, 
 }
 
 /** Refuses to run open to the world: a webhook secret is required unless unsigned deliveries were explicitly allowed. */
-async function assertSecretsConfigured(options: StarterOptions): Promise<void> {
+async function assertSecretsConfigured(options: StarterOptions, readRules: () => Promise<RulesVersion | undefined>): Promise<void> {
   if (options.allowUnsigned) {
     logger.warn('LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS=true: unsigned deliveries are accepted (local development only)');
+    await readRules().catch(() => undefined);
     return;
   }
-  const current = await options.rules.current();
+  const current = await readRules();
   if (!current) {
     logger.warn('no rules applied yet: webhooks are answered 503 until `leasehold rules apply`');
     return;

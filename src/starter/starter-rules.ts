@@ -2,6 +2,9 @@ import type { Client } from '@temporalio/client';
 import { logger } from '../logging';
 import type { RulesVersion } from '../workflows/policy/types';
 
+/** How long a read may take when there is a last version read to fall back on. */
+const FALLBACK_READ_MS = 2_000;
+
 /** Where the starter reads the rules in force (the policy workflow, through {@link RulesStore}). */
 export interface RulesReader {
   current(): Promise<RulesVersion | undefined>;
@@ -28,6 +31,8 @@ export class StarterRules {
   ) {}
 
   async current(deadline: number): Promise<RulesVersion | undefined> {
+    // With a version to fall back on, a slow read (a query nobody polls for) must not eat the whole budget.
+    if (this.lastKnown) deadline = Math.min(deadline, Date.now() + FALLBACK_READ_MS);
     let timer: NodeJS.Timeout | undefined;
     try {
       const read = this.client.withDeadline(deadline, () => this.reader.current());

@@ -116,9 +116,12 @@ export class Leasehold {
    * the approval is recorded and, if more are needed, the issue is back to waiting for the next one.
    */
   async approve(issueKey: string, as: string): Promise<void> {
-    const before = (await this.state(issueKey)).approvals.length;
+    const before = await this.state(issueKey);
     await this.move(issueKey, 'Approved by Manager', as);
-    const after = await this.waitFor(issueKey, (s) => s.approvals.length > before || s.ignored.length > 0 || s.state !== 'AwaitingApproval');
+    const after = await this.waitFor(
+      issueKey,
+      (s) => s.approvals.length > before.approvals.length || s.ignored.length > before.ignored.length || s.state !== 'AwaitingApproval',
+    );
     if (after.state === 'AwaitingApproval') await this.waitFor(issueKey, () => this.jiraIssue(issueKey).status === 'Waiting for approval');
   }
 
@@ -149,6 +152,7 @@ export class Leasehold {
 
   /** Waits until the workflow has closed and returns its result. */
   async result<T = unknown>(issueKey: string): Promise<T> {
+    await this.waitFor(issueKey, () => true); // the webhook may still be on its way
     return this.client.workflow.getHandle(accessRequestWorkflowId(issueKey)).result() as Promise<T>;
   }
 

@@ -15,8 +15,36 @@ import type { RulesDocument } from '../../policy/schema';
 import { approveRulesUpdate, currentRulesQuery, pendingRulesQuery, rulesHistoryQuery, rulesVersionQuery, submitRulesUpdate } from './messages';
 import type { PolicyState, RulesVersion, RulesVersionSummary, Submission, SubmitResult } from './types';
 
-/** Full documents kept in state (a pinned request keeps its own copy of its rule, so old ones can go). */
+/**
+ * What the state carries across continue-as-new must stay well under Temporal's 2 MiB payload limit
+ * (a larger continue-as-new input fails every workflow task: the policy workflow would be stuck). So:
+ * a document may be at most MAX_DOCUMENT_BYTES of JSON; the active and pending documents are always
+ * kept, older ones (a pinned request keeps its own copy of its rule, so they can go) up to
+ * KEEP_DOCUMENTS of them within KEEP_DOCUMENT_BYTES; the newest KEEP_SUMMARIES history entries are
+ * kept, with comments and names of bounded length.
+ */
 const KEEP_DOCUMENTS = 20;
+const KEEP_DOCUMENT_BYTES = 256 * 1024;
+const MAX_DOCUMENT_BYTES = 384 * 1024;
+const KEEP_SUMMARIES = 1000;
+const MAX_COMMENT_LENGTH = 500;
+const MAX_NAME_LENGTH = 200;
+
+/** Size of a value's JSON in UTF-8 (how it travels in a payload). */
+function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value) ?? '';
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4; // a surrogate pair: one 4-byte character
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
 
 const checks = proxyActivities<LeaseholdActivities>({
   startToCloseTimeout: '2 minutes',
@@ -44,7 +72,20 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
 
   const keep = (version: RulesVersion): void => {
     state.documents.push(version);
-    state.documents = state.documents.filter((d) => d.version === state.activeVersion || d.version > state.nextVersion - KEEP_DOCUMENTS);
+    const older = state.documents.filter((d) => d.version !== state.activeVersion).sort((a, b) => b.version - a.version);
+    const kept: RulesVersion[] = [];
+    let bytes = 0;
+    for (const d of older) {
+      bytes += jsonBytes(d);
+      if (kept.length >= KEEP_DOCUMENTS - 1 || bytes > KEEP_DOCUMENT_BYTES) break;
+      kept.push(d);
+    }
+    state.documents = [...state.documents.filter((d) => d.version === state.activeVersion), ...kept.reverse()];
+    const drop = state.history.length - KEEP_SUMMARIES;
+    if (drop > 0) {
+      const keepSummary = (h: RulesVersionSummary, i: number): boolean => i >= drop || h.version === state.activeVersion || h.version === state.pending?.version;
+      state.history = state.history.filter(keepSummary);
+    }
   };
 
   const activate = (version: RulesVersion): void => {
@@ -111,9 +152,15 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
     {
       validator: (submission: Submission) => {
         if (!submission.submittedBy?.trim()) throw new Error('submittedBy is required');
+        if (submission.submittedBy.length > MAX_NAME_LENGTH) throw new Error(`submittedBy is longer than ${MAX_NAME_LENGTH} characters`);
+        if ((submission.comment?.length ?? 0) > MAX_COMMENT_LENGTH) throw new Error(`the comment is longer than ${MAX_COMMENT_LENGTH} characters`);
         const parsed = validateRules(submission.document);
         if (!parsed.ok) {
           throw new Error(`invalid rules document:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+        }
+        const bytes = jsonBytes(parsed.rules);
+        if (bytes > MAX_DOCUMENT_BYTES) {
+          throw new Error(`invalid rules document:\n  (document): ${Math.ceil(bytes / 1024)} KiB of JSON; at most ${MAX_DOCUMENT_BYTES / 1024} KiB can be kept`);
         }
       },
     },
@@ -132,6 +179,7 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
         if (!state.pending) throw new Error('no rules version is waiting for approval');
         if (state.pending.version !== version) throw new Error(`version ${version} is not the pending one (v${state.pending.version})`);
         if (!approvedBy?.trim()) throw new Error('approvedBy is required');
+        if (approvedBy.length > MAX_NAME_LENGTH) throw new Error(`approvedBy is longer than ${MAX_NAME_LENGTH} characters`);
         if (approvedBy.trim().toLowerCase() === state.pending.submittedBy.trim().toLowerCase()) {
           throw new Error('a second admin must approve: the submitter cannot approve their own change');
         }

@@ -1,0 +1,31 @@
+/**
+ * Records the histories replay tests run against: `npm run histories:capture`. Run it when a
+ * workflow change is deliberate and versioned (patched); commit the new files beside the old ones.
+ */
+import path from 'node:path';
+import { startDevServer } from '../src/temporal/dev-server';
+import { installRuntimeLogging } from '../src/temporal/runtime';
+import { writeWorkflowBundle } from '../src/worker/workflow-bundle';
+import { Leasehold } from '../test/harness/leasehold';
+import { historiesDir, runScenarios, saveHistories } from '../test/replay/scenarios';
+import os from 'node:os';
+
+async function main(): Promise<void> {
+  installRuntimeLogging();
+  const server = await startDevServer();
+  process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS = server.address;
+  process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(path.join(os.tmpdir(), 'leasehold-capture-bundle.js'));
+  const lh = await Leasehold.start();
+  try {
+    const files = await saveHistories(lh, await runScenarios(lh), process.argv[2] ?? historiesDir);
+    process.stdout.write(`saved:\n${files.map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
+  } finally {
+    await lh.stop();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${String(err)}\n`);
+  process.exitCode = 1;
+});

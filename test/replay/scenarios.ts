@@ -1,0 +1,67 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import type { Leasehold } from '../harness/leasehold';
+import { revokeNowUpdate } from '../../src/workflows/access-request/messages';
+import { accessRequestWorkflowId, groupLeaseWorkflowId, POLICY_WORKFLOW_ID } from '../../src/workflows/ids';
+import { samplePerson } from '../../src/sandbox/sample-data';
+
+export const historiesDir = path.join(__dirname, 'histories');
+
+/**
+ * Runs one request through each path of every workflow type and returns the workflow ids worth
+ * keeping as histories (for replay tests) and scanning (for secrets).
+ */
+export async function runScenarios(lh: Leasehold): Promise<Record<string, string>> {
+  const ids: Record<string, string> = { 'policy': POLICY_WORKFLOW_ID };
+
+  // Okta grant approved by the manager, expired.
+  const expired = await lh.request({ as: 'alice', app: 'Jira Software', level: 'User', duration: '3 seconds', why: 'replay' });
+  await lh.waitForState(expired, 'AwaitingApproval');
+  await lh.approve(expired, 'bob');
+  await lh.result(expired);
+  ids['access-request-expired'] = accessRequestWorkflowId(expired);
+  ids['group-lease-okta'] = groupLeaseWorkflowId('okta', '00gjirasoftware00001', samplePerson('alice').oktaId!);
+
+  // Entra high-risk grant with an ignored self-approval and two approvers, revoked by an operator.
+  const revoked = await lh.request({ as: 'alice', app: 'Salesforce', level: 'Admin', duration: '1 day', why: 'replay' });
+  await lh.waitForState(revoked, 'AwaitingApproval');
+  await lh.approve(revoked, 'alice');
+  await lh.approve(revoked, 'bob');
+  await lh.approve(revoked, 'carol');
+  await lh.waitForState(revoked, 'Active');
+  await lh.client.workflow.getHandle(accessRequestWorkflowId(revoked)).executeUpdate(revokeNowUpdate, { args: [{ operator: 'dave', reason: 'replay' }] });
+  await lh.result(revoked);
+  ids['access-request-high-risk-revoked'] = accessRequestWorkflowId(revoked);
+  ids['group-lease-entra'] = groupLeaseWorkflowId('entra', '5f000000-0000-4000-8000-00000000a001', samplePerson('alice').entraId!);
+
+  // Denied; and an unknown application (manual handling).
+  const denied = await lh.request({ as: 'erin', app: 'AWS Production', level: 'Read-only', duration: '1 hour', why: 'replay' });
+  await lh.waitForState(denied, 'AwaitingApproval');
+  await lh.move(denied, 'Rejected', 'bob');
+  await lh.result(denied);
+  ids['access-request-denied'] = accessRequestWorkflowId(denied);
+
+  const manual = await lh.request({ as: 'alice', app: 'GitHub', level: 'User', duration: '1 hour', why: 'replay' });
+  await lh.result(manual);
+  ids['access-request-manual'] = accessRequestWorkflowId(manual);
+  return ids;
+}
+
+/** Saves each workflow's history as JSON (the format `temporal workflow show --output json` writes). */
+export async function saveHistories(lh: Leasehold, ids: Record<string, string>, dir = historiesDir): Promise<string[]> {
+  fs.mkdirSync(dir, { recursive: true });
+  const files: string[] = [];
+  for (const [name, workflowId] of Object.entries(ids)) {
+    const history = await lh.client.workflow.getHandle(workflowId).fetchHistory();
+    const file = path.join(dir, `${name}.json`);
+    fs.writeFileSync(file, `${JSON.stringify(JSON.parse(historyToJSON(history)), null, 1)}\n`);
+    files.push(file);
+  }
+  // Workflow code may read its own id (lease operation ids do): replays need the original ids.
+  const index = path.join(dir, 'workflow-ids.json');
+  const known = fs.existsSync(index) ? (JSON.parse(fs.readFileSync(index, 'utf8')) as Record<string, string>) : {};
+  for (const [name, workflowId] of Object.entries(ids)) known[`${name}.json`] = workflowId;
+  fs.writeFileSync(index, `${JSON.stringify(known, null, 2)}\n`);
+  return files;
+}
