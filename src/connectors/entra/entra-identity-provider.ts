@@ -114,7 +114,8 @@ export class EntraIdentityProvider implements IdentityProvider {
       clientSecret,
       authorityHost: connection.authorityHost ? expandSetting(connection.authorityHost) : undefined,
       graphBaseUrl,
-      caCertificate: connection.caFile ? settingPath(connection.caFile) : undefined,
+      // An empty setting (`${ENTRA_CA_FILE:-}` unset) means the system trust store.
+      caCertificate: connection.caFile && expandSetting(connection.caFile) ? settingPath(connection.caFile) : undefined,
       // Temporal owns retries (see the class comment).
       maxRetries: 0,
     });
