@@ -43,7 +43,17 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
       const connection = rules.connections[level.connection]!;
       return {
         ...base,
-        rule: { version: current.version, application: app.name, owner: app.owner, level, connectionName: level.connection, connection },
+        rule: {
+          version: current.version,
+          application: app.name,
+          owner: app.owner,
+          level,
+          connectionName: level.connection,
+          connection,
+          approverConnections: Object.fromEntries(
+            level.approval.approvers.flatMap((a) => (typeof a === 'object' && 'group' in a ? [[a.connection, rules.connections[a.connection]!]] : [])),
+          ),
+        },
       };
     },
 

@@ -7,6 +7,7 @@ import { logger } from '../logging';
 import type { JiraConnection } from '../policy/schema';
 import { problemsOf } from '../policy/validate';
 import type { RulesVersion } from '../workflows/policy/types';
+import { beforeDeadline } from './deadline';
 import { DependencyUnavailableError, Dispatcher, isUnavailable } from './dispatcher';
 import { jiraWebhookSchema } from './jira-payload';
 import { StarterMetrics } from './metrics';
@@ -118,7 +119,11 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
 
     try {
       const rulesInForce = current.rules;
-      const result = await options.client.withDeadline(deadline, () => dispatcher.dispatch(payload, eventId, rulesInForce));
+      const result = await beforeDeadline(
+        deadline,
+        options.client.withDeadline(deadline, () => dispatcher.dispatch(payload, eventId, rulesInForce)),
+        () => new DependencyUnavailableError(`no answer from Temporal or Jira within ${temporalTimeoutMs} ms`),
+      );
       metrics.outcomes.inc({ outcome: result.outcome });
       log.info({ issue: payload.issue.key, event: payload.webhookEvent, ...result }, `webhook ${result.outcome}`);
       return { status: result.status, body: { ...result } };

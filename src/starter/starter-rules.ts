@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { logger } from '../logging';
 import type { RulesVersion } from '../workflows/policy/types';
+import { beforeDeadline } from './deadline';
 
 /** How long a read may take when there is a last version read to fall back on. */
 const FALLBACK_READ_MS = 2_000;
@@ -33,14 +34,10 @@ export class StarterRules {
   async current(deadline: number): Promise<RulesVersion | undefined> {
     // With a version to fall back on, a slow read (a query nobody polls for) must not eat the whole budget.
     if (this.lastKnown) deadline = Math.min(deadline, Date.now() + FALLBACK_READ_MS);
-    let timer: NodeJS.Timeout | undefined;
     try {
+      // The reader may use another connection than this client: beforeDeadline bounds it regardless.
       const read = this.client.withDeadline(deadline, () => this.reader.current());
-      // The reader may use another connection than this client: the timer bounds it regardless.
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('the rules query did not answer in time')), Math.max(0, deadline - Date.now()));
-      });
-      const value = await Promise.race([read, late]);
+      const value = await beforeDeadline(deadline, read, () => new Error('the rules query did not answer in time'));
       if (value) this.lastKnown = value;
       return value;
     } catch (err) {
@@ -50,8 +47,6 @@ export class StarterRules {
         return this.lastKnown;
       }
       throw new RulesUnavailableError(`cannot read the rules from Temporal: ${reason}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 }

@@ -1,4 +1,5 @@
-import { Leasehold } from '../harness/leasehold';
+import { exampleRulesText, Leasehold } from '../harness/leasehold';
+import { parseRulesText } from '../../src/policy/parse';
 
 /** Who may approve: the requester never; non-approvers never; high risk needs distinct approvers. */
 describe('approvals are checked against the rules', () => {
@@ -89,5 +90,24 @@ describe('approvals are checked against the rules', () => {
     expect(state.approvals).toEqual([]);
     expect(okta().groupMembers('confluence-users')).toContain('erin@example.com');
     await lh.waitFor(key, () => lh.jiraComments(key).some((c) => c.startsWith('Access granted') && c.includes('auto-approved (low risk)')));
+  });
+
+  test('a directory-group approver is checked in the group\'s own connection (Okta group approving Entra access)', async () => {
+    const text = exampleRulesText().replace(
+      'approval: { approvers: [{ user: carol@example.com }, manager], required: 1 }',
+      'approval: { approvers: [{ group: github-admins, connection: okta }], required: 1 }',
+    );
+    const parsed = parseRulesText(text);
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+    await lh.rules.submit({ document: parsed.raw, submittedBy: 'test' });
+
+    const key = await lh.request({ as: 'alice', app: 'Finance Reports', level: 'Read-only', duration: '1 hour', why: 'board pack' });
+    await lh.waitForState(key, 'AwaitingApproval');
+    await lh.approve(key, 'bob'); // her manager, but not in github-admins
+    expect((await lh.state(key)).ignored.at(-1)?.reason).toMatch(/bob@example.com is not an authorized approver/);
+    await lh.approve(key, 'dave'); // dave is in the Okta group github-admins
+    const active = await lh.waitForState(key, 'Active');
+    expect(active.approvals).toEqual([expect.objectContaining({ email: 'dave@example.com', as: 'group github-admins' })]);
+    expect(lh.sandboxes.entra.isMember('Finance-Reports', 'alice@example.com')).toBe(true);
   });
 });

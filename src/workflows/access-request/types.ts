@@ -68,6 +68,8 @@ export interface PinnedRule {
   level: AccessLevel;
   connectionName: string;
   connection: Connection;
+  /** Connections of directory-group approvers, by name (secret references only). */
+  approverConnections?: Record<string, Connection>;
 }
 
 export interface PersonRef {

@@ -228,7 +228,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   async function judge(event: StatusChange, rule: PinnedRule): Promise<{ counts: true; record: ApprovalRecord } | { counts: false; reason: string; email?: string }> {
     const approverGroups = rule.level.approval.approvers
       .filter((a): a is { group: string; connection: string } => typeof a === 'object' && 'group' in a)
-      .map((a) => ({ group: a.group, connectionName: a.connection, connection: rule.connection }));
+      .map((a) => ({ group: a.group, connectionName: a.connection, connection: rule.approverConnections?.[a.connection] ?? rule.connection }));
     const facts = await lookups.identifyActor({ jira: policy!.jira, accountId: event.actorAccountId, approverGroups });
     const verdict = authorizeApprover(rule.level, {
       requesterAccountId: input.requester.accountId,
