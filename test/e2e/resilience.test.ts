@@ -1,4 +1,4 @@
-import { Leasehold } from '../harness/leasehold';
+import { eventually, Leasehold } from '../harness/leasehold';
 import { OKTA_READONLY_TOKEN } from '../../src/sandbox/okta';
 import { sandboxCredentials, samplePerson } from '../../src/sandbox/sample-data';
 import type { EvidenceRecord } from '../../src/workflows/access-request/types';
@@ -74,5 +74,40 @@ describe('provisioning and revocation through failures', () => {
     const evidence = await lh.result<EvidenceRecord>(key);
     expect(evidence.outcome).toBe('Expired');
     expect(lh.sandboxes.entra.isMember('SF-Admin', 'alice@example.com')).toBe(false);
+  });
+});
+
+describe('a revocation that keeps failing', () => {
+  let lh: Leasehold;
+  beforeAll(async () => {
+    lh = await Leasehold.start();
+  });
+  afterAll(async () => {
+    await lh?.stop();
+  });
+
+  test('alerts in Jira and through the search attribute operators filter on, keeps trying, and completes once Okta recovers', async () => {
+    const key = await lh.request({ as: 'alice', app: 'Jira Software', level: 'User', duration: '3 seconds', why: 'short' });
+    await lh.waitForState(key, 'AwaitingApproval');
+    await lh.approve(key, 'bob');
+    await lh.waitForState(key, 'Active');
+    lh.sandboxes.okta.faults.update({ failNext: 100_000 });
+    try {
+      const failing = await lh.waitForState(key, 'RevocationFailing', 90_000);
+      expect(failing.problem?.message).toMatch(/release in jira-software-users/);
+      await lh.waitFor(key, () => lh.jiraComments(key).some((c) => c.startsWith('ALERT: revoking this access keeps failing')));
+      const listed: string[] = [];
+      await eventually(async () => {
+        listed.length = 0;
+        for await (const wf of lh.client.workflow.list({ query: `LeaseholdState = "RevocationFailing"` })) listed.push(wf.workflowId);
+        return listed.includes(accessRequestWorkflowId(key));
+      }, 30_000, 'the visibility search');
+      expect(lh.sandboxes.okta.groupMembers('jira-software-users')).toContain('alice@example.com');
+    } finally {
+      lh.sandboxes.okta.faults.reset();
+    }
+    const evidence = await lh.result<EvidenceRecord>(key);
+    expect(evidence.outcome).toBe('Expired');
+    expect(lh.sandboxes.okta.groupMembers('jira-software-users')).not.toContain('alice@example.com');
   });
 });

@@ -24,10 +24,13 @@ import type { GroupLeaseState, LeaseOperation, LeaseOutcome, MembershipKey } fro
 
 const MAX_RECENT_OUTCOMES = 50;
 
+/** Attempts per round of a directory call; after each failed round the holder is told (and alerts). */
+const ATTEMPTS_PER_ROUND = 5;
+
 /** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
 const idp = proxyActivities<LeaseholdActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 8 },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: ATTEMPTS_PER_ROUND },
 });
 
 /** Reading membership back: Graph may lag a write by seconds. */
@@ -39,7 +42,7 @@ const verify = proxyActivities<LeaseholdActivities>({
 /** How long acquiring keeps trying through transient failures before it reports failure. */
 const ACQUIRE_GIVE_UP_MS = 30 * 60_000;
 /** Pause between rounds of retries of a failing operation (release never gives up). */
-const ROUND_PAUSE_MS = [30_000, 60_000, 5 * 60_000, 15 * 60_000];
+const ROUND_PAUSE_MS = [10_000, 60_000, 5 * 60_000, 15 * 60_000];
 
 export async function groupLeaseWorkflow(initial: GroupLeaseState | MembershipKey, pending: LeaseOperation[] = []): Promise<GroupLeaseState> {
   const state: GroupLeaseState = 'holders' in initial ? initial : { key: initial, holders: [], membership: 'none', recentOutcomes: [] };
@@ -155,7 +158,7 @@ async function persist<T>(op: LeaseOperation, call: () => Promise<T>): Promise<T
     } catch (err) {
       if (isPermanent(err)) throw err;
       if (op.kind === 'acquire' && Date.now() - started > ACQUIRE_GIVE_UP_MS) throw err;
-      const trouble = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId, attempts: (round + 1) * 8, error: reasonOf(err), since: new Date(started).toISOString() };
+      const trouble = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId, attempts: (round + 1) * ATTEMPTS_PER_ROUND, error: reasonOf(err), since: new Date(started).toISOString() };
       await getExternalWorkflowHandle(op.holderWorkflowId).signal(leaseTroubleSignal, trouble).catch(() => undefined);
       await sleep(ROUND_PAUSE_MS[Math.min(round, ROUND_PAUSE_MS.length - 1)]!);
     }
