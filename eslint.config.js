@@ -6,7 +6,7 @@ const { builtinModules } = require('node:module');
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.leasehold/**', 'coverage/**', '*.config.js', 'eslint.config.js', 'bin/**'] },
+  { ignores: ['dist/**', 'node_modules/**', '.leasehold/**', 'coverage/**', '*.config.js', 'eslint.config.js', 'bin/**', 'scripts/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
