@@ -11,7 +11,7 @@ import { RulesStore } from '../../src/policy/rules-store';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, signWebhookBody, type WebhookDelivery } from '../../src/sandbox/jira';
 import { sampleOktaGroups, samplePerson, sandboxCredentials } from '../../src/sandbox/sample-data';
 import { startWebhookStarter } from '../../src/starter/server';
-import { freePort, startDevServer } from '../../src/temporal/dev-server';
+import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { ensureNamespace } from '../../src/temporal/namespace';
 import { stateQuery } from '../../src/workflows/access-request/messages';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';
@@ -398,11 +398,13 @@ describe('the webhook starter', () => {
 
   test("Temporal down: 503 with Retry-After before Jira's timeout; once it is back, Jira's retry of the same delivery succeeds and the request proceeds", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leasehold-outage-'));
-    const port = await freePort();
     const dbFilename = path.join(dir, 'temporal.db');
     const namespace = 'leasehold-outage';
     const taskQueue = 'leasehold-outage';
-    let server = await startDevServer({ port, dbFilename, startTimeoutMs: 60_000 });
+    // A second Temporal server on a fixed port, persisted to a file, so it can be stopped and started again.
+    const first = await devServerOnFreePort(dbFilename);
+    const port = first.port;
+    let server = first.server;
     const connection = await Connection.connect({ address: server.address });
     const client = new Client({ connection, namespace });
     let stopWorker: (() => Promise<void>) | undefined;
@@ -497,6 +499,18 @@ describe('the webhook starter', () => {
     expect(await metric('leasehold_webhook_duration_seconds_bucket', { le: '+Inf' })).toBe(received);
   });
 });
+
+/** A dev server on a port found free (another, should something take it before the server binds it). */
+async function devServerOnFreePort(dbFilename: string): Promise<{ server: DevServer; port: number }> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return { server: await startDevServer({ port, dbFilename, startTimeoutMs: 60_000 }), port };
+    } catch (err) {
+      if (attempt >= 3) throw err;
+    }
+  }
+}
 
 /** A Leasehold worker on another Temporal server (the outage test's), with the real activities. */
 async function runWorker(address: string, client: Client, namespace: string, taskQueue: string): Promise<() => Promise<void>> {
