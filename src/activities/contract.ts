@@ -14,7 +14,8 @@ import type { RulesDocument } from '../policy/schema';
 /** The policy a request is pinned to at its start. */
 export interface PinnedPolicy {
   version: number;
-  jira: { connectionName: string; connection: JiraConnection };
+  /** The Jira connection, with the version's accountId → email overrides (pinned like the rule). */
+  jira: { connectionName: string; connection: JiraConnection; emailOverrides?: Record<string, string> };
   outcomes: Portal['outcomes'];
   /** Undefined when the application or access level has no rule: manual handling. */
   rule?: PinnedRule;

@@ -16,7 +16,8 @@ export interface PeopleDeps {
 /** People: from a Jira accountId to an email (Jira user API, or the rules' email overrides) to a directory user. */
 export function peopleActivities(deps: PeopleDeps) {
   async function emailOf(jira: PinnedPolicy['jira'], accountId: string): Promise<{ email?: string; displayName?: string }> {
-    const overrides = (await deps.rules.current())?.rules.portal.emailOverrides ?? {};
+    // Pinned with the policy; runs started before overrides were pinned read the rules in force.
+    const overrides = jira.emailOverrides ?? (await deps.rules.current())?.rules.portal.emailOverrides ?? {};
     const user = await deps.jira(jira.connection).user(accountId);
     return { email: overrides[accountId] ?? user.email, displayName: user.displayName };
   }
