@@ -13,17 +13,24 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
+export interface RunWorkerOptions {
+  /** A pre-built workflow bundle (tests bundle once per run). */
+  workflowBundlePath?: string;
+  /** How long the activities may reuse a read of the rules in force (default 1 s). */
+  rulesCacheMs?: number;
+}
+
 /** Connects to Temporal and runs the Leasehold worker until stopped. */
-export async function runWorker(target: TemporalTarget, taskQueue: string, workflowBundlePath?: string): Promise<RunningWorker> {
+export async function runWorker(target: TemporalTarget, taskQueue: string, options: RunWorkerOptions = {}): Promise<RunningWorker> {
   const client = await connectClient(target);
   const connection: NativeConnection = await connectWorker(target);
   const activities = createActivities({
     client: () => client,
     taskQueue,
-    rules: new RulesStore(client, taskQueue, 1_000),
+    rules: new RulesStore(client, taskQueue, options.rulesCacheMs ?? 1_000),
     connectors: new ConnectorRegistry(),
   });
-  const worker = await createLeaseholdWorker({ connection, namespace: target.namespace, taskQueue, activities, workflowBundlePath });
+  const worker = await createLeaseholdWorker({ connection, namespace: target.namespace, taskQueue, activities, workflowBundlePath: options.workflowBundlePath });
   const running = worker.run();
   running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped with an error'));
   logger.info({ address: target.address, namespace: target.namespace, taskQueue }, 'worker running');

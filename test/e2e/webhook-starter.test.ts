@@ -3,8 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { NativeConnection } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
+import { runWorker as runLeaseholdWorker } from '../../src/app/worker-process';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
 import { RulesStore } from '../../src/policy/rules-store';
@@ -15,7 +14,6 @@ import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev
 import { ensureNamespace } from '../../src/temporal/namespace';
 import { stateQuery } from '../../src/workflows/access-request/messages';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';
-import { createLeaseholdWorker } from '../../src/worker/create-worker';
 import { startWebhookReceiver, type WebhookReceiver } from '../contract/support/webhook-receiver';
 import { eventually, exampleRulesText, Leasehold } from '../harness/leasehold';
 
@@ -411,7 +409,7 @@ describe('the webhook starter', () => {
     let closeStarter: (() => Promise<void>) | undefined;
     try {
       await ensureNamespace(connection, namespace, 1);
-      stopWorker = await runWorker(server.address, client, namespace, taskQueue);
+      stopWorker = await runWorker(server.address, namespace, taskQueue);
       const rules = new RulesStore(client, taskQueue, 0);
       const parsed = parseRulesText(exampleRulesText());
       if (!parsed.ok) throw new Error('example rules invalid');
@@ -450,7 +448,7 @@ describe('the webhook starter', () => {
       expect(accepted.body).toMatchObject({ outcome: 'started', workflowId: accessRequestWorkflowId(key) });
       expect(await exists(key, client)).toBe(true);
 
-      stopWorker = await runWorker(server.address, client, namespace, taskQueue);
+      stopWorker = await runWorker(server.address, namespace, taskQueue);
       const proceeding = await eventually(
         async () => {
           const s = await client.workflow.getHandle(accessRequestWorkflowId(key)).query(stateQuery).catch(() => undefined);
@@ -513,20 +511,7 @@ async function devServerOnFreePort(dbFilename: string): Promise<{ server: DevSer
 }
 
 /** A Leasehold worker on another Temporal server (the outage test's), with the real activities. */
-async function runWorker(address: string, client: Client, namespace: string, taskQueue: string): Promise<() => Promise<void>> {
-  const connection = await NativeConnection.connect({ address });
-  const worker = await createLeaseholdWorker({
-    connection,
-    namespace,
-    taskQueue,
-    activities: createActivities({ client: () => client, taskQueue, rules: new RulesStore(client, taskQueue, 0), connectors: new ConnectorRegistry() }),
-    workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE,
-    overrides: { shutdownGraceTime: '1s' },
-  });
-  const running = worker.run();
-  return async () => {
-    worker.shutdown();
-    await running;
-    await connection.close();
-  };
+async function runWorker(address: string, namespace: string, taskQueue: string): Promise<() => Promise<void>> {
+  const worker = await runLeaseholdWorker({ address, namespace }, taskQueue, { workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE, rulesCacheMs: 0 });
+  return () => worker.stop();
 }

@@ -3,8 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, type Worker } from '@temporalio/worker';
-import { createActivities } from '../../src/activities';
+import { runWorker, type RunningWorker } from '../../src/app/worker-process';
 import { gatewayAs, raiseRequest, type DemoRequest } from '../../src/cli/demo-commands';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
@@ -17,7 +16,6 @@ import { ensureNamespace } from '../../src/temporal/namespace';
 import { stateQuery } from '../../src/workflows/access-request/messages';
 import type { RequestSnapshot } from '../../src/workflows/access-request/types';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';
-import { createLeaseholdWorker } from '../../src/worker/create-worker';
 
 export const exampleRulesText = (): string => fs.readFileSync(path.join(projectRoot, 'rules', 'example.yaml'), 'utf8');
 
@@ -42,9 +40,7 @@ export class Leasehold {
     readonly sandboxes: Sandboxes,
     readonly rules: RulesStore,
     readonly starter: RunningStarter | undefined,
-    private worker: Worker | undefined,
-    private running: Promise<void> | undefined,
-    private readonly nativeConnection: NativeConnection,
+    private worker: RunningWorker | undefined,
     private readonly stateDir: string,
   ) {}
 
@@ -63,8 +59,7 @@ export class Leasehold {
     Object.assign(process.env, sandboxes.env);
     const taskQueue = `leasehold-${namespace}`;
     const rules = new RulesStore(client, taskQueue, 0);
-    const nativeConnection = await NativeConnection.connect({ address });
-    const harness = new Leasehold(client, namespace, taskQueue, sandboxes, rules, undefined, undefined, undefined, nativeConnection, stateDir);
+    const harness = new Leasehold(client, namespace, taskQueue, sandboxes, rules, undefined, undefined, stateDir);
     await harness.startWorker();
 
     const parsed = parseRulesText(options.rules ?? exampleRulesText());
@@ -80,24 +75,17 @@ export class Leasehold {
     return harness;
   }
 
-  /** Starts (or restarts) the worker. */
+  /** Starts (or restarts) the worker: the one `leasehold worker` runs, on this file's namespace and task queue. */
   async startWorker(): Promise<void> {
-    const activities = createActivities({ client: () => this.client, taskQueue: this.taskQueue, rules: new RulesStore(this.client, this.taskQueue, 0), connectors: new ConnectorRegistry() });
-    this.worker = await createLeaseholdWorker({
-      connection: this.nativeConnection,
-      namespace: this.namespace,
-      taskQueue: this.taskQueue,
-      activities,
+    this.worker = await runWorker({ address: process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS!, namespace: this.namespace }, this.taskQueue, {
       workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE,
-      overrides: { shutdownGraceTime: '1s' },
+      rulesCacheMs: 0,
     });
-    this.running = this.worker.run();
   }
 
-  /** Stops the worker as a crash would look to Temporal: tasks in flight are abandoned. */
+  /** Stops the worker: from then on nothing polls the task queue, as when a worker is down. */
   async stopWorker(): Promise<void> {
-    this.worker?.shutdown();
-    await this.running;
+    await this.worker?.stop();
     this.worker = undefined;
   }
 
@@ -170,7 +158,6 @@ export class Leasehold {
     await this.starter?.close();
     await this.stopWorker().catch(() => undefined);
     await this.sandboxes.close();
-    await this.nativeConnection.close();
     await this.client.connection.close();
     fs.rmSync(this.stateDir, { recursive: true, force: true });
   }
