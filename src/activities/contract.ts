@@ -1,5 +1,6 @@
 import type { DirectoryGroup, IdpAnswer } from '../connectors/identity-provider';
 import type { ApproverFacts } from '../policy/approval';
+import type { DecisionClaim, DecisionMatch } from '../policy/decision-source';
 import type { Connection, JiraConnection, Portal } from '../policy/schema';
 import type { PersonRef, PinnedRule } from '../workflows/access-request/types';
 import type { LeaseOperation } from '../workflows/group-lease/types';
@@ -17,6 +18,8 @@ export interface PinnedPolicy {
   /** The Jira connection, with the version's accountId → email overrides (pinned like the rule). */
   jira: { connectionName: string; connection: JiraConnection; emailOverrides?: Record<string, string> };
   outcomes: Portal['outcomes'];
+  /** Settings pinned with the version (absent in runs started before they were pinned: the defaults). */
+  settings?: { allowOperatorExtensions: boolean };
   /** Undefined when the application or access level has no rule: manual handling. */
   rule?: PinnedRule;
   unmatchedReason?: string;
@@ -31,6 +34,25 @@ export interface JiraTarget {
   jira: PinnedPolicy['jira'];
   issueKey: string;
 }
+
+/** A claimed decision checked against Jira's changelog, with who its author is. */
+export interface VerifiedDecision {
+  match: DecisionMatch;
+  actor: ApproverFacts;
+}
+
+/** A removal or change request as Jira has it (never as a signal claims it). */
+export type RelatedRequestFacts =
+  | {
+      found: true;
+      kind: 'access' | 'removal' | 'change';
+      reporterAccountId: string;
+      createdAt: string;
+      application: string | null;
+      accessType: string | null;
+      duration: string | null;
+    }
+  | { found: false; reason: string };
 
 export interface LeaseholdActivities {
   /** Apply-time checks through the connectors: every referenced group exists, every connection answers. */
@@ -47,6 +69,17 @@ export interface LeaseholdActivities {
     accountId: string;
     approverGroups: Array<ConnectionRef & { group: string }>;
   }): Promise<ApproverFacts>;
+
+  /** Whether Jira's changelog holds the claimed status change by that account (one not yet counted), and who they are. */
+  verifyDecision(input: {
+    jira: PinnedPolicy['jira'];
+    issueKey: string;
+    claim: DecisionClaim;
+    consumed: string[];
+    approverGroups: Array<ConnectionRef & { group: string }>;
+  }): Promise<VerifiedDecision>;
+  /** A removal or change request read from Jira: type, reporter, creation time, fields. */
+  readRelatedRequest(input: { jira: PinnedPolicy['jira']; issueKey: string }): Promise<RelatedRequestFacts>;
 
   resolveGroups(input: ConnectionRef & { groups: string[] }): Promise<DirectoryGroup[]>;
   isMember(input: ConnectionRef & { groupId: string; userId: string }): Promise<boolean>;

@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { ConnectorRegistry } from '../connectors/registry';
 import type { RulesStore } from '../policy/rules-store';
 import type { LeaseholdActivities } from './contract';
+import { decisionActivities } from './decisions';
 import { directoryActivities } from './directory';
 import { jiraActivities } from './jira';
 import { leaseActivities } from './leases';
@@ -24,6 +25,7 @@ export function createActivities(deps: ActivityDeps): LeaseholdActivities {
   return {
     ...rulesActivities({ rules: deps.rules, provider }),
     ...peopleActivities({ rules: deps.rules, provider, jira }),
+    ...decisionActivities({ rules: deps.rules, provider, jira }),
     ...directoryActivities({ provider }),
     ...leaseActivities({ client: deps.client, taskQueue: deps.taskQueue }),
     ...jiraActivities({ jira }),

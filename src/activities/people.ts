@@ -5,6 +5,7 @@ import type { ApproverFacts } from '../policy/approval';
 import type { Connection, JiraConnection } from '../policy/schema';
 import type { RulesStore } from '../policy/rules-store';
 import type { PersonRef } from '../workflows/access-request/types';
+import { ConnectorError } from '../connectors/connector-error';
 import { classified, permanent } from './failures';
 
 export interface PeopleDeps {
@@ -14,7 +15,7 @@ export interface PeopleDeps {
 }
 
 /** People: from a Jira accountId to an email (Jira user API, or the rules' email overrides) to a directory user. */
-export function peopleActivities(deps: PeopleDeps) {
+export function people(deps: PeopleDeps) {
   async function emailOf(jira: PinnedPolicy['jira'], accountId: string): Promise<{ email?: string; displayName?: string }> {
     // Pinned with the policy; runs started before overrides were pinned read the rules in force.
     const overrides = jira.emailOverrides ?? (await deps.rules.current())?.rules.portal.emailOverrides ?? {};
@@ -22,6 +23,34 @@ export function peopleActivities(deps: PeopleDeps) {
     return { email: overrides[accountId] ?? user.email, displayName: user.displayName };
   }
 
+  /**
+   * Who an actor is: their email and which of the rule's approver groups they are in. An account Jira
+   * cannot resolve (an app account, a deleted user) is a fact, not a failure: no email, the reason kept.
+   */
+  async function actorFacts(input: { jira: PinnedPolicy['jira']; accountId: string; approverGroups: Array<ConnectionRef & { group: string }> }): Promise<ApproverFacts> {
+    let email: string | undefined;
+    try {
+      email = (await emailOf(input.jira, input.accountId)).email;
+    } catch (err) {
+      if (!(err instanceof ConnectorError && err.kind === 'permanent')) throw err;
+      return { accountId: input.accountId, approverGroups: [], unresolvable: err.message };
+    }
+    const approverGroups: string[] = [];
+    if (email) {
+      for (const g of input.approverGroups) {
+        const idp = deps.provider(g.connectionName, g.connection);
+        const [user, group] = await Promise.all([idp.findUser(email), idp.findGroup(g.group)]);
+        if (user && group && (await idp.isMember(group.id, user.id))) approverGroups.push(g.group);
+      }
+    }
+    return { accountId: input.accountId, email, approverGroups };
+  }
+
+  return { emailOf, actorFacts };
+}
+
+export function peopleActivities(deps: PeopleDeps) {
+  const { emailOf, actorFacts } = people(deps);
   return {
     async resolveRequester(input: ConnectionRef & { jira: PinnedPolicy['jira']; accountId: string }): Promise<{ requester: PersonRef; manager?: PersonRef }> {
       return classified(async () => {
@@ -41,18 +70,7 @@ export function peopleActivities(deps: PeopleDeps) {
     },
 
     async identifyActor(input: { jira: PinnedPolicy['jira']; accountId: string; approverGroups: Array<ConnectionRef & { group: string }> }): Promise<ApproverFacts> {
-      return classified(async () => {
-        const { email } = await emailOf(input.jira, input.accountId);
-        const approverGroups: string[] = [];
-        if (email) {
-          for (const g of input.approverGroups) {
-            const idp = deps.provider(g.connectionName, g.connection);
-            const [user, group] = await Promise.all([idp.findUser(email), idp.findGroup(g.group)]);
-            if (user && group && (await idp.isMember(group.id, user.id))) approverGroups.push(g.group);
-          }
-        }
-        return { accountId: input.accountId, email, approverGroups };
-      });
+      return classified(() => actorFacts(input));
     },
   };
 }

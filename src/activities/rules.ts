@@ -29,7 +29,9 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
       const jiraName = rules.portal.connection;
       const jiraConnection = rules.connections[jiraName];
       if (jiraConnection?.type !== 'jira') throw ApplicationFailure.nonRetryable(`portal connection ${jiraName} is not a jira connection`);
-      const base = { version: current.version, jira: { connectionName: jiraName, connection: jiraConnection, emailOverrides: rules.portal.emailOverrides }, outcomes: rules.portal.outcomes };
+      const base = { version: current.version, jira: { connectionName: jiraName, connection: jiraConnection, emailOverrides: rules.portal.emailOverrides }, outcomes: rules.portal.outcomes,
+        settings: { allowOperatorExtensions: rules.settings.allowOperatorExtensions },
+      };
 
       const app = rules.applications.find((a) => a.name.toLowerCase() === (application ?? '').toLowerCase());
       if (!application || !app) {

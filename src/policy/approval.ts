@@ -12,6 +12,8 @@ export interface ApproverFacts {
   email?: string;
   /** Names of approver groups (from the rule) the actor is a member of. */
   approverGroups: string[];
+  /** Why Jira could not resolve the account (an app account, a deleted user): it approves nothing. */
+  unresolvable?: string;
 }
 
 export interface ApprovalContext {
@@ -46,6 +48,7 @@ export function authorizeApprover(level: AccessLevel, ctx: ApprovalContext, acto
       return { authorized: true, as: `group ${approver.group}` };
     }
   }
+  if (actor.unresolvable) return { authorized: false, reason: `account ${actor.accountId} cannot be resolved in Jira (${actor.unresolvable})` };
   const allowed = level.approval.approvers.map(approverLabel).join(', ');
   const who = actor.email ?? `account ${actor.accountId}`;
   return { authorized: false, reason: `${who} is not an authorized approver (allowed: ${allowed})` };

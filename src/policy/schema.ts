@@ -203,6 +203,8 @@ export const rulesDocumentSchema = z
       .object({
         /** A submitted change takes effect only after a second admin approves it. */
         requireSecondAdmin: z.boolean().default(false),
+        /** Whether operators may extend a grant from the CLI (`leasehold request extend`); always an override when they do. */
+        allowOperatorExtensions: z.boolean().default(true),
       })
       .strict()
       .prefault({}),

@@ -3,6 +3,7 @@ import {
   ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdReusePolicy,
+  WorkflowNotFoundError,
   type Client,
 } from '@temporalio/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
@@ -65,7 +66,7 @@ export class Dispatcher {
 
     if (event.action === 'created') {
       if (event.issue.kind === 'access') return this.startRequest(event.issue, rules, jira);
-      return this.routeRelated(event.issue, rules, jira, async (workflowId) => {
+      return this.routeRelated(event.issue, 'created', rules, jira, async (workflowId) => {
         const handle = this.deps.client.workflow.getHandle(workflowId);
         const base = { eventId, issueKey: event.issue.input.issueKey, actorAccountId: event.issue.input.requester.accountId, at: new Date().toISOString() };
         if (event.issue.kind === 'removal') await handle.signal(removalRequestedSignal, base);
@@ -85,9 +86,11 @@ export class Dispatcher {
       status: event.status,
       actorAccountId: event.actorAccountId,
       at: new Date(payload.timestamp ?? Date.now()).toISOString(),
+      // The workflow confirms this entry in the issue's changelog before the decision counts.
+      ...(payload.changelog?.id ? { changelogId: payload.changelog.id } : {}),
     };
     if (event.issue.kind === 'access') return this.signalRequest(event.issue, change, rules, jira);
-    return this.routeRelated(event.issue, rules, jira, (workflowId) => this.deps.client.workflow.getHandle(workflowId).signal(statusChangedSignal, change));
+    return this.routeRelated(event.issue, 'status', rules, jira, (workflowId) => this.deps.client.workflow.getHandle(workflowId).signal(statusChangedSignal, change));
   }
 
   private startOptions(issue: MappedIssue, rules: RulesDocument, requesterLabel: string) {
@@ -143,8 +146,30 @@ export class Dispatcher {
     return { status: 200, outcome: 'signalled', workflowId: options.workflowId };
   }
 
-  /** Removal and change requests go to the running grant of the same person, application and level. */
-  private async routeRelated(issue: MappedIssue, rules: RulesDocument, jira: JiraGateway, deliver: (workflowId: string) => Promise<void>): Promise<DispatchResult> {
+  /**
+   * Removal and change requests go to the running grant of the same person, application and level,
+   * once: a request some grant already consumed (a redelivery, a replay) is answered as a duplicate,
+   * and later status changes of it (the approval of a change) go to that grant. The grant's workflow
+   * confirms the request in Jira and that it was raised while it applied.
+   */
+  private async routeRelated(
+    issue: MappedIssue,
+    what: 'created' | 'status',
+    rules: RulesDocument,
+    jira: JiraGateway,
+    deliver: (workflowId: string) => Promise<void>,
+  ): Promise<DispatchResult> {
+    const consumer = await this.consumerOf(issue.input.issueKey);
+    if (consumer && what === 'created') return { status: 200, outcome: 'duplicate', workflowId: consumer, reason: `${issue.input.issueKey} was already applied by ${consumer}` };
+    if (consumer) {
+      try {
+        await this.temporal(() => deliver(consumer));
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return { status: 202, outcome: 'ignored', workflowId: consumer, reason: `${consumer}, which ${issue.input.issueKey} applied to, is closed` };
+        throw err;
+      }
+      return { status: 200, outcome: 'routed', workflowId: consumer };
+    }
     const label = await this.requesterLabel(issue, rules, jira);
     const { application, accessType } = issue.input;
     const query = [
@@ -170,6 +195,14 @@ export class Dispatcher {
     }
     await this.temporal(() => deliver(target.workflowId));
     return { status: 200, outcome: 'routed', workflowId: target.workflowId };
+  }
+
+  /** The request (running or closed) that consumed this removal or change request, if any. */
+  private async consumerOf(issueKey: string): Promise<string | undefined> {
+    return this.temporal(async () => {
+      for await (const wf of this.deps.client.workflow.list({ query: `${searchAttributes.relatedIssues.name} = ${quote(issueKey)}`, pageSize: 1 })) return wf.workflowId;
+      return undefined;
+    });
   }
 
   /** The requester as operators search for them: their email when Jira (or the overrides) tell it, else the accountId. */

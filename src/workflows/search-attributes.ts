@@ -12,6 +12,8 @@ export const searchAttributes = {
   state: defineSearchAttributeKey('LeaseholdState', SearchAttributeType.KEYWORD),
   expiresAt: defineSearchAttributeKey('LeaseholdExpiresAt', SearchAttributeType.DATETIME),
   jiraKey: defineSearchAttributeKey('LeaseholdJiraKey', SearchAttributeType.KEYWORD),
+  /** Removal and change requests a grant consumed: the starter answers their redelivery as a duplicate. */
+  relatedIssues: defineSearchAttributeKey('LeaseholdRelatedIssues', SearchAttributeType.KEYWORD_LIST),
 } as const;
 
 /** `Name=Type` pairs in the Temporal CLI's spelling (`temporal server start-dev --search-attribute`). */

@@ -152,6 +152,9 @@ describe('issue events', () => {
         items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '10002', fromString: 'Waiting for approval', to: '10010', toString: 'Approved by Manager' }],
       },
     });
+    // The same entry, by id, in the issue's changelog: what Leasehold verifies a decision against.
+    const { values = [] } = await jira.issues.getChangeLogs({ issueIdOrKey: key });
+    expect(values.map((c) => c.id)).toEqual([(updated as { changelog: { id: string } }).changelog.id]);
   });
 
   it('POSTs jira:issue_updated (issue_commented) with the comment, and comment_created to its subscribers', async () => {

@@ -234,6 +234,43 @@ describe('issues.getTransitions and issues.doTransition', () => {
   });
 });
 
+describe('issues.getChangeLogs', () => {
+  it('lists every status change oldest first, with its author and time', async () => {
+    const { key } = await createAccessRequest();
+    await jira.issues.doTransition({ issueIdOrKey: key, transition: { id: '21' } }); // Approved by Manager
+    await jira.issues.doTransition({ issueIdOrKey: key, transition: { id: '11' } }); // back to Waiting for approval
+
+    const page = await jira.issues.getChangeLogs({ issueIdOrKey: key });
+    expect(page).toMatchObject({ startAt: 0, maxResults: 100, total: 2, isLast: true });
+    expect(page.nextPage).toBeUndefined();
+    const ids = page.values!.map((c) => Number(c.id));
+    expect(ids[1]).toBeGreaterThan(ids[0]!);
+    const [approved] = page.values!;
+    expect(approved).toMatchObject({
+      author: { accountId: samplePerson('leasehold').jiraAccountId, displayName: 'Leasehold Bot' },
+      items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '10002', fromString: 'Waiting for approval', to: '10010', toString: 'Approved by Manager' }],
+    });
+    expect(approved!.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
+  });
+
+  it('pages with startAt and maxResults, and names the next page', async () => {
+    const { key } = await createAccessRequest();
+    for (const id of ['21', '11', '21']) await jira.issues.doTransition({ issueIdOrKey: key, transition: { id } });
+
+    const first = await jira.issues.getChangeLogs({ issueIdOrKey: key, maxResults: 2 });
+    expect(first).toMatchObject({ startAt: 0, maxResults: 2, total: 3, isLast: false });
+    expect(first.nextPage).toBe(`${sandbox.url}/rest/api/3/issue/${key}/changelog?startAt=2&maxResults=2`);
+    const second = await jira.issues.getChangeLogs({ issueIdOrKey: key, startAt: 2, maxResults: 2 });
+    expect(second).toMatchObject({ startAt: 2, total: 3, isLast: true });
+    expect(second.values!.map((c) => c.items![0]!.toString)).toEqual(['Approved by Manager']);
+  });
+
+  it('answers 404 for an unknown issue', async () => {
+    const err = await httpError(jira.issues.getChangeLogs({ issueIdOrKey: 'ACCESS-999999' }));
+    expect(err.status).toBe(404);
+  });
+});
+
 describe('issueComments.addComment', () => {
   it('adds a plain-text comment (sent as ADF) and answers 201 with the comment', async () => {
     const { key, id } = await createAccessRequest();

@@ -11,6 +11,22 @@ export interface JiraUserInfo {
   active?: boolean;
 }
 
+/** One entry of an issue's changelog: who changed what, when (Jira's own record of a decision). */
+export interface JiraChangelogEntry {
+  id: string;
+  authorAccountId?: string;
+  /** ISO 8601 as Jira writes it (e.g. `2026-11-22T16:40:00.000+0000`). */
+  created: string;
+  items: Array<{ field?: string; fieldId?: string; from?: string | null; fromString?: string | null; to?: string | null; toString?: string | null }>;
+}
+
+/** An issue's fields by id, as Jira answers them (custom fields included). */
+export interface JiraIssueFields {
+  id: string;
+  key: string;
+  fields: Record<string, unknown>;
+}
+
 /** Atlassian Document Format for plain text: one paragraph per blank-line-separated block. */
 export function toAdf(text: string): { type: 'doc'; version: 1; content: Array<{ type: 'paragraph'; content: Array<{ type: 'text'; text: string }> }> } {
   return {
@@ -67,6 +83,26 @@ export class JiraGateway {
   async issueStatus(issueKey: string): Promise<string> {
     const issue = await this.call('get issue', () => this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: ['status'] }));
     return issue.fields.status?.name ?? '';
+  }
+
+  /** The issue with the given fields (ids), as Jira has it now. */
+  async issue(issueKey: string, fieldIds: string[]): Promise<JiraIssueFields> {
+    const issue = await this.call('get issue', () => this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: fieldIds }));
+    return { id: issue.id, key: issue.key, fields: issue.fields as unknown as Record<string, unknown> };
+  }
+
+  /** The issue's whole changelog, oldest first (`GET /issue/{key}/changelog`, 100 a page). */
+  async changelog(issueKey: string): Promise<JiraChangelogEntry[]> {
+    const entries: JiraChangelogEntry[] = [];
+    for (let startAt = 0; ; ) {
+      const page = await this.call('get changelog', () => this.client.issues.getChangeLogs({ issueIdOrKey: issueKey, startAt, maxResults: 100 }));
+      const values = page.values ?? [];
+      for (const v of values) {
+        if (v.id && v.created) entries.push({ id: v.id, authorAccountId: v.author?.accountId, created: v.created, items: v.items ?? [] });
+      }
+      startAt += values.length;
+      if (values.length === 0 || page.isLast !== false) return entries;
+    }
   }
 
   async fields(): Promise<Array<{ id: string; name: string }>> {

@@ -3,7 +3,7 @@ import { type JiraRequestType, SELECT_FIELD_KEYS } from './catalog';
 import { jiraDateTime, jsmDate } from './dates';
 import type { FieldDescriptor } from './fields';
 import { accountOf, type RenderContext, restApi } from './render-context';
-import type { StoredAttachment, StoredComment, StoredIssue } from './store';
+import type { StoredAttachment, StoredChangelog, StoredComment, StoredIssue } from './store';
 import { userRef } from './user-json';
 import { STATUS_CATEGORIES, statusById } from './workflow';
 
@@ -44,6 +44,11 @@ export function commentJson(issue: StoredIssue, comment: StoredComment, ctx: Ren
     updated: jiraDateTime(comment.updated),
     jsdPublic: comment.jsdPublic,
   };
+}
+
+/** One entry of `GET /issue/{key}/changelog`: `{ id, author, created, items }`. */
+export function changelogJson(entry: StoredChangelog, ctx: RenderContext): Record<string, unknown> {
+  return { id: entry.id, author: user(entry.authorId, ctx), created: jiraDateTime(entry.created), items: entry.items };
 }
 
 export function attachmentJson(attachment: StoredAttachment, ctx: RenderContext): Record<string, unknown> {

@@ -49,6 +49,8 @@ export interface StoredIssue {
   updated: Date;
   comments: StoredComment[];
   attachments: StoredAttachment[];
+  /** Every change, oldest first, as `GET /issue/{key}/changelog` serves it. */
+  history: StoredChangelog[];
 }
 
 /** Validated content of a new issue. */
@@ -77,6 +79,12 @@ export interface ChangelogItem {
 export interface Changelog {
   id: string;
   items: ChangelogItem[];
+}
+
+/** A changelog entry as the issue keeps it: who made the change, and when. */
+export interface StoredChangelog extends Changelog {
+  authorId: string;
+  created: Date;
 }
 
 /** What happened to an issue, for webhooks. `issue` is the live record: serialise it when the event arrives. */
@@ -149,6 +157,7 @@ export class JiraStore {
       updated: at,
       comments: [],
       attachments: [],
+      history: [],
     };
     this.byId.set(issue.id, issue);
     this.emit({ kind: 'created', issue, actorId, at });
@@ -182,7 +191,7 @@ export class JiraStore {
     if (from.category !== to.category) issue.statusCategoryChangedAt = at;
     issue.updated = at;
     const added = comment ? this.pushComment(issue, comment, actorId, at) : undefined;
-    this.emit({ kind: 'updated', eventTypeName: 'issue_generic', issue, actorId, at, changelog: this.changelog(items), comment: added });
+    this.emit({ kind: 'updated', eventTypeName: 'issue_generic', issue, actorId, at, changelog: this.changelog(issue, items, actorId, at), comment: added });
   }
 
   addComment(issue: StoredIssue, comment: NewComment, actorId: string): StoredComment {
@@ -202,7 +211,7 @@ export class JiraStore {
     issue.attachments.push(...added);
     issue.updated = at;
     const items = added.map((a): ChangelogItem => ({ field: 'Attachment', fieldtype: 'jira', fieldId: 'attachment', from: null, fromString: null, to: a.id, toString: a.filename }));
-    this.emit({ kind: 'updated', eventTypeName: 'issue_updated', issue, actorId, at, changelog: this.changelog(items) });
+    this.emit({ kind: 'updated', eventTypeName: 'issue_updated', issue, actorId, at, changelog: this.changelog(issue, items, actorId, at) });
     return added;
   }
 
@@ -226,9 +235,12 @@ export class JiraStore {
     return stored;
   }
 
-  private changelog(items: ChangelogItem[]): Changelog {
+  /** Records a change in the issue's history; the webhook carries the same id and items. */
+  private changelog(issue: StoredIssue, items: ChangelogItem[], authorId: string, created: Date): Changelog {
     this.changelogCounter += 1;
-    return { id: String(this.changelogCounter), items };
+    const entry: StoredChangelog = { id: String(this.changelogCounter), items, authorId, created };
+    issue.history.push(entry);
+    return { id: entry.id, items };
   }
 
   private emit(event: IssueEvent): void {

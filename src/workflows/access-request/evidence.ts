@@ -20,6 +20,8 @@ export function buildEvidence(s: RequestSnapshot): EvidenceRecord {
     approvals: s.approvals,
     autoApproved: s.autoApproved,
     ignoredEvents: s.ignored,
+    overrides: s.overrides ?? [],
+    relatedIssues: s.relatedIssues ?? [],
     groupChanges: s.groupChanges,
     preExistingMembership: s.groupChanges.some((c) => c.preExisting),
     grantedAt: s.grantedAt,

@@ -1,5 +1,8 @@
 import type { AccessLevel, Connection, Decision } from '../../policy/schema';
 import type { IdpAnswer } from '../../connectors/identity-provider';
+import type { DecisionSource } from '../../policy/decision-source';
+
+export type { DecisionSource } from '../../policy/decision-source';
 
 /** What the webhook starter knows of a new request: the Jira issue's fields. No secrets, ever. */
 export interface AccessRequestInput {
@@ -25,6 +28,8 @@ export interface StatusChange {
   status: string;
   actorAccountId: string;
   at: string;
+  /** The webhook's `changelog.id`: the Jira changelog entry this change claims to be. */
+  changelogId?: string;
 }
 
 /** A *Request Access Removal* for this grant, routed by the starter. */
@@ -86,6 +91,8 @@ export interface ApprovalRecord {
   email?: string;
   as: string;
   at: string;
+  /** The Jira changelog entry that recorded this decision (absent only in runs before verification). */
+  source?: DecisionSource;
 }
 
 export interface IgnoredEvent {
@@ -96,6 +103,17 @@ export interface IgnoredEvent {
   decision: Decision;
   reason: string;
   at: string;
+  /** Set when Jira did record the change (it was ignored for another reason, e.g. not an approver). */
+  source?: DecisionSource;
+}
+
+/** An operator action that widened access beyond what the decisions in Jira gave: always visible. */
+export interface OperatorOverride {
+  action: 'extend' | 'retry';
+  operator: string;
+  reason: string;
+  at: string;
+  detail: string;
 }
 
 export interface GroupChange {
@@ -127,6 +145,8 @@ export interface Revocation {
   issueKey?: string;
   requestedAt: string;
   completedAt?: string;
+  /** For a revocation in Jira: the changelog entry that recorded it. */
+  source?: DecisionSource;
 }
 
 /** The full state: what the `state` query answers and what the evidence record is built from. */
@@ -148,6 +168,12 @@ export interface RequestSnapshot {
   expiresAt?: string;
   extensions: Extension[];
   revocation?: Revocation;
+  /** Changelog entries already counted (approved, denied, revoked or ignored): each counts once. */
+  countedChangelog?: string[];
+  /** Removal and change requests this request consumed (each applies to one grant, once). */
+  relatedIssues?: string[];
+  /** Operator actions that widened access (extend, retry). */
+  overrides?: OperatorOverride[];
   /** The latest error an operator should see (provisioning or revocation trouble). */
   problem?: { message: string; since: string; attempts?: number };
   endedAt?: string;
@@ -172,6 +198,10 @@ export interface EvidenceRecord {
   approvals: ApprovalRecord[];
   autoApproved: boolean;
   ignoredEvents: IgnoredEvent[];
+  /** Operator actions that widened access: overrides of what Jira decided. */
+  overrides: OperatorOverride[];
+  /** Removal and change requests applied to this grant. */
+  relatedIssues: string[];
   groupChanges: GroupChange[];
   preExistingMembership: boolean;
   grantedAt?: string;

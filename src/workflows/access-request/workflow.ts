@@ -4,6 +4,7 @@ import {
   ApplicationFailure,
   condition,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -28,10 +29,12 @@ import {
   statusChangedSignal,
   type OperatorAction,
 } from './messages';
+import { checkRelated, confirmStatusChange, judgeVerified, type Judgement, type RelatedCheck, type TrustContext } from './verification';
 import type {
   AccessRequestInput,
   ApprovalRecord,
   ChangeRequest,
+  DecisionSource,
   EvidenceRecord,
   PinnedRule,
   RemovalRequest,
@@ -138,12 +141,14 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       const rule = snapshot.rule!;
       const { ms, capped } = capFromGrant(rule, parseDuration(action.duration)!);
       applyExtension({ by: `operator ${action.operator}: ${action.reason}`, ms, capped, approvals: [] });
+      override('extend', action, `access extended to ${snapshot.expiresAt}${capped ? ' (capped at the maximum)' : ''}`);
       expiryChanged = true;
       return snapshot;
     },
     {
       validator: (action) => {
         requireOperator(action);
+        if (policy?.settings?.allowOperatorExtensions === false) throw new Error('operator extensions are forbidden by the rules (settings.allowOperatorExtensions: false)');
         if (snapshot.state !== 'Active') throw new Error(`cannot extend: the request is ${snapshot.state}, not Active`);
         if (parseDuration(action.duration) === undefined) throw new Error(`"${action.duration}" is not a duration`);
       },
@@ -153,6 +158,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     retryProvisioningUpdate,
     (action) => {
       operatorRetry = { ...action, at: new Date().toISOString() };
+      override('retry', action, 'provisioning retried after it failed');
       return snapshot;
     },
     {
@@ -164,6 +170,20 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   );
 
   // ---- helpers bound to this run -------------------------------------------------------------
+
+  // Runs from before decisions were verified at their source replay without it.
+  const verifying = patched('decisions-verified-at-source');
+  const trust = (): TrustContext => ({ input, snapshot, policy: policy! });
+
+  function override(kind: 'extend' | 'retry', action: OperatorAction, detail: string): void {
+    (snapshot.overrides ??= []).push({ action: kind, operator: action.operator, reason: action.reason, at: new Date().toISOString(), detail });
+  }
+
+  /** A removal or change request that does not apply here: recorded, answered unless it is a repeat. */
+  async function ignoreRelated(event: RemovalRequest | ChangeRequest, check: Extract<RelatedCheck, { applies: false }>, what: string): Promise<void> {
+    ignore(event, check.reason);
+    if (!check.duplicate) await comment(`${what} ${event.issueKey} does not apply to this request: ${check.reason}. Nothing changed.`);
+  }
 
   function groupName(groupId: string): string {
     return groups.find((g) => g.id === groupId)?.name ?? groupId;
@@ -225,7 +245,8 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   }
 
   /** Judges a decision by an actor on this request (or a change issue); returns the approval if it counts. */
-  async function judge(event: StatusChange, rule: PinnedRule): Promise<{ counts: true; record: ApprovalRecord } | { counts: false; reason: string; email?: string }> {
+  async function judge(event: StatusChange, rule: PinnedRule): Promise<Judgement> {
+    if (verifying) return judgeVerified(trust(), event, rule);
     const approverGroups = rule.level.approval.approvers
       .filter((a): a is { group: string; connection: string } => typeof a === 'object' && 'group' in a)
       .map((a) => ({ group: a.group, connectionName: a.connection, connection: rule.approverConnections?.[a.connection] ?? rule.connection }));
@@ -236,14 +257,20 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       managerEmail: snapshot.manager?.email,
       ownerEmail: rule.owner,
     }, facts);
-    if (!verdict.authorized) return { counts: false, reason: verdict.reason, email: facts.email };
+    if (!verdict.authorized) return { counts: false, confirmed: true, reason: verdict.reason, email: facts.email };
     return {
       counts: true,
       record: { eventId: event.eventId, issueKey: event.issueKey, accountId: event.actorAccountId, email: facts.email, as: verdict.as, at: event.at },
     };
   }
 
-  function ignore(event: StatusChange | RemovalRequest | ChangeRequest, reason: string, email?: string): void {
+  /** A decision Jira has no record of: recorded as ignored and said in Jira; the issue is left as it is. */
+  async function ignoreUnverified(event: StatusChange, reason: string, email?: string, issueKey = input.issueKey): Promise<void> {
+    ignore(event, reason, email);
+    await comment(`A "${event.status}" decision attributed to ${email ?? `account ${event.actorAccountId}`} was ignored: ${reason}. Nothing changed.`, issueKey);
+  }
+
+  function ignore(event: StatusChange | RemovalRequest | ChangeRequest, reason: string, email?: string, source?: DecisionSource): void {
     snapshot.ignored.push({
       eventId: event.eventId,
       issueKey: event.issueKey,
@@ -252,6 +279,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       decision: 'decision' in event ? event.decision : 'Revoked',
       reason,
       at: event.at,
+      ...(source ? { source } : {}),
     });
   }
 
@@ -357,6 +385,11 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       }
       const item = inbox.shift()!;
       if (item.type === 'removal') {
+        const check = verifying ? await checkRelated(trust(), item.event, 'removal', input.requestedAt) : undefined;
+        if (check && !check.applies) {
+          await ignoreRelated(item.event, check, 'Removal request');
+          continue;
+        }
         return finish('Declined', `Withdrawn by removal request ${item.event.issueKey} before any access was granted.`, statuses.declined);
       }
       if (item.type === 'change') {
@@ -370,11 +403,15 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
         continue;
       }
       const verdict = await judge(event, rule);
-      if (event.decision === 'Declined' && (verdict.counts || event.actorAccountId === input.requester.accountId)) {
+      if (event.decision === 'Declined' && (verdict.counts || (verdict.confirmed && event.actorAccountId === input.requester.accountId))) {
         return finish('Declined', `Declined by ${verdict.counts ? verdict.record.email : snapshot.requester.email}. Nothing was provisioned.`);
       }
+      if (!verdict.counts && !verdict.confirmed) {
+        await ignoreUnverified(event, verdict.reason, verdict.email);
+        continue;
+      }
       if (!verdict.counts) {
-        ignore(event, verdict.reason, verdict.email);
+        ignore(event, verdict.reason, verdict.email, verdict.source);
         await comment(`The ${event.decision.toLowerCase()} decision by ${verdict.email ?? event.actorAccountId} does not count: ${verdict.reason}. The request is back to waiting for approval.`);
         await moveTo(statuses.waitingForApproval);
         continue;
@@ -383,7 +420,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
         return finish('Denied', `Denied by ${verdict.record.email} (${verdict.record.as}). Nothing was provisioned.`);
       }
       if (approverIds(snapshot.approvals).includes(personId(verdict.record))) {
-        ignore(event, 'this approver has already approved', verdict.record.email);
+        ignore(event, 'this approver has already approved', verdict.record.email, verdict.record.source);
         await comment(`${verdict.record.email} has already approved; another distinct approver is needed.`);
         await moveTo(statuses.waitingForApproval);
         continue;
@@ -418,7 +455,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     if (!retried || operatorRevoke) {
       return finish('Failed', retried ? `Closed by operator ${operatorRevoke!.operator}: ${operatorRevoke!.reason}.` : 'Closed: provisioning was not retried within 7 days.');
     }
-    await comment(`Operator ${operatorRetry!.operator} retries provisioning: ${operatorRetry!.reason}.`);
+    await comment(`OVERRIDE: operator ${operatorRetry!.operator} retries provisioning: ${operatorRetry!.reason}.`);
   }
 
   const grantedAt = new Date();
@@ -451,15 +488,27 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     }
     if (expiryChanged) {
       const ext = snapshot.extensions.at(-1)!;
-      await comment(`Access extended by ${ext.by}: it now ends ${snapshot.expiresAt}${ext.capped ? ` (capped at the maximum ${rule.level.duration.max} from the grant)` : ''}.`);
+      await comment(`OVERRIDE: access extended by ${ext.by}: it now ends ${snapshot.expiresAt}${ext.capped ? ` (capped at the maximum ${rule.level.duration.max} from the grant)` : ''}.`);
     }
     const item = inbox.shift();
     if (!item) continue;
     if (item.type === 'removal') {
-      revocation = { reason: 'removal-request', issueKey: item.event.issueKey, by: item.event.actorAccountId, requestedAt: item.event.at };
+      const check = verifying ? await checkRelated(trust(), item.event, 'removal', input.requestedAt) : undefined;
+      if (check && !check.applies) {
+        await ignoreRelated(item.event, check, 'Removal request');
+        continue;
+      }
+      revocation = { reason: 'removal-request', issueKey: item.event.issueKey, by: item.event.actorAccountId, requestedAt: check?.facts.createdAt ?? item.event.at };
       break;
     }
     if (item.type === 'change') {
+      const check = verifying ? await checkRelated(trust(), item.event, 'change', snapshot.grantedAt) : undefined;
+      if (check && !check.applies) {
+        await ignoreRelated(item.event, check, 'Change request');
+        continue;
+      }
+      // The duration Jira has, not the one a signal claims.
+      if (check) item.event.duration = check.facts.duration;
       const ms = item.event.duration ? parseDuration(item.event.duration) : undefined;
       if (ms === undefined) {
         ignore(item.event, `the change request has no valid duration (${item.event.duration ?? 'empty'})`);
@@ -479,6 +528,15 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     }
     const event = item.event;
     if (event.issueKey === input.issueKey) {
+      if (event.decision === 'Revoked' && verifying) {
+        const { source, reason, actor } = await confirmStatusChange(trust(), event);
+        if (!source) {
+          await ignoreUnverified(event, reason!, actor.email);
+          continue;
+        }
+        revocation = { reason: 'revoked-in-jira', by: actor.email ?? event.actorAccountId, issueKey: event.issueKey, requestedAt: source.at, source };
+        break;
+      }
       if (event.decision === 'Revoked') {
         const facts = await lookups.identifyActor({ jira: policy.jira, accountId: event.actorAccountId, approverGroups: [] });
         revocation = { reason: 'revoked-in-jira', by: facts.email ?? event.actorAccountId, issueKey: event.issueKey, requestedAt: event.at };
@@ -489,8 +547,12 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     }
     if (pendingExtension && event.issueKey === pendingExtension.event.issueKey) {
       const verdict = await judge(event, rule);
+      if (!verdict.counts && !verdict.confirmed) {
+        await ignoreUnverified(event, verdict.reason, verdict.email, event.issueKey);
+        continue;
+      }
       if (!verdict.counts) {
-        ignore(event, verdict.reason, verdict.email);
+        ignore(event, verdict.reason, verdict.email, verdict.source);
         await comment(`The decision by ${verdict.email ?? event.actorAccountId} does not count: ${verdict.reason}.`, event.issueKey);
         await moveTo(statuses.waitingForApproval, event.issueKey);
         continue;

@@ -3,7 +3,7 @@ import type { Router, SandboxRequest } from '../../http';
 import { adfDocSchema, type AdfDoc, adfToPlainText, NOT_AN_ADF_DOCUMENT, wikiToAdf } from '../adf';
 import { fieldErrors, JiraError } from '../errors';
 import { cannotBeSet, parseIssueFields } from '../issue-input';
-import { commentJson, issueJson, parseFieldFilter, statusJson } from '../issue-json';
+import { changelogJson, commentJson, issueJson, parseFieldFilter, statusJson } from '../issue-json';
 import { apiVersion, intParam, type JiraSite, renderContext } from '../site';
 import type { NewComment } from '../store';
 
@@ -117,6 +117,19 @@ export function issueRoutes(router: Router, site: JiraSite): void {
     const ordered = newestFirst ? [...issue.comments].reverse() : issue.comments;
     const page = ordered.slice(startAt, startAt + maxResults).map((c) => commentJson(issue, c, ctx));
     return { status: 200, body: { startAt, maxResults, total: issue.comments.length, comments: page } };
+  });
+
+  // Jira Cloud's changelog: oldest first, at most 100 a page, `isLast` and `nextPage` for paging.
+  router.get('/rest/api/:v/issue/:issueIdOrKey/changelog', (req) => {
+    const ctx = renderContext(site, apiVersion(req), site.auth.actor(req).accountId);
+    const issue = store.get(req.params.issueIdOrKey!);
+    const startAt = intParam(req, 'startAt', 0);
+    const maxResults = Math.min(100, Math.max(1, intParam(req, 'maxResults', 100)));
+    const values = issue.history.slice(startAt, startAt + maxResults).map((entry) => changelogJson(entry, ctx));
+    const total = issue.history.length;
+    const isLast = startAt + values.length >= total;
+    const page = (from: number): string => `${site.base()}/rest/api/${ctx.api}/issue/${issue.key}/changelog?startAt=${from}&maxResults=${maxResults}`;
+    return { status: 200, body: { self: page(startAt), ...(isLast ? {} : { nextPage: page(startAt + values.length) }), maxResults, startAt, total, isLast, values } };
   });
 
   router.get('/rest/api/:v/issue/:issueIdOrKey/comment/:id', (req) => {

@@ -1,0 +1,75 @@
+import type { ConnectionRef, PinnedPolicy, RelatedRequestFacts, VerifiedDecision } from './contract';
+import type { JiraGateway } from '../connectors/jira/jira-gateway';
+import { matchDecision, type DecisionClaim } from '../policy/decision-source';
+import { jiraWebhookSchema } from '../starter/jira-payload';
+import { FieldResolver } from '../starter/field-resolver';
+import { classifyEvent } from '../starter/request-mapping';
+import { classified, permanent } from './failures';
+import { people, type PeopleDeps } from './people';
+
+/**
+ * Decisions verified at their source: a signal only claims a decision; these activities ask Jira
+ * whether it happened. Jira's answer (the changelog entry, the issue as Jira has it) is what counts.
+ */
+export function decisionActivities(deps: PeopleDeps) {
+  const { actorFacts } = people(deps);
+  const fields = new FieldResolver();
+
+  return {
+    async verifyDecision(input: {
+      jira: PinnedPolicy['jira'];
+      issueKey: string;
+      claim: DecisionClaim;
+      /** Changelog entries this request already counted (each counts once). */
+      consumed: string[];
+      approverGroups: Array<ConnectionRef & { group: string }>;
+    }): Promise<VerifiedDecision> {
+      return classified(async () => {
+        const jira = deps.jira(input.jira.connection);
+        // One round trip: the changelog and the actor are read side by side.
+        const [entries, actor] = await Promise.all([
+          jira.changelog(input.issueKey),
+          actorFacts({ jira: input.jira, accountId: input.claim.actorAccountId, approverGroups: input.approverGroups }),
+        ]);
+        return { match: matchDecision(entries, input.claim, new Set(input.consumed)), actor };
+      });
+    },
+
+    /** A removal or change request as Jira has it: its type, reporter, creation time and fields. */
+    async readRelatedRequest(input: { jira: PinnedPolicy['jira']; issueKey: string }): Promise<RelatedRequestFacts> {
+      return classified(async () => {
+        const jira = deps.jira(input.jira.connection);
+        const current = await deps.rules.current();
+        if (!current) throw permanent('no rules have been applied yet', 'NoRules');
+        const portal = current.rules.portal;
+        const ids = await fields.resolve(jira, portal);
+        const issue = await readIssue(jira, input.issueKey, [...Object.values(ids), 'project', 'reporter', 'creator', 'created']);
+        if (!issue) return { found: false, reason: `Jira has no issue ${input.issueKey}` };
+        const parsed = jiraWebhookSchema.safeParse({ webhookEvent: 'jira:issue_created', issue });
+        if (!parsed.success) return { found: false, reason: `Jira's answer for ${input.issueKey} is not an issue` };
+        const event = classifyEvent(parsed.data, portal, ids);
+        if (event.action !== 'created') return { found: false, reason: event.action === 'ignore' ? event.reason : 'not a request' };
+        const { input: request, kind } = event.issue;
+        return {
+          found: true,
+          kind,
+          reporterAccountId: request.requester.accountId,
+          createdAt: new Date(Date.parse(request.requestedAt)).toISOString(),
+          application: request.application,
+          accessType: request.accessType,
+          duration: request.duration,
+        };
+      });
+    },
+  };
+}
+
+/** The issue, or undefined when Jira answers that it does not exist (404). */
+async function readIssue(jira: JiraGateway, issueKey: string, fieldIds: string[]) {
+  try {
+    return await jira.issue(issueKey, fieldIds);
+  } catch (err) {
+    if ((err as { details?: { status?: number } }).details?.status === 404) return undefined;
+    throw err;
+  }
+}

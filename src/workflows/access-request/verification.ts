@@ -1,0 +1,106 @@
+import { ActivityFailure, ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import type { LeaseholdActivities, PinnedPolicy, RelatedRequestFacts } from '../../activities/contract';
+import { authorizeApprover, type ApproverFacts } from '../../policy/approval';
+import type { DecisionSource } from '../../policy/decision-source';
+import { searchAttributes } from '../search-attributes';
+import type { AccessRequestInput, ApprovalRecord, ChangeRequest, PinnedRule, RemovalRequest, RequestSnapshot, StatusChange } from './types';
+
+/**
+ * The trust boundary of a request: a signal only *claims* a decision. It counts once Jira confirms it
+ * (the changelog entry for a status change; the issue itself for a removal or change request), and
+ * each confirmation counts once. Reading Jira waits out outages (no attempt limit): a real decision is
+ * never lost to a transient failure, and a permanent answer makes the claim ignored, never fatal.
+ */
+const jiraReads = proxyActivities<Pick<LeaseholdActivities, 'verifyDecision' | 'readRelatedRequest'>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export interface TrustContext {
+  input: AccessRequestInput;
+  snapshot: RequestSnapshot;
+  policy: PinnedPolicy;
+}
+
+export type Judgement =
+  | { counts: true; record: ApprovalRecord; email?: string }
+  | { counts: false; confirmed: boolean; reason: string; email?: string; source?: DecisionSource };
+
+/** What Jira says of a status change: whether it recorded it, and who made it. Marks the entry counted. */
+export async function confirmStatusChange(ctx: TrustContext, event: StatusChange, rule?: PinnedRule): Promise<{ source?: DecisionSource; reason?: string; actor: ApproverFacts }> {
+  const approverGroups = (rule?.level.approval.approvers ?? [])
+    .filter((a): a is { group: string; connection: string } => typeof a === 'object' && 'group' in a)
+    .map((a) => ({ group: a.group, connectionName: a.connection, connection: rule!.approverConnections?.[a.connection] ?? rule!.connection }));
+  const counted = (ctx.snapshot.countedChangelog ??= []);
+  try {
+    const { match, actor } = await jiraReads.verifyDecision({
+      jira: ctx.policy.jira,
+      issueKey: event.issueKey,
+      claim: { status: event.status, actorAccountId: event.actorAccountId, at: event.at, changelogId: event.changelogId },
+      consumed: counted,
+      approverGroups,
+    });
+    if (!match.confirmed) return { reason: `Jira has no record of it: ${match.reason}`, actor };
+    counted.push(match.source.changelogId);
+    return { source: match.source, actor };
+  } catch (err) {
+    return { reason: `it could not be verified in Jira: ${failureMessage(err)}`, actor: { accountId: event.actorAccountId, approverGroups: [] } };
+  }
+}
+
+/** Judges an approval-type decision (on the request or a pending change issue) under the pinned rule. */
+export async function judgeVerified(ctx: TrustContext, event: StatusChange, rule: PinnedRule): Promise<Judgement> {
+  const { source, reason, actor } = await confirmStatusChange(ctx, event, rule);
+  if (!source) return { counts: false, confirmed: false, reason: reason!, email: actor.email };
+  const verdict = authorizeApprover(
+    rule.level,
+    { requesterAccountId: ctx.input.requester.accountId, requesterEmail: ctx.snapshot.requester!.email, managerEmail: ctx.snapshot.manager?.email, ownerEmail: rule.owner },
+    actor,
+  );
+  if (!verdict.authorized) return { counts: false, confirmed: true, reason: verdict.reason, email: actor.email, source };
+  return {
+    counts: true,
+    email: actor.email,
+    record: { eventId: event.eventId, issueKey: event.issueKey, accountId: event.actorAccountId, email: actor.email, as: verdict.as, at: source.at, source },
+  };
+}
+
+export type RelatedCheck = { applies: true; facts: Extract<RelatedRequestFacts, { found: true }> } | { applies: false; duplicate: boolean; reason: string };
+
+/**
+ * Whether a removal or change request applies to this request: Jira has it, of that kind, raised by
+ * the requester for the same access after `notBefore` (this request's creation for a removal, the grant
+ * for a change), and no earlier signal consumed it. On success it is consumed by this request.
+ */
+export async function checkRelated(ctx: TrustContext, event: RemovalRequest | ChangeRequest, kind: 'removal' | 'change', notBefore: string): Promise<RelatedCheck> {
+  const consumed = (ctx.snapshot.relatedIssues ??= []);
+  if (consumed.includes(event.issueKey)) return { applies: false, duplicate: true, reason: `${event.issueKey} was already applied to this request` };
+  let facts: RelatedRequestFacts;
+  try {
+    facts = await jiraReads.readRelatedRequest({ jira: ctx.policy.jira, issueKey: event.issueKey });
+  } catch (err) {
+    return { applies: false, duplicate: false, reason: `it could not be read from Jira: ${failureMessage(err)}` };
+  }
+  const reason = mismatch(ctx.input, facts, kind, notBefore);
+  if (reason) return { applies: false, duplicate: false, reason };
+  consumed.push(event.issueKey);
+  upsertSearchAttributes([{ key: searchAttributes.relatedIssues, value: [...consumed] }]);
+  return { applies: true, facts: facts as Extract<RelatedRequestFacts, { found: true }> };
+}
+
+function mismatch(input: AccessRequestInput, facts: RelatedRequestFacts, kind: 'removal' | 'change', notBefore: string): string | undefined {
+  if (!facts.found) return facts.reason;
+  const same = (a: string | null, b: string | null): boolean => (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
+  if (facts.kind !== kind) return `in Jira it is a ${facts.kind} request, not a ${kind} request`;
+  if (facts.reporterAccountId !== input.requester.accountId) return 'it was raised by someone other than the requester';
+  if (!same(facts.application, input.application) || !same(facts.accessType, input.accessType)) {
+    return `it concerns ${facts.application ?? '(none)'} (${facts.accessType ?? '(none)'}), not ${input.application ?? '(none)'} (${input.accessType ?? '(none)'})`;
+  }
+  if (Date.parse(facts.createdAt) < Date.parse(notBefore)) return `it was raised at ${facts.createdAt}, before this ${kind === 'removal' ? 'request' : 'grant'} (${notBefore})`;
+  return undefined;
+}
+
+function failureMessage(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
+}
