@@ -1,6 +1,8 @@
 /**
  * Records the histories replay tests run against: `npm run histories:capture`. Run it when a
  * workflow change is deliberate and versioned (patched); commit the new files beside the old ones.
+ * `npm run histories:capture -- --only NAME[,NAME]` saves only those scenarios, so the histories of
+ * older workflow versions stay as they were recorded.
  */
 import path from 'node:path';
 import { startDevServer } from '../src/temporal/dev-server';
@@ -17,7 +19,11 @@ async function main(): Promise<void> {
   process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(path.join(os.tmpdir(), 'leasehold-capture-bundle.js'));
   const lh = await Leasehold.start();
   try {
-    const files = await saveHistories(lh, await runScenarios(lh), process.argv[2] ?? historiesDir);
+    const args = process.argv.slice(2);
+    const onlyAt = args.indexOf('--only');
+    const only = onlyAt >= 0 ? new Set(args.splice(onlyAt, 2)[1]?.split(',')) : undefined;
+    const ids = Object.fromEntries(Object.entries(await runScenarios(lh)).filter(([name]) => !only || only.has(name)));
+    const files = await saveHistories(lh, ids, args[0] ?? historiesDir);
     process.stdout.write(`saved:\n${files.map((f) => `  ${path.relative(process.cwd(), f)}`).join('\n')}\n`);
   } finally {
     await lh.stop();

@@ -13,7 +13,7 @@ import {
   type Version3Client,
 } from '../../src/connectors/jira/jira-client';
 import { samplePerson, sandboxCredentials } from '../../src/sandbox/sample-data';
-import { JIRA_FIELD_IDS, startJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira';
+import { AUTOMATION_ACCOUNT_ID, JIRA_FIELD_IDS, startJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira';
 
 const execFileAsync = promisify(execFile);
 const bot = sandboxCredentials.jira;
@@ -384,6 +384,28 @@ describe('users', () => {
   it('getUser answers 404 for an unknown account', async () => {
     const err = await httpError(jira.users.getUser({ accountId: '000000000000000000000000' }));
     expect(err.status).toBe(404);
+  });
+
+  it('getUser answers an app account (Automation for Jira) with accountType app and no email', async () => {
+    const user = await jira.users.getUser({ accountId: AUTOMATION_ACCOUNT_ID });
+    expect(user).toMatchObject({ accountId: AUTOMATION_ACCOUNT_ID, accountType: 'app', displayName: 'Automation for Jira' });
+    expect(user).not.toHaveProperty('emailAddress');
+  });
+
+  it('a deleted account stays in the changelog as "Former user", and getUser answers 404', async () => {
+    const site = await startJiraSandbox();
+    try {
+      const client = createJiraClient({ host: site.url, email: bot.email, apiToken: bot.apiToken });
+      const { key } = await createAccessRequest(client);
+      site.moveIssue(key, 'Approved by Manager', 'mallory');
+      site.deleteAccount('mallory');
+
+      const [entry] = (await client.issues.getChangeLogs({ issueIdOrKey: key })).values!;
+      expect(entry!.author).toMatchObject({ accountId: samplePerson('mallory').jiraAccountId, displayName: 'Former user', active: false });
+      expect((await httpError(client.users.getUser({ accountId: samplePerson('mallory').jiraAccountId }))).status).toBe(404);
+    } finally {
+      await site.close();
+    }
   });
 
   it('myself and user search find people', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Leasehold } from '../harness/leasehold';
-import { revokeNowUpdate } from '../../src/workflows/access-request/messages';
+import { revokeNowUpdate, statusChangedSignal } from '../../src/workflows/access-request/messages';
 import { accessRequestWorkflowId, groupLeaseWorkflowId, POLICY_WORKFLOW_ID } from '../../src/workflows/ids';
 import { samplePerson } from '../../src/sandbox/sample-data';
 
@@ -41,6 +41,23 @@ export async function runScenarios(lh: Leasehold): Promise<Record<string, string
   await lh.move(denied, 'Rejected', 'bob');
   await lh.result(denied);
   ids['access-request-denied'] = accessRequestWorkflowId(denied);
+
+  // Decisions verified at their source: a forged approval ignored, the real one counted, a change
+  // approved in Jira, then a removal request (each read from Jira and consumed).
+  const trusted = await lh.request({ as: 'alice', app: 'Salesforce', level: 'User', duration: '1 hour', why: 'replay' });
+  await lh.waitForState(trusted, 'AwaitingApproval');
+  const forged = { eventId: 'forged', issueKey: trusted, decision: 'Approved' as const, status: 'Approved by Manager', actorAccountId: samplePerson('bob').jiraAccountId, at: new Date().toISOString() };
+  await lh.client.workflow.getHandle(accessRequestWorkflowId(trusted)).signal(statusChangedSignal, forged);
+  await lh.waitFor(trusted, (s) => s.ignored.length === 1);
+  await lh.approve(trusted, 'bob');
+  await lh.waitForState(trusted, 'Active');
+  const change = await lh.request({ as: 'alice', app: 'Salesforce', level: 'User', type: 'Request Access Change', duration: '1 day', why: 'replay' });
+  await lh.waitFor(trusted, () => lh.jiraComments(change).some((c) => c.startsWith('Change request')));
+  await lh.move(change, 'Approved by Manager', 'bob');
+  await lh.waitFor(trusted, (s) => s.extensions.length === 1);
+  await lh.request({ as: 'alice', app: 'Salesforce', level: 'User', type: 'Request Access Removal', why: 'replay' });
+  await lh.result(trusted);
+  ids['access-request-trust-boundary'] = accessRequestWorkflowId(trusted);
 
   const manual = await lh.request({ as: 'alice', app: 'GitHub', level: 'User', duration: '1 hour', why: 'replay' });
   await lh.result(manual);

@@ -9,6 +9,8 @@ import { type SamplePerson, samplePeople } from '../sample-data';
 export interface JiraAccount {
   handle: string;
   accountId: string;
+  /** `app` for app accounts such as Automation for Jira: no email, no API token of their own. */
+  accountType: 'atlassian' | 'app';
   email: string;
   displayName: string;
   apiToken: string;
@@ -18,7 +20,12 @@ export interface JiraAccount {
   emailVisible: boolean;
   /** Jira administrator (may manage admin webhooks). */
   admin: boolean;
+  /** A deleted account: its changes stay in the history as "Former user", `GET /user` no longer finds it. */
+  deleted?: boolean;
 }
+
+/** Jira Cloud's Automation app account (the same accountId on every site). */
+export const AUTOMATION_ACCOUNT_ID = '557058:f58131cb-b67d-43c7-b30d-6b58d40bd077';
 
 export interface AccountOptions {
   /** Handles whose email address is hidden by their privacy settings (default `frank`). */
@@ -36,6 +43,7 @@ export class JiraAccountDirectory {
     this.accounts = people.map((p) => ({
       handle: p.handle,
       accountId: p.jiraAccountId,
+      accountType: 'atlassian' as const,
       email: p.email,
       displayName: `${p.firstName} ${p.lastName}`,
       apiToken: p.jiraApiToken,
@@ -44,6 +52,26 @@ export class JiraAccountDirectory {
       emailVisible: !hidden.has(p.handle),
       admin: admins.has(p.handle),
     }));
+    this.accounts.push({
+      handle: 'automation',
+      accountId: AUTOMATION_ACCOUNT_ID,
+      accountType: 'app',
+      email: '',
+      displayName: 'Automation for Jira',
+      apiToken: '',
+      active: true,
+      timeZone: 'Etc/UTC',
+      emailVisible: false,
+      admin: false,
+    });
+  }
+
+  /** Deletes an account (Jira keeps its accountId in issues and changelogs, as "Former user"). */
+  delete(ref: string): JiraAccount {
+    const account = this.find(ref);
+    if (!account) throw new Error(`no Jira account ${ref}`);
+    Object.assign(account, { deleted: true, active: false, displayName: 'Former user', emailVisible: false });
+    return account;
   }
 
   all(): readonly JiraAccount[] {
@@ -69,7 +97,7 @@ export class JiraAccountDirectory {
     if (colon < 0) return undefined;
     const email = decoded.slice(0, colon).toLowerCase();
     const token = decoded.slice(colon + 1);
-    return this.accounts.find((a) => a.email === email && a.apiToken === token && a.active);
+    return this.accounts.find((a) => a.accountType === 'atlassian' && a.email === email && a.apiToken === token && a.active);
   }
 
   /** Jira's user search: a word of the display name, or a visible email address, starts with the query. */
@@ -77,7 +105,8 @@ export class JiraAccountDirectory {
     const q = query.trim().toLowerCase();
     if (q.length === 0) return [];
     return this.accounts.filter(
-      (a) => a.displayName.toLowerCase().startsWith(q) || a.displayName.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || (a.emailVisible && a.email.startsWith(q)),
+      (a) =>
+        !a.deleted && a.displayName.toLowerCase().startsWith(q) || a.displayName.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || (a.emailVisible && a.email.startsWith(q)),
     );
   }
 }

@@ -18,3 +18,4 @@ export { DEFAULT_WEBHOOK_RETRY_DELAYS_MS, DEFAULT_WEBHOOK_TIMEOUT_MS, type Webho
 export type { RegisteredWebhook, WebhookRegistrationInput } from './webhook-registry';
 export { signWebhookBody } from './webhook-signature';
 export { adfToPlainText, adfToWiki, wikiToAdf, type AdfDoc } from './adf';
+export { AUTOMATION_ACCOUNT_ID } from './accounts';

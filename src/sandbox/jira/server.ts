@@ -74,6 +74,8 @@ export interface JiraSandbox {
   raiseRequest(input: RaiseRequestInput): JiraIssueSnapshot;
   /** Someone moving the issue to a status in the Jira UI, e.g. a manager approving (fires `jira:issue_updated`). */
   moveIssue(idOrKey: string, status: string, actor?: string): JiraIssueSnapshot;
+  /** An administrator deletes an account: its past changes stay, Jira no longer resolves it. */
+  deleteAccount(handle: string): void;
   /** Someone commenting in the Jira UI. */
   comment(idOrKey: string, text: string, actor?: string): JiraCommentSnapshot;
   registerWebhook(input: WebhookRegistrationInput): RegisteredWebhook;
@@ -164,6 +166,7 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     attachments: (key) => (store.find(key)?.attachments ?? []).map(attachmentSnapshot),
     raiseRequest: (input) => snapshot(raiseRequest(site, input), catalog, accounts),
     moveIssue: (key, status, actor) => snapshot(moveIssue(site, key, status, actor), catalog, accounts),
+    deleteAccount: (handle) => void accounts.delete(handle),
     comment: (key, text, actor) => commentSnapshot(commentOn(site, key, text, actor), accounts),
     registerWebhook: (input) => webhooks.register(input, 'rest'),
     webhooks: () => webhooks.list(),

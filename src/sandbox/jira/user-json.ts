@@ -16,7 +16,7 @@ export function avatarUrls(account: JiraAccount): Record<string, string> {
 }
 
 function showsEmail(account: JiraAccount, ctx: RenderContext): boolean {
-  return ctx.audience === 'rest' && (account.emailVisible || account.accountId === ctx.viewerId);
+  return ctx.audience === 'rest' && account.accountType === 'atlassian' && (account.emailVisible || account.accountId === ctx.viewerId);
 }
 
 /** The user object embedded in issue fields, comments and attachments (webhooks: without email). */
@@ -29,7 +29,7 @@ export function userRef(account: JiraAccount, ctx: RenderContext): Record<string
     displayName: account.displayName,
     active: account.active,
     timeZone: account.timeZone,
-    accountType: 'atlassian',
+    accountType: account.accountType,
   };
 }
 
@@ -38,7 +38,7 @@ export function userJson(account: JiraAccount, ctx: RenderContext): Record<strin
   return {
     self: `${restApi(ctx)}/user?accountId=${account.accountId}`,
     accountId: account.accountId,
-    accountType: 'atlassian',
+    accountType: account.accountType,
     ...(showsEmail(account, ctx) ? { emailAddress: account.email } : {}),
     avatarUrls: avatarUrls(account),
     displayName: account.displayName,

@@ -26,11 +26,16 @@ export type Judgement =
   | { counts: true; record: ApprovalRecord; email?: string }
   | { counts: false; confirmed: boolean; reason: string; email?: string; source?: DecisionSource };
 
+/** The rule's directory-group approvers, each with the connection its membership is read in. */
+export function approverGroupsOf(rule: PinnedRule) {
+  return rule.level.approval.approvers
+    .filter((a): a is { group: string; connection: string } => typeof a === 'object' && 'group' in a)
+    .map((a) => ({ group: a.group, connectionName: a.connection, connection: rule.approverConnections?.[a.connection] ?? rule.connection }));
+}
+
 /** What Jira says of a status change: whether it recorded it, and who made it. Marks the entry counted. */
 export async function confirmStatusChange(ctx: TrustContext, event: StatusChange, rule?: PinnedRule): Promise<{ source?: DecisionSource; reason?: string; actor: ApproverFacts }> {
-  const approverGroups = (rule?.level.approval.approvers ?? [])
-    .filter((a): a is { group: string; connection: string } => typeof a === 'object' && 'group' in a)
-    .map((a) => ({ group: a.group, connectionName: a.connection, connection: rule!.approverConnections?.[a.connection] ?? rule!.connection }));
+  const approverGroups = rule ? approverGroupsOf(rule) : [];
   const counted = (ctx.snapshot.countedChangelog ??= []);
   try {
     const { match, actor } = await jiraReads.verifyDecision({
@@ -91,7 +96,8 @@ export async function checkRelated(ctx: TrustContext, event: RemovalRequest | Ch
 function mismatch(input: AccessRequestInput, facts: RelatedRequestFacts, kind: 'removal' | 'change', notBefore: string): string | undefined {
   if (!facts.found) return facts.reason;
   const same = (a: string | null, b: string | null): boolean => (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
-  if (facts.kind !== kind) return `in Jira it is a ${facts.kind} request, not a ${kind} request`;
+  const named = { access: 'an access request', removal: 'a removal request', change: 'a change request' };
+  if (facts.kind !== kind) return `in Jira it is ${named[facts.kind]}, not ${named[kind]}`;
   if (facts.reporterAccountId !== input.requester.accountId) return 'it was raised by someone other than the requester';
   if (!same(facts.application, input.application) || !same(facts.accessType, input.accessType)) {
     return `it concerns ${facts.application ?? '(none)'} (${facts.accessType ?? '(none)'}), not ${input.application ?? '(none)'} (${input.accessType ?? '(none)'})`;

@@ -29,7 +29,7 @@ import {
   statusChangedSignal,
   type OperatorAction,
 } from './messages';
-import { checkRelated, confirmStatusChange, judgeVerified, type Judgement, type RelatedCheck, type TrustContext } from './verification';
+import { approverGroupsOf, checkRelated, confirmStatusChange, judgeVerified, type Judgement, type RelatedCheck, type TrustContext } from './verification';
 import type {
   AccessRequestInput,
   ApprovalRecord,
@@ -247,10 +247,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   /** Judges a decision by an actor on this request (or a change issue); returns the approval if it counts. */
   async function judge(event: StatusChange, rule: PinnedRule): Promise<Judgement> {
     if (verifying) return judgeVerified(trust(), event, rule);
-    const approverGroups = rule.level.approval.approvers
-      .filter((a): a is { group: string; connection: string } => typeof a === 'object' && 'group' in a)
-      .map((a) => ({ group: a.group, connectionName: a.connection, connection: rule.approverConnections?.[a.connection] ?? rule.connection }));
-    const facts = await lookups.identifyActor({ jira: policy!.jira, accountId: event.actorAccountId, approverGroups });
+    const facts = await lookups.identifyActor({ jira: policy!.jira, accountId: event.actorAccountId, approverGroups: approverGroupsOf(rule) });
     const verdict = authorizeApprover(rule.level, {
       requesterAccountId: input.requester.accountId,
       requesterEmail: snapshot.requester!.email,
@@ -475,7 +472,6 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   let revocation: Revocation | undefined;
   let pendingExtension: PendingExtension | undefined;
   while (!revocation) {
-    expiryChanged = false;
     const remaining = Date.parse(snapshot.expiresAt) - Date.now();
     const got = remaining <= 0 ? false : await condition(() => inbox.length > 0 || operatorRevoke !== undefined || expiryChanged, remaining);
     if (operatorRevoke) {
@@ -487,6 +483,8 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       continue;
     }
     if (expiryChanged) {
+      // Reset only once said: an extension made while the grant's own comment was being posted is not lost.
+      expiryChanged = false;
       const ext = snapshot.extensions.at(-1)!;
       await comment(`OVERRIDE: access extended by ${ext.by}: it now ends ${snapshot.expiresAt}${ext.capped ? ` (capped at the maximum ${rule.level.duration.max} from the grant)` : ''}.`);
     }
