@@ -72,6 +72,8 @@ describe('approvals are checked against the rules', () => {
     await lh.move(key, 'Rejected', 'bob'); // bob is erin's manager
     const state = await lh.waitForState(key, 'Denied');
     expect(state.groupChanges).toEqual([]);
+    // The evidence names who denied it and the Jira changelog entry that recorded it.
+    expect(state.closedBy).toEqual(expect.objectContaining({ decision: 'Denied', email: 'bob@example.com', as: 'manager', source: expect.objectContaining({ changelogId: expect.any(String), status: 'Rejected' }) }));
     expect(okta().groupMembers('aws-prod-readonly')).not.toContain('erin@example.com');
   });
 

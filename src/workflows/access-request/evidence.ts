@@ -22,6 +22,7 @@ export function buildEvidence(s: RequestSnapshot): EvidenceRecord {
     ignoredEvents: s.ignored,
     overrides: s.overrides ?? [],
     relatedIssues: s.relatedIssues ?? [],
+    closedBy: s.closedBy,
     groupChanges: s.groupChanges,
     preExistingMembership: s.groupChanges.some((c) => c.preExisting),
     grantedAt: s.grantedAt,

@@ -107,6 +107,17 @@ export interface IgnoredEvent {
   source?: DecisionSource;
 }
 
+/** A denial or decline that ended a request, with the changelog entry behind it. */
+export interface ClosingDecision {
+  decision: Decision;
+  issueKey: string;
+  accountId: string;
+  email?: string;
+  as: string;
+  at: string;
+  source?: DecisionSource;
+}
+
 /** An operator action that widened access beyond what the decisions in Jira gave: always visible. */
 export interface OperatorOverride {
   action: 'extend' | 'retry';
@@ -174,6 +185,8 @@ export interface RequestSnapshot {
   relatedIssues?: string[];
   /** Operator actions that widened access (extend, retry). */
   overrides?: OperatorOverride[];
+  /** The denial or decline that closed the request before any grant. */
+  closedBy?: ClosingDecision;
   /** The latest error an operator should see (provisioning or revocation trouble). */
   problem?: { message: string; since: string; attempts?: number };
   endedAt?: string;
@@ -202,6 +215,8 @@ export interface EvidenceRecord {
   overrides: OperatorOverride[];
   /** Removal and change requests applied to this grant. */
   relatedIssues: string[];
+  /** The denial or decline that closed the request, with its changelog entry. */
+  closedBy?: ClosingDecision;
   groupChanges: GroupChange[];
   preExistingMembership: boolean;
   grantedAt?: string;

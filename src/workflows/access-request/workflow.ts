@@ -261,6 +261,13 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     };
   }
 
+  /** The decision that closed the request before any grant (a denial or decline), for the evidence. */
+  function closedBy(event: StatusChange, verdict: Judgement): void {
+    const source = verdict.counts ? verdict.record.source : verdict.source;
+    const as = verdict.counts ? verdict.record.as : 'requester';
+    snapshot.closedBy = { decision: event.decision, issueKey: event.issueKey, accountId: event.actorAccountId, email: verdict.email, as, at: source?.at ?? event.at, ...(source ? { source } : {}) };
+  }
+
   /** A decision Jira has no record of: recorded as ignored and said in Jira; the issue is left as it is. */
   async function ignoreUnverified(event: StatusChange, reason: string, email?: string, issueKey = input.issueKey): Promise<void> {
     ignore(event, reason, email);
@@ -401,6 +408,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       }
       const verdict = await judge(event, rule);
       if (event.decision === 'Declined' && (verdict.counts || (verdict.confirmed && event.actorAccountId === input.requester.accountId))) {
+        closedBy(event, verdict);
         return finish('Declined', `Declined by ${verdict.counts ? verdict.record.email : snapshot.requester.email}. Nothing was provisioned.`);
       }
       if (!verdict.counts && !verdict.confirmed) {
@@ -414,6 +422,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
         continue;
       }
       if (event.decision === 'Denied' || event.decision === 'Revoked') {
+        closedBy(event, verdict);
         return finish('Denied', `Denied by ${verdict.record.email} (${verdict.record.as}). Nothing was provisioned.`);
       }
       if (approverIds(snapshot.approvals).includes(personId(verdict.record))) {
