@@ -23,7 +23,7 @@ export function createActivities(deps: ActivityDeps): LeaseholdActivities {
   const provider = deps.connectors.provider.bind(deps.connectors);
   const jira = deps.connectors.jira.bind(deps.connectors);
   return {
-    ...rulesActivities({ rules: deps.rules, provider }),
+    ...rulesActivities({ rules: deps.rules, provider, jira }),
     ...peopleActivities({ rules: deps.rules, provider, jira }),
     ...decisionActivities({ rules: deps.rules, provider, jira }),
     ...directoryActivities({ provider }),

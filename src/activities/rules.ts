@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { PinnedPolicy } from './contract';
 import type { IdentityProvider } from '../connectors/identity-provider';
-import type { Connection, RulesDocument } from '../policy/schema';
+import { readSecret } from '../config/settings';
+import type { JiraGateway } from '../connectors/jira/jira-gateway';
+import type { Connection, JiraConnection, RulesDocument, SecretRef } from '../policy/schema';
 import type { RulesStore } from '../policy/rules-store';
 import type { RuleProblem } from '../policy/validate';
 import type { RulesCheck } from '../workflows/policy/types';
@@ -20,7 +22,39 @@ export function rulesDigest(rules: RulesDocument): string {
   return createHash('sha256').update(JSON.stringify(canonical(rules))).digest('hex');
 }
 
-export function rulesActivities(deps: { rules: RulesStore; provider: (name: string, connection: Connection) => IdentityProvider }) {
+/**
+ * Rules that would disable intake are refused: the portal's Jira connection must have its API token
+ * and a webhook (or Automation) secret the worker can read, and Jira must accept the token. Otherwise
+ * genuine deliveries would get 401 (Jira does not retry them: requests lost) or every write-back fail.
+ */
+async function checkIntake(rules: RulesDocument, problems: RuleProblem[], jira: (connection: JiraConnection) => JiraGateway): Promise<void> {
+  const name = rules.portal.connection;
+  const connection = rules.connections[name];
+  if (connection?.type !== 'jira') return; // the schema already reported it
+  const path = `connections.${name}`;
+  const unreadable = (key: string, ref: SecretRef): boolean => {
+    try {
+      readSecret(ref);
+      return false;
+    } catch (err) {
+      problems.push({ path: `${path}.${key}`, message: `the worker cannot read it: ${(err as Error).message}` });
+      return true;
+    }
+  };
+  const secrets = [connection.webhookSecret && (['webhookSecret', connection.webhookSecret] as const), connection.automationSecret && (['automationSecret', connection.automationSecret] as const)].filter(
+    (x): x is readonly ['webhookSecret' | 'automationSecret', SecretRef] => Boolean(x),
+  );
+  if (secrets.length === 0 && process.env.LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS !== 'true') problems.push({ path: `${path}.webhookSecret`, message: 'the portal connection needs a webhookSecret (or automationSecret): without one the starter rejects every delivery' });
+  for (const [key, ref] of secrets) unreadable(key, ref);
+  if (unreadable('apiToken', connection.apiToken)) return;
+  try {
+    await jira(connection).myself();
+  } catch (err) {
+    problems.push({ path, message: `Jira refused the connection: ${(err as Error).message}` });
+  }
+}
+
+export function rulesActivities(deps: { rules: RulesStore; provider: (name: string, connection: Connection) => IdentityProvider; jira: (connection: JiraConnection) => JiraGateway }) {
   return {
     async loadPolicy({ application, accessType }: { application: string | null; accessType: string | null }): Promise<PinnedPolicy> {
       const current = await deps.rules.current();
@@ -82,6 +116,7 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
           }
           if (!found.get(key)) problems.push({ path, message: `group "${group}" does not exist in ${connectionName}` });
         };
+        await checkIntake(rules, problems, deps.jira);
         for (const [a, app] of rules.applications.entries()) {
           for (const [l, level] of app.levels.entries()) {
             for (const [g, group] of level.groups.entries()) await groupExists(level.connection, group, `applications[${a}].levels[${l}].groups[${g}]`);

@@ -5,22 +5,27 @@ import { z } from 'zod';
  * Settable at start (options or `LEASEHOLD_SANDBOX_<NAME>_FAULTS` as JSON) and at run time with
  * `PUT /__sandbox/faults` (same JSON; fields omitted keep their value).
  */
-export const faultSettingsSchema = z
-  .object({
-    /** Added to every answer, in milliseconds. */
-    latencyMs: z.number().int().min(0).max(60_000).default(0),
-    /** Share of requests (0..1) answered with a 5xx server error. */
-    errorRate: z.number().min(0).max(1).default(0),
-    /** Share of requests (0..1) answered with 429 Too Many Requests. */
-    rateLimitRate: z.number().min(0).max(1).default(0),
-    /** The next N requests are answered with a 5xx server error (deterministic, for tests). */
-    failNext: z.number().int().min(0).default(0),
-    /** The next N requests are answered with 429 (deterministic, for tests). */
-    throttleNext: z.number().int().min(0).default(0),
-    /** What 429 answers ask the client to wait (Retry-After / X-Rate-Limit-Reset), in seconds. */
-    retryAfterSeconds: z.number().int().min(0).max(3600).default(1),
-  })
-  .strict();
+const faultFields = {
+  /** Added to every answer, in milliseconds. */
+  latencyMs: z.number().int().min(0).max(60_000),
+  /** Share of requests (0..1) answered with a 5xx server error. */
+  errorRate: z.number().min(0).max(1),
+  /** Share of requests (0..1) answered with 429 Too Many Requests. */
+  rateLimitRate: z.number().min(0).max(1),
+  /** The next N requests are answered with a 5xx server error (deterministic, for tests). */
+  failNext: z.number().int().min(0),
+  /** The next N requests are answered with 429 (deterministic, for tests). */
+  throttleNext: z.number().int().min(0),
+  /** What 429 answers ask the client to wait (Retry-After / X-Rate-Limit-Reset), in seconds. */
+  retryAfterSeconds: z.number().int().min(0).max(3600),
+};
+
+const DEFAULTS = { latencyMs: 0, errorRate: 0, rateLimitRate: 0, failNext: 0, throttleNext: 0, retryAfterSeconds: 1 } as const;
+
+/** A partial update: only the fields given change (no defaults here, so omitted fields keep their value). */
+export const faultPatchSchema = z.object(faultFields).partial().strict();
+
+export const faultSettingsSchema = faultPatchSchema.transform((patch) => ({ ...DEFAULTS, ...patch }));
 
 export type FaultSettings = z.infer<typeof faultSettingsSchema>;
 export type FaultSettingsInput = z.input<typeof faultSettingsSchema>;
@@ -38,7 +43,7 @@ export class FaultSwitch {
   static fromEnv(name: string, base: FaultSettingsInput = {}): FaultSwitch {
     const raw = process.env[`LEASEHOLD_SANDBOX_${name.toUpperCase()}_FAULTS`];
     const fromEnv: unknown = raw ? JSON.parse(raw) : {};
-    return new FaultSwitch({ ...base, ...faultSettingsSchema.partial().parse(fromEnv) });
+    return new FaultSwitch({ ...base, ...faultPatchSchema.parse(fromEnv) });
   }
 
   get current(): FaultSettings {
@@ -47,8 +52,7 @@ export class FaultSwitch {
 
   /** Merges a partial update (validated); returns the new settings. */
   update(patch: unknown): FaultSettings {
-    const parsed = faultSettingsSchema.partial().parse(patch);
-    this.settings = faultSettingsSchema.parse({ ...this.settings, ...parsed });
+    this.settings = { ...this.settings, ...faultPatchSchema.parse(patch) };
     return this.current;
   }
 

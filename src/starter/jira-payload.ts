@@ -61,6 +61,21 @@ export const jiraWebhookSchema = z
   .loose();
 
 export type JiraWebhook = z.infer<typeof jiraWebhookSchema>;
+
+/** Deeper than any Jira payload (ADF documents nest a few levels): a deeper body is refused with 400. */
+export const MAX_JSON_DEPTH = 64;
+
+/** How deeply a parsed JSON value nests, counted without recursion (so a hostile body cannot overflow the stack). */
+export function exceedsDepth(value: unknown, max = MAX_JSON_DEPTH): boolean {
+  const stack: Array<[unknown, number]> = [[value, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node as Record<string, unknown>)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+  }
+  return false;
+}
 export type JiraIssue = z.infer<typeof jiraIssueSchema>;
 
 /** The status change in a changelog, if there is one. */

@@ -9,7 +9,7 @@ import { problemsOf } from '../policy/validate';
 import type { RulesVersion } from '../workflows/policy/types';
 import { beforeDeadline } from './deadline';
 import { DependencyUnavailableError, Dispatcher, isUnavailable } from './dispatcher';
-import { jiraWebhookSchema } from './jira-payload';
+import { exceedsDepth, jiraWebhookSchema, MAX_JSON_DEPTH } from './jira-payload';
 import { StarterMetrics } from './metrics';
 import { sharedSecretMatches, verifySignature } from './signature';
 import { RulesUnavailableError, StarterRules, type RulesReader } from './starter-rules';
@@ -107,6 +107,7 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
     } catch (err) {
       return reject('malformed_json', 400, `malformed JSON: ${(err as Error).message}`);
     }
+    if (exceedsDepth(json)) return reject('invalid_payload', 400, `the payload nests deeper than ${MAX_JSON_DEPTH} levels`);
     const parsed = jiraWebhookSchema.safeParse(json);
     if (!parsed.success) {
       const problems = problemsOf(parsed.error);

@@ -153,6 +153,30 @@ describe('the rules and connections commands', () => {
     await expectActive(shorterJira());
   });
 
+  test('apply-time checks: a Jira connection that would disable intake (no webhook secret, unreadable token, refused token) is rejected whole', async () => {
+    const before = await history();
+    const noSecret = file('no-secret.yaml', editedRules((d) => {
+      delete d.connections.jira.webhookSecret;
+      d.connections.jira.apiToken = { env: 'LEASEHOLD_TEST_UNSET_TOKEN' };
+    }));
+    const applied = await cli(['rules', 'apply', noSecret, '--as', 'alice-admin']);
+    expect(applied.exitCode).not.toBe(0);
+    expect(applied.stderr.trimEnd().split('\n')).toEqual([
+      `${noSecret}: 2 problems`,
+      '  connections.jira.webhookSecret: the portal connection needs a webhookSecret (or automationSecret): without one the starter rejects every delivery',
+      '  connections.jira.apiToken: the worker cannot read it: environment variable LEASEHOLD_TEST_UNSET_TOKEN is not set',
+    ]);
+
+    process.env.LEASEHOLD_TEST_WRONG_TOKEN = 'not-the-token';
+    const refused = file('refused.yaml', editedRules((d) => {
+      d.connections.jira.apiToken = { env: 'LEASEHOLD_TEST_WRONG_TOKEN' };
+    }));
+    const rejected = await cli(['rules', 'apply', refused, '--as', 'alice-admin']);
+    expect(rejected.exitCode).not.toBe(0);
+    expect(rejected.stderr).toMatch(/connections\.jira: Jira refused the connection: Jira get myself failed with 401/);
+    expect(await history()).toEqual(before);
+  });
+
   describe('`connections test`', () => {
     test('succeeds against the sandboxes: credentials, fields, every group, write permission', async () => {
       const run = await cli(['connections', 'test']);

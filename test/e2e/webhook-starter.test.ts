@@ -7,7 +7,7 @@ import { runWorker as runLeaseholdWorker } from '../../src/app/worker-process';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
 import { RulesStore } from '../../src/policy/rules-store';
-import { DEFAULT_WEBHOOK_TIMEOUT_MS, signWebhookBody, type WebhookDelivery } from '../../src/sandbox/jira';
+import { DEFAULT_WEBHOOK_TIMEOUT_MS, JIRA_FIELD_IDS, signWebhookBody, type WebhookDelivery } from '../../src/sandbox/jira';
 import { sampleOktaGroups, samplePerson, sandboxCredentials } from '../../src/sandbox/sample-data';
 import { startWebhookStarter } from '../../src/starter/server';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
@@ -231,6 +231,19 @@ describe('the webhook starter', () => {
     expect(await allRuns()).toEqual(before);
     expect(await rejected('malformed_json')).toBe(malformedBefore + 2);
     expect(await rejected('invalid_payload')).toBe(invalidBefore + 4);
+  });
+
+  test('a signed delivery nesting 20,000 levels deep (in the Justification) is 400 with the reason, not 500', async () => {
+    const key = await lh.request({ as: 'erin', app: 'Confluence', level: 'User', why: 'deep' });
+    const json = bodyOf(await recordedCreate(key));
+    const before = await allRuns();
+    // Written as text: JSON.stringify itself could not nest that deep.
+    const deep = `${'{"type":"paragraph","content":['.repeat(20_000)}{"type":"text","text":"x"}${']}'.repeat(20_000)}`;
+    const fields = { ...json.issue.fields, [JIRA_FIELD_IDS.justification]: '__DEEP__' };
+    const answer = await postSigned(JSON.stringify({ ...json, issue: { ...json.issue, fields } }).replace('"__DEEP__"', deep));
+    expect(answer.status).toBe(400);
+    expect(answer.body.error).toBe('the payload nests deeper than 64 levels');
+    expect(await allRuns()).toEqual(before);
   });
 
   test('a body over the limit is 413, declared or streamed, and leaves no trace in Temporal', async () => {

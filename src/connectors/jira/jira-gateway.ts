@@ -39,17 +39,18 @@ export function toAdf(text: string): { type: 'doc'; version: 1; content: Array<{
   };
 }
 
-/** Plain text of an ADF document or a wiki string (what Jira gives back for a comment body). */
+/** Plain text of an ADF document or a wiki string (what Jira gives back for a comment body); iterative, in document order. */
 export function adfText(body: unknown): string {
   if (typeof body === 'string') return body;
   const out: string[] = [];
-  const walk = (node: unknown): void => {
-    if (!node || typeof node !== 'object') return;
+  const stack: unknown[] = [body];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
     const n = node as { text?: unknown; content?: unknown };
     if (typeof n.text === 'string') out.push(n.text);
-    if (Array.isArray(n.content)) n.content.forEach(walk);
-  };
-  walk(body);
+    if (Array.isArray(n.content)) for (let i = n.content.length - 1; i >= 0; i--) stack.push(n.content[i]);
+  }
   return out.join(' ');
 }
 
