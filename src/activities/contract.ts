@@ -3,7 +3,7 @@ import type { ApproverFacts } from '../policy/approval';
 import type { DecisionClaim, DecisionMatch } from '../policy/decision-source';
 import type { Connection, JiraConnection, Portal } from '../policy/schema';
 import type { PersonRef, PinnedRule } from '../workflows/access-request/types';
-import type { LeaseOperation } from '../workflows/group-lease/types';
+import type { HolderStatus, LeaseOperation } from '../workflows/group-lease/types';
 import type { RulesCheck } from '../workflows/policy/types';
 import type { RulesDocument } from '../policy/schema';
 
@@ -90,6 +90,8 @@ export interface LeaseholdActivities {
 
   /** Delivers an operation to the membership's group-lease workflow (signal-with-start). */
   sendLeaseOperation(op: LeaseOperation): Promise<void>;
+  /** Whether a lease's holder workflow still runs (its latest run), as Temporal describes it. */
+  holderStatus(input: { workflowId: string }): Promise<HolderStatus>;
 
   /** Adds a comment; a retry never posts it twice (`dedupeKey` is embedded and checked). */
   commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string }): Promise<void>;

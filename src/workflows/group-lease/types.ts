@@ -71,6 +71,30 @@ export interface LeaseHolder {
   issueKey: string;
   since: string;
   until?: string;
+  /** When the lease workflow next checks that the holder still runs (from `until` on). */
+  checkAfter?: string;
+}
+
+/** What the lease workflow learns of a holder (an activity asks Temporal). */
+export interface HolderStatus {
+  workflowId: string;
+  /** `RUNNING`, `COMPLETED`, `FAILED`, `TERMINATED`, …, or `NOT_FOUND` (gone: retention, deleted). */
+  status: string;
+  /** The holder's `LeaseholdExpiresAt` while it runs: when it means to release. */
+  expiresAt?: string;
+}
+
+/** A lease released by the lease workflow itself because its holder is closed or gone. */
+export interface OrphanRelease {
+  leaseId: string;
+  issueKey: string;
+  holderWorkflowId: string;
+  holderStatus: string;
+  until?: string;
+  releasedAt: string;
+  /** Who asked, when an operator did (`leasehold leases orphaned --release`). */
+  operator?: string;
+  outcome: LeaseOutcome;
 }
 
 export interface GroupLeaseState {
@@ -80,4 +104,6 @@ export interface GroupLeaseState {
   membership: 'none' | 'managed' | 'pre-existing';
   /** Recent outcomes by opId, to answer repeats. */
   recentOutcomes: LeaseOutcome[];
+  /** Leases released because their holder had closed (most recent last). */
+  orphanReleases?: OrphanRelease[];
 }

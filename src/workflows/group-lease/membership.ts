@@ -1,0 +1,153 @@
+import { ActivityFailure, ApplicationFailure, condition, getExternalWorkflowHandle, proxyActivities, sleep } from '@temporalio/workflow';
+import type { LeaseholdActivities } from '../../activities/contract';
+import { leaseTroubleSignal } from './messages';
+import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
+
+/**
+ * Applying one lease operation to the membership: an acquire adds the user for the first lease (or
+ * records a membership that was there before), a release removes them when the last lease ends and
+ * never when they were a member before Leasehold.
+ */
+
+/** Attempts per round of a directory call; after each failed round the holder is told (and alerts). */
+export const ATTEMPTS_PER_ROUND = 5;
+
+/** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
+const idp = proxyActivities<Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: ATTEMPTS_PER_ROUND },
+});
+
+/** Reading membership back: Graph may lag a write by seconds. */
+const verify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 30 },
+});
+
+/** How long acquiring keeps trying through transient failures before it reports failure. */
+export const ACQUIRE_GIVE_UP_MS = 30 * 60_000;
+/** Pause between rounds of a failing acquire (it gives way to any release queued meanwhile). */
+const ACQUIRE_ROUND_PAUSE_MS = [10_000, 60_000, 5 * 60_000, 15 * 60_000];
+/** Pause between rounds of a failing release: short, it never gives up; rate limits wait inside a round. */
+const RELEASE_ROUND_PAUSE_MS = [1_000, 5_000, 15_000, 30_000];
+/** Before releases came first, a release paused like an acquire. */
+const LEGACY_RELEASE_ROUND_PAUSE_MS = ACQUIRE_ROUND_PAUSE_MS;
+
+/** An acquire stopped at a round boundary so that a queued release goes first; it is applied again after. */
+export class Preempted extends Error {
+  override readonly name = 'Preempted';
+}
+
+export interface ApplyOptions {
+  /** Releases first: short release rounds, and an acquire gives way when this says a release waits. */
+  releaseWaiting?: () => boolean;
+  /** Tell the holder about trouble (not for a holder that is gone). */
+  notifyHolder?: boolean;
+}
+
+export async function apply(state: GroupLeaseState, op: LeaseOperation, options: ApplyOptions = {}): Promise<LeaseOutcome> {
+  state.key = op.key; // the holder's pinned connection settings are the freshest we know
+  const ref = { connectionName: op.key.connectionName, connection: op.key.connection, groupId: op.key.groupId, userId: op.key.userId };
+  const base = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId };
+  const others = (): string[] => state.holders.filter((h) => h.leaseId !== op.leaseId).map((h) => h.issueKey);
+  const now = (): string => new Date().toISOString();
+  const call = <T>(fn: () => Promise<T>): Promise<T> => persist(op, fn, options);
+
+  try {
+    if (op.kind === 'acquire') {
+      const member = await call(() => idp.isMember(ref));
+      if (member) {
+        hold(state, op);
+        if (state.membership === 'none') state.membership = 'pre-existing';
+        const preExisting = state.membership === 'pre-existing';
+        return {
+          ok: true, ...base, action: 'already-member', preExisting, at: now(), otherHolders: others(),
+          reason: preExisting ? 'member before this grant: the membership will be kept when it ends' : `already granted by ${others().join(', ')}`,
+        };
+      }
+      const wasManaged = state.membership === 'managed';
+      const answer = await call(() => idp.addMember(ref));
+      const verifiedAt = await call(() => verify.verifyMembership({ ...ref, expected: true }));
+      hold(state, op);
+      state.membership = 'managed';
+      return {
+        ok: true, ...base, action: wasManaged ? 'restored' : 'added', preExisting: false, at: now(), verifiedAt, idpAnswer: answer,
+        otherHolders: others(), reason: wasManaged ? 'membership was missing (removed outside Leasehold) and was restored' : 'added for this grant',
+      };
+    }
+
+    // release
+    const held = state.holders.some((h) => h.leaseId === op.leaseId);
+    state.holders = state.holders.filter((h) => h.leaseId !== op.leaseId);
+    if (!held) {
+      // Never acquired (or already released): nothing of this grant's to undo.
+      return { ok: true, ...base, action: 'kept', preExisting: state.membership === 'pre-existing', at: now(), otherHolders: others(), reason: 'this grant held no lease' };
+    }
+    if (state.holders.length > 0) {
+      const latest = state.holders.map((h) => h.until ?? '').sort().at(-1);
+      return {
+        ok: true, ...base, action: 'kept', preExisting: state.membership === 'pre-existing', at: now(), otherHolders: others(),
+        reason: `still held by ${others().join(', ')}${latest ? ` (until ${latest})` : ''}`,
+      };
+    }
+    if (state.membership === 'pre-existing') {
+      state.membership = 'none';
+      return { ok: true, ...base, action: 'kept', preExisting: true, at: now(), otherHolders: [], reason: 'member before the grant: membership kept' };
+    }
+    const answer = await call(() => idp.removeMember(ref));
+    const verifiedAt = await call(() => verify.verifyMembership({ ...ref, expected: false }));
+    state.membership = 'none';
+    return { ok: true, ...base, action: 'removed', preExisting: false, at: now(), verifiedAt, idpAnswer: answer, otherHolders: [], reason: 'last grant ended' };
+  } catch (err) {
+    if (err instanceof Preempted) throw err;
+    if (op.kind === 'acquire' && state.holders.length === 0 && state.membership === 'pre-existing') state.membership = 'none';
+    return { ok: false, ...base, error: reasonOf(err), at: now() };
+  }
+}
+
+/** The lease is held from its acquire's success on (a lease being acquired holds nothing yet). */
+function hold(state: GroupLeaseState, op: LeaseOperation): void {
+  const holder = { leaseId: op.leaseId, holderWorkflowId: op.holderWorkflowId, issueKey: op.issueKey, since: new Date().toISOString(), until: op.until };
+  const at = state.holders.findIndex((h) => h.leaseId === op.leaseId);
+  if (at < 0) state.holders.push(holder);
+  else state.holders[at] = { ...state.holders[at]!, until: op.until };
+}
+
+/**
+ * Runs a directory call through rounds of retries. A permanent failure ends at once; a transient one
+ * tells the holder after each round (so it can alert) and goes on: forever for a release, up to
+ * {@link ACQUIRE_GIVE_UP_MS} for an acquire, which also gives way to a release queued meanwhile.
+ */
+async function persist<T>(op: LeaseOperation, call: () => Promise<T>, options: ApplyOptions): Promise<T> {
+  const started = Date.now();
+  const releasesFirst = options.releaseWaiting !== undefined;
+  const pauses = op.kind === 'acquire' ? ACQUIRE_ROUND_PAUSE_MS : releasesFirst ? RELEASE_ROUND_PAUSE_MS : LEGACY_RELEASE_ROUND_PAUSE_MS;
+  for (let round = 0; ; round++) {
+    try {
+      return await call();
+    } catch (err) {
+      if (isPermanent(err)) throw err;
+      if (op.kind === 'acquire' && Date.now() - started > ACQUIRE_GIVE_UP_MS) throw err;
+      if (options.notifyHolder !== false) {
+        const trouble = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId, attempts: (round + 1) * ATTEMPTS_PER_ROUND, error: reasonOf(err), since: new Date(started).toISOString() };
+        await getExternalWorkflowHandle(op.holderWorkflowId).signal(leaseTroubleSignal, trouble).catch(() => undefined);
+      }
+      const pause = pauses[Math.min(round, pauses.length - 1)]!;
+      if (op.kind === 'acquire' && options.releaseWaiting) {
+        if (await condition(options.releaseWaiting, pause)) throw new Preempted(`${op.opId} gives way to a release`);
+      } else {
+        await sleep(pause);
+      }
+    }
+  }
+}
+
+function isPermanent(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
+}
+
+export function reasonOf(err: unknown): string {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof Error ? cause.message : String(cause);
+}
