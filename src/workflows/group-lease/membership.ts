@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, condition, getExternalWorkflowHandle, proxyActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import { leaseTroubleSignal } from './messages';
 import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
@@ -51,11 +51,11 @@ export async function apply(state: GroupLeaseState, op: LeaseOperation, options:
   const base = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId };
   const others = (): string[] => state.holders.filter((h) => h.leaseId !== op.leaseId).map((h) => h.issueKey);
   const now = (): string => new Date().toISOString();
-  const call = <T>(fn: () => Promise<T>): Promise<T> => persist(op, fn, options);
+  const call = <T>(fn: () => Promise<T>, read = false): Promise<T> => persist(op, fn, options, read);
 
   try {
     if (op.kind === 'acquire') {
-      const member = await call(() => idp.isMember(ref));
+      const member = await call(() => idp.isMember(ref), true);
       if (member) {
         hold(state, op);
         if (state.membership === 'none') state.membership = 'pre-existing';
@@ -118,15 +118,17 @@ function hold(state: GroupLeaseState, op: LeaseOperation): void {
  * tells the holder after each round (so it can alert) and goes on: forever for a release, up to
  * {@link ACQUIRE_GIVE_UP_MS} for an acquire, which also gives way to a release queued meanwhile.
  */
-async function persist<T>(op: LeaseOperation, call: () => Promise<T>, options: ApplyOptions): Promise<T> {
+async function persist<T>(op: LeaseOperation, call: () => Promise<T>, options: ApplyOptions, read: boolean): Promise<T> {
   const started = Date.now();
   const releasesFirst = options.releaseWaiting !== undefined;
   const pauses = op.kind === 'acquire' ? ACQUIRE_ROUND_PAUSE_MS : releasesFirst ? RELEASE_ROUND_PAUSE_MS : LEGACY_RELEASE_ROUND_PAUSE_MS;
+  // A read of an acquire is abandoned the moment a release waits (a write is let finish: its effect must be known).
+  const interruptible = op.kind === 'acquire' && read && options.releaseWaiting;
   for (let round = 0; ; round++) {
     try {
-      return await call();
+      return interruptible ? await unlessReleaseWaits(call, interruptible, op) : await call();
     } catch (err) {
-      if (isPermanent(err)) throw err;
+      if (err instanceof Preempted || isPermanent(err)) throw err;
       if (op.kind === 'acquire' && Date.now() - started > ACQUIRE_GIVE_UP_MS) throw err;
       if (options.notifyHolder !== false) {
         const trouble = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId, attempts: (round + 1) * ATTEMPTS_PER_ROUND, error: reasonOf(err), since: new Date(started).toISOString() };
@@ -139,6 +141,26 @@ async function persist<T>(op: LeaseOperation, call: () => Promise<T>, options: A
         await sleep(pause);
       }
     }
+  }
+}
+
+/** Runs the call, cancelling it (and giving way) as soon as a release is queued. */
+async function unlessReleaseWaits<T>(call: () => Promise<T>, releaseWaiting: () => boolean, op: LeaseOperation): Promise<T> {
+  if (releaseWaiting()) throw new Preempted(`${op.opId} gives way to a release`);
+  const callScope = new CancellationScope();
+  const watchScope = new CancellationScope();
+  const watcher = watchScope.run(() => condition(releaseWaiting)).then(
+    () => callScope.cancel(),
+    () => undefined,
+  );
+  try {
+    return await callScope.run(call);
+  } catch (err) {
+    if (isCancellation(err)) throw new Preempted(`${op.opId} gives way to a release`);
+    throw err;
+  } finally {
+    watchScope.cancel();
+    await watcher;
   }
 }
 

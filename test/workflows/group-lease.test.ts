@@ -1,0 +1,153 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import { leaseOperationSignal, leaseStateQuery, releaseOrphansUpdate } from '../../src/workflows/group-lease/messages';
+import type { GroupLeaseState, LeaseOperation, MembershipKey } from '../../src/workflows/group-lease/types';
+import type { groupLeaseWorkflow } from '../../src/workflows/group-lease/workflow';
+import { FakeDirectoryGroup, mockedWorker, timeSkippingEnvironment } from '../harness/time-skipping';
+
+/**
+ * The membership workflow under faults that take minutes to hours, on the time-skipping server:
+ * releases never wait behind acquires, and a lease never outlives its holder.
+ */
+describe('group-lease workflow', () => {
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  let group: FakeDirectoryGroup;
+  const holders = new Map<string, string>();
+  const taskQueue = 'group-lease-test';
+
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    worker = await mockedWorker(env, taskQueue, {
+      isMember: (i) => group.activities().isMember(i),
+      addMember: (i) => group.activities().addMember(i),
+      removeMember: (i) => group.activities().removeMember(i),
+      verifyMembership: (i) => group.activities().verifyMembership(i),
+      holderStatus: async ({ workflowId }) => ({ workflowId, status: holders.get(workflowId) ?? 'NOT_FOUND' }),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+  beforeEach(() => {
+    group = new FakeDirectoryGroup();
+    holders.clear();
+  });
+
+  let n = 0;
+  const key = (): MembershipKey => ({
+    connectionName: 'okta',
+    connection: { type: 'okta', orgUrl: 'http://okta.invalid', token: { env: 'OKTA_API_TOKEN' }, maxSdkRetries: 0 },
+    groupId: 'g-1',
+    groupName: 'jira-software-users',
+    userId: 'u-alice',
+    userLogin: 'alice@example.com',
+  });
+  const lease = () => {
+    const workflowId = `group-lease-${++n}`;
+    const handle = env.client.workflow.getHandle<typeof groupLeaseWorkflow>(workflowId);
+    const send = (op: LeaseOperation) =>
+      env.client.workflow.signalWithStart<typeof groupLeaseWorkflow, [LeaseOperation]>('groupLeaseWorkflow', { workflowId, taskQueue, args: [key()], signal: leaseOperationSignal, signalArgs: [op] });
+    const op = (kind: 'acquire' | 'release', leaseId: string, until?: number): LeaseOperation => ({
+      opId: `${leaseId}:${kind}`,
+      kind,
+      leaseId,
+      holderWorkflowId: `holder-${leaseId}`,
+      issueKey: leaseId,
+      key: key(),
+      until: until === undefined ? undefined : new Date(until).toISOString(),
+    });
+    const state = () => handle.query(leaseStateQuery);
+    /** Polls in real time (the test server's clock does not move while we poll). */
+    const until = async (check: (s: GroupLeaseState) => boolean, what: string): Promise<GroupLeaseState> => {
+      for (let i = 0; i < 200; i++) {
+        const s = await state().catch(() => undefined);
+        if (s && check(s)) return s;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await state().catch(() => undefined))}`);
+    };
+    return { handle, send, op, state, until };
+  };
+  const hour = 3600_000;
+
+  test('a release queued behind an acquire that keeps failing is applied at once, and the acquire resumes after', async () => {
+    const l = lease();
+    const now = await env.currentTimeMs();
+    await l.send(l.op('acquire', 'ACCESS-1', now + 24 * hour));
+    await l.until((s) => s.holders.length === 1, 'the first lease');
+    expect(group.members.has('u-alice')).toBe(true);
+
+    // A second grant of the same membership: its acquire cannot read the directory for a while.
+    group.readsFail = true;
+    await l.send(l.op('acquire', 'ACCESS-2', now + 24 * hour));
+    await env.sleep('7 minutes'); // the acquire is deep in its round pauses
+
+    const releasedAt = await env.currentTimeMs();
+    await l.send(l.op('release', 'ACCESS-1'));
+    const after = await l.until((s) => s.holders.every((h) => h.leaseId !== 'ACCESS-1') && s.membership === 'none', 'the release');
+    expect(after.membership).toBe('none');
+    expect(group.members.has('u-alice')).toBe(false);
+    expect((await env.currentTimeMs()) - releasedAt).toBeLessThan(5_000);
+    expect(after.recentOutcomes.find((o) => o.opId === 'ACCESS-1:release')).toMatchObject({ ok: true, action: 'removed' });
+
+    // The directory recovers: the waiting acquire starts over and grants.
+    group.readsFail = false;
+    await env.sleep('16 minutes');
+    const reacquired = await l.until((s) => s.holders.some((h) => h.leaseId === 'ACCESS-2'), 'the resumed acquire');
+    expect(reacquired.membership).toBe('managed');
+    expect(group.changes).toEqual([
+      { op: 'add', userId: 'u-alice' },
+      { op: 'remove', userId: 'u-alice' },
+      { op: 'add', userId: 'u-alice' },
+    ]);
+  });
+
+  test('a holder terminated while holding a lease is released by the lease at its end, saying why', async () => {
+    const l = lease();
+    const now = await env.currentTimeMs();
+    holders.set('holder-ACCESS-3', 'RUNNING');
+    await l.send(l.op('acquire', 'ACCESS-3', now + 2 * hour));
+    await l.until((s) => s.holders.length === 1, 'the lease');
+
+    await env.sleep('1 hour');
+    holders.set('holder-ACCESS-3', 'TERMINATED'); // an operator terminated the request mid-grant
+    await env.sleep('58 minutes');
+    expect(group.members.has('u-alice')).toBe(true); // not before its end
+
+    await env.sleep('4 minutes');
+    const released = await l.until((s) => s.holders.length === 0, 'the orphan release');
+    expect(group.members.has('u-alice')).toBe(false);
+    expect(released.orphanReleases).toEqual([
+      expect.objectContaining({
+        leaseId: 'ACCESS-3',
+        holderStatus: 'TERMINATED',
+        outcome: expect.objectContaining({ ok: true, action: 'removed', reason: expect.stringContaining('holder holder-ACCESS-3 is TERMINATED and its lease ended at') }),
+      }),
+    ]);
+  });
+
+  test('a running holder past its end keeps its lease (it may be extending or revoking); an operator releases closed holders at once', async () => {
+    const l = lease();
+    const now = await env.currentTimeMs();
+    holders.set('holder-ACCESS-4', 'RUNNING');
+    holders.set('holder-ACCESS-5', 'FAILED');
+    await l.send(l.op('acquire', 'ACCESS-4', now + hour));
+    await l.send(l.op('acquire', 'ACCESS-5', now + 48 * hour));
+    await l.until((s) => s.holders.length === 2, 'two leases');
+
+    await env.sleep('3 hours');
+    expect((await l.state()).holders.map((h) => h.leaseId)).toEqual(['ACCESS-4', 'ACCESS-5']);
+
+    const released = await l.handle.executeUpdate(releaseOrphansUpdate, { args: [{ operator: 'dave', reason: 'cleanup after incident' }] });
+    expect(released).toEqual([expect.objectContaining({ leaseId: 'ACCESS-5', holderStatus: 'FAILED', operator: 'dave' })]);
+    const state = await l.state();
+    expect(state.holders.map((h) => h.leaseId)).toEqual(['ACCESS-4']);
+    expect(group.members.has('u-alice')).toBe(true); // ACCESS-4 still holds it
+    await expect(l.handle.executeUpdate(releaseOrphansUpdate, { args: [{ operator: '', reason: 'x' }] })).rejects.toThrow();
+  });
+});
