@@ -94,9 +94,9 @@ export interface LeaseholdActivities {
   holderStatus(input: { workflowId: string }): Promise<HolderStatus>;
 
   /** Adds a comment; a retry never posts it twice (`dedupeKey` is embedded and checked). */
-  commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string }): Promise<void>;
+  commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string; recheck?: boolean }): Promise<void>;
   /** Moves the issue to a status by name; no-op when it is already there. */
   transitionIssue(input: JiraTarget & { toStatus: string }): Promise<{ changed: boolean }>;
   /** Attaches the evidence JSON to the issue (a comment when attachments are unavailable). */
-  attachEvidence(input: JiraTarget & { fileName: string; json: string }): Promise<{ as: 'attachment' | 'comment' }>;
+  attachEvidence(input: JiraTarget & { fileName: string; json: string; recheck?: boolean }): Promise<{ as: 'attachment' | 'comment' | 'already' }>;
 }

@@ -7,12 +7,13 @@ import { classified } from './failures';
 /** Jira write-back: comments (never posted twice), transitions by status name, the evidence file. */
 export function jiraActivities(deps: { jira: (connection: JiraConnection) => JiraGateway }) {
   return {
-    async commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string }): Promise<void> {
+    async commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string; recheck?: boolean }): Promise<void> {
       return classified(async () => {
         const jira = deps.jira(input.jira.connection);
         const marker = `[Leasehold ${input.dedupeKey}]`;
-        // A retry after a timeout may follow a comment that did land: look before posting again.
-        if (Context.current().info.attempt > 1 && (await jira.comments(input.issueKey)).some((c) => c.includes(marker))) return;
+        // A retry after a timeout (or a new round of the write-back) may follow a comment that did land: look first.
+        const retry = Context.current().info.attempt > 1 || input.recheck === true;
+        if (retry && (await jira.comments(input.issueKey)).some((c) => c.includes(marker))) return;
         await jira.addComment(input.issueKey, `${input.text}\n\n${marker}`);
       });
     },
@@ -21,9 +22,11 @@ export function jiraActivities(deps: { jira: (connection: JiraConnection) => Jir
       return classified(async () => ({ changed: await deps.jira(input.jira.connection).transitionTo(input.issueKey, input.toStatus) }));
     },
 
-    async attachEvidence(input: JiraTarget & { fileName: string; json: string }): Promise<{ as: 'attachment' | 'comment' }> {
+    async attachEvidence(input: JiraTarget & { fileName: string; json: string; recheck?: boolean }): Promise<{ as: 'attachment' | 'comment' | 'already' }> {
       return classified(async () => {
         const jira = deps.jira(input.jira.connection);
+        const retry = Context.current().info.attempt > 1 || input.recheck === true;
+        if (retry && (await jira.attachmentNames(input.issueKey)).includes(input.fileName)) return { as: 'already' as const };
         try {
           await jira.attach(input.issueKey, input.fileName, input.json);
           return { as: 'attachment' as const };

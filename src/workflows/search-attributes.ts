@@ -14,6 +14,8 @@ export const searchAttributes = {
   jiraKey: defineSearchAttributeKey('LeaseholdJiraKey', SearchAttributeType.KEYWORD),
   /** Removal and change requests a grant consumed: the starter answers their redelivery as a duplicate. */
   relatedIssues: defineSearchAttributeKey('LeaseholdRelatedIssues', SearchAttributeType.KEYWORD_LIST),
+  /** `Failing` while Jira write-back cannot get through (it keeps trying), `OK` once it has. */
+  jiraWriteBack: defineSearchAttributeKey('LeaseholdJiraWriteBack', SearchAttributeType.KEYWORD),
 } as const;
 
 /** `Name=Type` pairs in the Temporal CLI's spelling (`temporal server start-dev --search-attribute`). */

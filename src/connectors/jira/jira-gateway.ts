@@ -92,6 +92,13 @@ export class JiraGateway {
     return { id: issue.id, key: issue.key, fields: issue.fields as unknown as Record<string, unknown> };
   }
 
+  /** File names of the issue's attachments. */
+  async attachmentNames(issueKey: string): Promise<string[]> {
+    const issue = await this.issue(issueKey, ['attachment']);
+    const attachments = issue.fields.attachment;
+    return Array.isArray(attachments) ? attachments.map((a: { filename?: unknown }) => String(a.filename ?? '')) : [];
+  }
+
   /** The issue's whole changelog, oldest first (`GET /issue/{key}/changelog`, 100 a page). */
   async changelog(issueKey: string): Promise<JiraChangelogEntry[]> {
     const entries: JiraChangelogEntry[] = [];

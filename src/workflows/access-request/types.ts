@@ -187,6 +187,8 @@ export interface RequestSnapshot {
   overrides?: OperatorOverride[];
   /** The denial or decline that closed the request before any grant. */
   closedBy?: ClosingDecision;
+  /** Jira write-back beside the lifecycle: what is still to write, and whether it is failing. */
+  jiraWriteBack?: { pending: number; done: number; failing?: { since: string; rounds: number; error: string } };
   /** The latest error an operator should see (provisioning or revocation trouble). */
   problem?: { message: string; since: string; attempts?: number };
   endedAt?: string;

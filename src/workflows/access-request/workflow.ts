@@ -5,6 +5,7 @@ import {
   condition,
   log,
   patched,
+  sleep,
   proxyActivities,
   setCurrentDetails,
   setHandler,
@@ -29,6 +30,7 @@ import {
   statusChangedSignal,
   type OperatorAction,
 } from './messages';
+import { JiraWriteBack } from './write-back';
 import { approverGroupsOf, checkRelated, confirmStatusChange, judgeVerified, type Judgement, type RelatedCheck, type TrustContext } from './verification';
 import type {
   AccessRequestInput,
@@ -44,10 +46,14 @@ import type {
   StatusChange,
 } from './types';
 
+/** Attempts of a lookup per round; rounds go on (see `patiently`) until it answers. */
+const LOOKUP_ATTEMPTS = 10;
+const LOOKUP_ROUND_PAUSE_MS = [30_000, 60_000, 5 * 60_000, 15 * 60_000];
+
 /** Reads (rules, people, groups): transient failures retried; permanent ones (unknown user) fail fast. */
 const lookups = proxyActivities<LeaseholdActivities>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10 },
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: LOOKUP_ATTEMPTS },
 });
 
 /** Jira write-back: retried for about an hour; a Jira outage never blocks a grant or a revocation. */
@@ -173,6 +179,37 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
 
   // Runs from before decisions were verified at their source replay without it.
   const verifying = patched('decisions-verified-at-source');
+  // Runs from before Jira write-back went beside the lifecycle (and lookups waited out outages) replay without it.
+  const resilient = patched('outages-waited-out');
+  const writeBack = new JiraWriteBack({ pending: [], done: 0 }, () => policy?.jira, () => {
+    snapshot.jiraWriteBack = { pending: writeBack.state.pending.length, done: writeBack.state.done, failing: writeBack.state.failing };
+    setCurrentDetails(details(snapshot));
+  });
+
+  /**
+   * A lookup (rules, people, groups) that waits out outages: rounds of retries, the problem shown on
+   * the run and said once in Jira while it lasts; only a permanent answer (unknown user) ends it.
+   */
+  async function patiently<T>(what: string, call: () => Promise<T>): Promise<T> {
+    if (!resilient) return call();
+    const since = new Date().toISOString();
+    for (let round = 1; ; round++) {
+      try {
+        const result = await call();
+        if (round > 1) {
+          snapshot.problem = undefined;
+          setCurrentDetails(details(snapshot));
+        }
+        return result;
+      } catch (err) {
+        if (isPermanentFailure(err)) throw err;
+        snapshot.problem = { message: `${what} keeps failing: ${failureReason(err)}`, since, attempts: round * LOOKUP_ATTEMPTS };
+        setCurrentDetails(details(snapshot));
+        if (round === 1) await comment(`Leasehold is waiting for ${what}: ${failureReason(err)}. It keeps trying; nothing is lost.`);
+        await sleep(LOOKUP_ROUND_PAUSE_MS[Math.min(round - 1, LOOKUP_ROUND_PAUSE_MS.length - 1)]!);
+      }
+    }
+  }
   const trust = (): TrustContext => ({ input, snapshot, policy: policy! });
 
   function override(kind: 'extend' | 'retry', action: OperatorAction, detail: string): void {
@@ -201,6 +238,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   async function comment(text: string, issueKey = input.issueKey): Promise<void> {
     const dedupeKey = `${info.workflowId}/${++commentSeq}`;
     if (!policy) return;
+    if (resilient) return writeBack.enqueue({ kind: 'comment', issueKey, text, dedupeKey });
     await jira.commentOnIssue({ jira: policy.jira, issueKey, text, dedupeKey }).catch((err: unknown) => {
       log.error('Jira comment failed after retries; continuing', { issueKey, error: String(err) });
     });
@@ -208,6 +246,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
 
   async function moveTo(status: string, issueKey = input.issueKey): Promise<void> {
     if (!policy) return;
+    if (resilient) return writeBack.enqueue({ kind: 'transition', issueKey, toStatus: status });
     await jira.transitionIssue({ jira: policy.jira, issueKey, toStatus: status }).catch((err: unknown) => {
       log.error('Jira transition failed after retries; continuing', { issueKey, status, error: String(err) });
     });
@@ -220,7 +259,11 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     if (text) await comment(text);
     if (status) await moveTo(status);
     const evidence = buildEvidence(snapshot);
-    if (policy) {
+    if (policy && resilient) {
+      writeBack.enqueue({ kind: 'evidence', issueKey: input.issueKey, fileName: `leasehold-evidence-${input.issueKey}.json`, json: JSON.stringify(evidence, null, 2) });
+      // The lifecycle is over (access is gone); the run stays open until Jira has heard all of it.
+      await condition(() => writeBack.drained());
+    } else if (policy) {
       await jira
         .attachEvidence({ jira: policy.jira, issueKey: input.issueKey, fileName: `leasehold-evidence-${input.issueKey}.json`, json: JSON.stringify(evidence, null, 2) })
         .catch((err: unknown) => log.error('could not attach evidence; it stays in the workflow history', { error: String(err) }));
@@ -333,7 +376,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   // ---- 1. resolve the request against the rules ------------------------------------------------
 
   setCurrentDetails(details(snapshot));
-  policy = await lookups.loadPolicy({ application: input.application, accessType: input.accessType });
+  policy = await patiently('the rules', () => lookups.loadPolicy({ application: input.application, accessType: input.accessType }));
   const statuses = policy.outcomes;
   if (!policy.rule) {
     return finish('ManualHandling', `Leasehold cannot handle this request automatically: ${policy.unmatchedReason}. It needs manual handling; nothing was provisioned.`);
@@ -342,10 +385,12 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   snapshot.rule = rule;
 
   try {
-    const people = await lookups.resolveRequester({ connectionName: rule.connectionName, connection: rule.connection, jira: policy.jira, accountId: input.requester.accountId });
+    const people = await patiently('the requester in Jira and the directory', () =>
+      lookups.resolveRequester({ connectionName: rule.connectionName, connection: rule.connection, jira: policy!.jira, accountId: input.requester.accountId }),
+    );
     snapshot.requester = people.requester;
     snapshot.manager = people.manager;
-    groups = await lookups.resolveGroups({ connectionName: rule.connectionName, connection: rule.connection, groups: rule.level.groups });
+    groups = await patiently('the directory groups', () => lookups.resolveGroups({ connectionName: rule.connectionName, connection: rule.connection, groups: rule.level.groups }));
   } catch (err) {
     const reason = failureReason(err);
     return finish('Failed', `Leasehold could not process this request: ${reason}. Nothing was provisioned.`, statuses.failed);
@@ -666,6 +711,11 @@ function revocationText(r: Revocation): string {
   }
 }
 
+function isPermanentFailure(err: unknown): boolean {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
+}
+
 function failureReason(err: unknown): string {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   return cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
@@ -679,5 +729,6 @@ function details(s: RequestSnapshot): string {
   if (s.autoApproved) lines.push('auto-approved (low risk)');
   if (s.expiresAt) lines.push(`expires: ${s.expiresAt}`);
   if (s.problem) lines.push(`problem: ${s.problem.message}`);
+  if (s.jiraWriteBack?.failing) lines.push(`Jira write-back failing since ${s.jiraWriteBack.failing.since} (${s.jiraWriteBack.pending} pending): ${s.jiraWriteBack.failing.error}`);
   return lines.join('\n\n');
 }
