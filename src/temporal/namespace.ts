@@ -14,6 +14,11 @@ const indexedType: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD_LIST: IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST,
 };
 
+/** The server's indexed-value type of a search attribute type. */
+export function indexedValueType(type: string): temporal.api.enums.v1.IndexedValueType {
+  return indexedType[type]!;
+}
+
 /**
  * Creates a namespace (if missing) with a retention long enough for audit, and registers Leasehold's
  * search attributes in it. The compose admin-tools job does the same with the Temporal CLI.

