@@ -5,7 +5,7 @@ import { rulesActivities } from '../../src/activities/rules';
 import type { LeaseholdActivities } from '../../src/activities/contract';
 import { parseRulesText } from '../../src/policy/parse';
 import type { RulesStore } from '../../src/policy/rules-store';
-import { revokeNowUpdate, stateQuery } from '../../src/workflows/access-request/messages';
+import { revokeNowUpdate, stateQuery, statusChangedSignal } from '../../src/workflows/access-request/messages';
 import type { AccessRequestInput, EvidenceRecord, RequestSnapshot } from '../../src/workflows/access-request/types';
 import type { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';
 import { exampleRulesText } from '../harness/leasehold';
@@ -47,6 +47,8 @@ describe('access request through outages', () => {
       commentOnIssue: (i) => jira.activities().commentOnIssue(i),
       transitionIssue: (i) => jira.activities().transitionIssue(i),
       attachEvidence: (i) => jira.activities().attachEvidence(i),
+      // Every claimed decision in these tests is one Jira never recorded.
+      verifyDecision: async ({ claim }) => ({ match: { confirmed: false, reason: 'Jira has no changelog entry on this issue' }, actor: { accountId: claim.actorAccountId, approverGroups: [] } }),
     };
     worker = await mockedWorker(env, taskQueue, activities);
     running = worker.run();
@@ -63,7 +65,7 @@ describe('access request through outages', () => {
   });
 
   let n = 0;
-  const start = async (duration: string) => {
+  const start = async (duration: string, maxHistoryEvents?: number) => {
     const issueKey = `ACCESS-${++n}`;
     const input: AccessRequestInput = {
       issueKey,
@@ -73,6 +75,7 @@ describe('access request through outages', () => {
       justification: 'outage test',
       requester: { accountId: '5b10a2844c20165700ede21a' },
       requestedAt: new Date(await env.currentTimeMs()).toISOString(),
+      ...(maxHistoryEvents ? { maxHistoryEvents } : {}),
     };
     const handle = await env.client.workflow.start<typeof accessRequestWorkflow>('accessRequestWorkflow', { workflowId: `access-request-${issueKey}`, taskQueue, args: [input] });
     /** Polls in real time (the test server's clock does not move while we poll). */
@@ -110,6 +113,29 @@ describe('access request through outages', () => {
     expect(jira.comments.map((c) => c.text.split(':')[0])).toEqual(['Access granted', 'Access expired']);
     expect(jira.transitions.map((t) => t.toStatus)).toEqual(['Access Granted', 'Access Expired']);
     expect(jira.attachments.map((a) => a.fileName)).toEqual([`leasehold-evidence-${r.issueKey}.json`]);
+  });
+
+  test('an active grant flooded with forged decisions continues as new, keeps its evidence, and still ends on time', async () => {
+    const r = await start('1 day', 150);
+    const active = await r.until((s) => s.state === 'Active', 'the grant');
+    const firstRun = (await r.handle.describe()).runId;
+    for (let i = 0; i < 40; i++) {
+      await r.handle.signal(statusChangedSignal, { eventId: `forged-${i}`, issueKey: r.issueKey, decision: 'Revoked', status: 'Access Revoked', actorAccountId: '5b10a2844c20165700ede220', at: new Date().toISOString() });
+    }
+    const flooded = await r.until((s) => s.ignored.length === 40, 'every forged decision judged');
+    expect((await r.handle.describe()).runId).not.toBe(firstRun);
+    expect(flooded).toMatchObject({ state: 'Active', grantedAt: active.grantedAt, expiresAt: active.expiresAt, groupChanges: active.groupChanges });
+    expect(group.members.has('u-alice')).toBe(true);
+    // One answer in Jira for the lot, not forty.
+    expect(jira.comments.filter((c) => c.text.startsWith('A "Access Revoked" decision'))).toHaveLength(1);
+
+    await env.sleep('1 day');
+    const evidence = (await r.handle.result()) as EvidenceRecord;
+    expect(evidence).toMatchObject({ outcome: 'Expired', grantedAt: active.grantedAt, autoApproved: true });
+    expect(evidence.ignoredEvents).toHaveLength(40);
+    expect(evidence.groupChanges.map((c) => c.action)).toEqual(['added', 'removed']);
+    expect(Date.parse(evidence.groupChanges[1]!.at) - Date.parse(active.expiresAt!)).toBeLessThanOrEqual(5_000);
+    expect(group.members.has('u-alice')).toBe(false);
   });
 
   test('a directory lookup failing for an hour is waited out, visibly, and the request then goes on', async () => {

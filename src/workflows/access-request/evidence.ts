@@ -20,6 +20,7 @@ export function buildEvidence(s: RequestSnapshot): EvidenceRecord {
     approvals: s.approvals,
     autoApproved: s.autoApproved,
     ignoredEvents: s.ignored,
+    ...(s.ignoredOmitted ? { ignoredOmitted: s.ignoredOmitted } : {}),
     overrides: s.overrides ?? [],
     relatedIssues: s.relatedIssues ?? [],
     closedBy: s.closedBy,

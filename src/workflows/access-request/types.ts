@@ -1,6 +1,8 @@
 import type { AccessLevel, Connection, Decision } from '../../policy/schema';
 import type { IdpAnswer } from '../../connectors/identity-provider';
 import type { DecisionSource } from '../../policy/decision-source';
+import type { PinnedPolicy } from '../../activities/contract';
+import type { WriteBackState } from './write-back';
 
 export type { DecisionSource } from '../../policy/decision-source';
 
@@ -16,6 +18,8 @@ export interface AccessRequestInput {
   requester: { accountId: string; displayName?: string };
   /** When the issue was created (ISO 8601). */
   requestedAt: string;
+  /** Continue as new past this many history events (default 2,000; lower only to test it). */
+  maxHistoryEvents?: number;
 }
 
 /** A status change on a Jira issue that maps to a decision (from the portal's status mapping). */
@@ -179,6 +183,8 @@ export interface RequestSnapshot {
   expiresAt?: string;
   extensions: Extension[];
   revocation?: Revocation;
+  /** Ignored events beyond the latest ones kept (counted only). */
+  ignoredOmitted?: number;
   /** Changelog entries already counted (approved, denied, revoked or ignored): each counts once. */
   countedChangelog?: string[];
   /** Removal and change requests this request consumed (each applies to one grant, once). */
@@ -213,6 +219,8 @@ export interface EvidenceRecord {
   approvals: ApprovalRecord[];
   autoApproved: boolean;
   ignoredEvents: IgnoredEvent[];
+  /** Ignored events older than those listed, counted only. */
+  ignoredOmitted?: number;
   /** Operator actions that widened access: overrides of what Jira decided. */
   overrides: OperatorOverride[];
   /** Removal and change requests applied to this grant. */
@@ -226,4 +234,33 @@ export interface EvidenceRecord {
   extensions: Extension[];
   revocation?: Revocation;
   endedAt?: string;
+}
+
+/** A decision or request waiting in the run's inbox (signals only enqueue; the lifecycle judges). */
+export type Inbound =
+  | { type: 'status'; event: StatusChange }
+  | { type: 'removal'; event: RemovalRequest }
+  | { type: 'change'; event: ChangeRequest };
+
+/** A change request being approved: its duration and the approvals so far. */
+export interface PendingExtension {
+  event: ChangeRequest;
+  durationMs: number;
+  approvals: ApprovalRecord[];
+}
+
+/** What an active grant carries into its next run when it continues as new (everything it knows). */
+export interface ContinuedRequest {
+  phase: 'active';
+  snapshot: RequestSnapshot;
+  policy: PinnedPolicy;
+  groups: Array<{ id: string; name: string }>;
+  inbox: Inbound[];
+  seenEvents: string[];
+  /** Ignored decisions already answered in Jira (each kind is said once). */
+  answered?: string[];
+  commentSeq: number;
+  expiryChanged: boolean;
+  writeBack: WriteBackState;
+  pendingExtension?: PendingExtension;
 }

@@ -3,6 +3,7 @@ import {
   allHandlersFinished,
   ApplicationFailure,
   condition,
+  continueAsNew,
   log,
   patched,
   sleep,
@@ -36,6 +37,9 @@ import type {
   AccessRequestInput,
   ApprovalRecord,
   ChangeRequest,
+  ContinuedRequest,
+  Inbound,
+  PendingExtension,
   DecisionSource,
   EvidenceRecord,
   PinnedRule,
@@ -68,28 +72,24 @@ const leases = proxyActivities<LeaseholdActivities>({
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });
 
+/** Past this many events (or when the server suggests it) an active grant continues as new. */
+const MAX_HISTORY_EVENTS = 2_000;
+/** Ignored events kept in the state and evidence (older ones are counted, not kept). */
+const MAX_IGNORED = 100;
+/** Event ids remembered across continue-as-new to recognise redeliveries (signals are deduped by id). */
+const MAX_SEEN_EVENTS = 500;
+
 /** How long a failed provisioning waits for an operator's retry before the request closes as failed. */
 const OPERATOR_RETRY_WINDOW_MS = 7 * 24 * 3600_000;
-
-type Inbound =
-  | { type: 'status'; event: StatusChange }
-  | { type: 'removal'; event: RemovalRequest }
-  | { type: 'change'; event: ChangeRequest };
-
-interface PendingExtension {
-  event: ChangeRequest;
-  durationMs: number;
-  approvals: ApprovalRecord[];
-}
 
 /**
  * One access request, from the Jira issue's creation to the end of the access it grants. Its history
  * is the audit evidence: every decision arrives as a signal or update, every check and change as an
  * activity result.
  */
-export async function accessRequestWorkflow(input: AccessRequestInput): Promise<EvidenceRecord> {
+export async function accessRequestWorkflow(input: AccessRequestInput, continued?: ContinuedRequest): Promise<EvidenceRecord> {
   const info = workflowInfo();
-  const snapshot: RequestSnapshot = {
+  const snapshot: RequestSnapshot = continued?.snapshot ?? {
     workflowId: info.workflowId,
     issueKey: input.issueKey,
     state: 'Resolving',
@@ -101,15 +101,15 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     groupChanges: [],
     extensions: [],
   };
-  const inbox: Inbound[] = [];
-  const seenEvents = new Set<string>();
+  const inbox: Inbound[] = continued?.inbox ?? [];
+  const seenEvents = new Set<string>(continued?.seenEvents ?? []);
   const outcomes = new Map<string, LeaseOutcome>();
   let operatorRevoke: (OperatorAction & { at: string }) | undefined;
   let operatorRetry: (OperatorAction & { at: string }) | undefined;
-  let expiryChanged = false;
-  let commentSeq = 0;
-  let policy: PinnedPolicy | undefined;
-  let groups: Array<{ id: string; name: string }> = [];
+  let expiryChanged = continued?.expiryChanged ?? false;
+  let commentSeq = continued?.commentSeq ?? 0;
+  let policy: PinnedPolicy | undefined = continued?.policy;
+  let groups: Array<{ id: string; name: string }> = continued?.groups ?? [];
 
   const accept = (event: { eventId: string }): boolean => {
     if (seenEvents.has(event.eventId)) return false;
@@ -181,7 +181,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   const verifying = patched('decisions-verified-at-source');
   // Runs from before Jira write-back went beside the lifecycle (and lookups waited out outages) replay without it.
   const resilient = patched('outages-waited-out');
-  const writeBack = new JiraWriteBack({ pending: [], done: 0 }, () => policy?.jira, () => {
+  const writeBack = new JiraWriteBack(continued?.writeBack ?? { pending: [], done: 0 }, () => policy?.jira, () => {
     snapshot.jiraWriteBack = { pending: writeBack.state.pending.length, done: writeBack.state.done, failing: writeBack.state.failing };
     setCurrentDetails(details(snapshot));
   });
@@ -211,6 +211,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     }
   }
   const trust = (): TrustContext => ({ input, snapshot, policy: policy! });
+  const answered = new Set<string>(continued?.answered ?? []);
 
   function override(kind: 'extend' | 'retry', action: OperatorAction, detail: string): void {
     (snapshot.overrides ??= []).push({ action: kind, operator: action.operator, reason: action.reason, at: new Date().toISOString(), detail });
@@ -314,6 +315,10 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   /** A decision Jira has no record of: recorded as ignored and said in Jira; the issue is left as it is. */
   async function ignoreUnverified(event: StatusChange, reason: string, email?: string, issueKey = input.issueKey): Promise<void> {
     ignore(event, reason, email);
+    // Said once per account and reason: a flood of forged signals cannot flood Jira (or the history).
+    const said = `${event.actorAccountId}|${event.status}|${reason.replace(/\d+/g, '#')}`;
+    if (answered.has(said)) return;
+    answered.add(said);
     await comment(`A "${event.status}" decision attributed to ${email ?? `account ${event.actorAccountId}`} was ignored: ${reason}. Nothing changed.`, issueKey);
   }
 
@@ -328,6 +333,11 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       at: event.at,
       ...(source ? { source } : {}),
     });
+    // The evidence keeps the latest ignored events and counts the ones before (bounded state and history).
+    if (snapshot.ignored.length > MAX_IGNORED) {
+      const dropped = snapshot.ignored.splice(0, snapshot.ignored.length - MAX_IGNORED);
+      snapshot.ignoredOmitted = (snapshot.ignoredOmitted ?? 0) + dropped.length;
+    }
   }
 
   /** `step` names this round (`acquire-2`, `rollback-2`, `revoke`): the same step is never applied twice. */
@@ -373,168 +383,183 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     }
   }
 
-  // ---- 1. resolve the request against the rules ------------------------------------------------
-
   setCurrentDetails(details(snapshot));
-  policy = await patiently('the rules', () => lookups.loadPolicy({ application: input.application, accessType: input.accessType }));
-  const statuses = policy.outcomes;
-  if (!policy.rule) {
-    return finish('ManualHandling', `Leasehold cannot handle this request automatically: ${policy.unmatchedReason}. It needs manual handling; nothing was provisioned.`);
-  }
-  const rule = policy.rule;
-  snapshot.rule = rule;
-
-  try {
-    const people = await patiently('the requester in Jira and the directory', () =>
-      lookups.resolveRequester({ connectionName: rule.connectionName, connection: rule.connection, jira: policy!.jira, accountId: input.requester.accountId }),
-    );
-    snapshot.requester = people.requester;
-    snapshot.manager = people.manager;
-    groups = await patiently('the directory groups', () => lookups.resolveGroups({ connectionName: rule.connectionName, connection: rule.connection, groups: rule.level.groups }));
-  } catch (err) {
-    const reason = failureReason(err);
-    return finish('Failed', `Leasehold could not process this request: ${reason}. Nothing was provisioned.`, statuses.failed);
-  }
-  upsertSearchAttributes([{ key: searchAttributes.requester, value: snapshot.requester.email }]);
-
-  const requestedMs = input.duration ? parseDuration(input.duration) : undefined;
-  const granted = grantDuration(rule.level, requestedMs);
-  snapshot.grantedDurationMs = granted.ms;
-  snapshot.durationCapped = granted.capped;
-
-  // ---- 2. approval -------------------------------------------------------------------------------
-
-  if (isAutoApproved(rule.level)) {
-    snapshot.autoApproved = true;
+  if (continued) {
+    writeBack.start();
+    audit.stateChanged(snapshot); // the evidence of a continued run is whole from its first event
   } else {
-    setState('AwaitingApproval');
-    const approval = rule.level.approval;
-    const deadline = Date.now() + parseDuration(approval.deadline)!;
-    const remindEvery = approval.remindEvery ? parseDuration(approval.remindEvery) : undefined;
-    let nextReminder = remindEvery ? Date.now() + remindEvery : Infinity;
-    const needed = approvalsMissing(rule.level, []);
-    await comment(
-      `Leasehold received this request: ${describeAccess(rule, granted.ms)}${granted.capped ? ` (capped at the maximum ${rule.level.duration.max})` : ''}. ` +
-        `Risk ${rule.level.risk}: it needs ${needed} approval${needed > 1 ? 's' : ''} from ${approverList(rule)}.`,
-    );
+    const closed = await untilGranted();
+    if (closed) return closed;
+  }
+  const rule = snapshot.rule!;
+  const statuses = policy!.outcomes;
 
-    for (;;) {
-      const wake = Math.min(deadline, nextReminder);
-      const got = await condition(() => inbox.length > 0 || operatorRevoke !== undefined, Math.max(1, wake - Date.now()));
-      if (operatorRevoke) {
-        return finish('Revoked', `Cancelled by operator ${operatorRevoke.operator}: ${operatorRevoke.reason}. Nothing was provisioned.`, statuses.revoked);
-      }
-      if (!got) {
-        if (Date.now() >= deadline) {
-          return finish('ApprovalExpired', `No approval within ${approval.deadline}: the request is declined as expired. Nothing was provisioned.`, statuses.approvalExpired);
+  /** Steps 1 to 3: resolve, approve, provision. Returns the evidence when the request ended without a grant. */
+  async function untilGranted(): Promise<EvidenceRecord | undefined> {
+    // ---- 1. resolve the request against the rules ------------------------------------------------
+
+    policy = await patiently('the rules', () => lookups.loadPolicy({ application: input.application, accessType: input.accessType }));
+    const statuses = policy.outcomes;
+    if (!policy.rule) {
+      return finish('ManualHandling', `Leasehold cannot handle this request automatically: ${policy.unmatchedReason}. It needs manual handling; nothing was provisioned.`);
+    }
+    const rule = policy.rule;
+    snapshot.rule = rule;
+
+    try {
+      const people = await patiently('the requester in Jira and the directory', () =>
+        lookups.resolveRequester({ connectionName: rule.connectionName, connection: rule.connection, jira: policy!.jira, accountId: input.requester.accountId }),
+      );
+      snapshot.requester = people.requester;
+      snapshot.manager = people.manager;
+      groups = await patiently('the directory groups', () => lookups.resolveGroups({ connectionName: rule.connectionName, connection: rule.connection, groups: rule.level.groups }));
+    } catch (err) {
+      const reason = failureReason(err);
+      return finish('Failed', `Leasehold could not process this request: ${reason}. Nothing was provisioned.`, statuses.failed);
+    }
+    upsertSearchAttributes([{ key: searchAttributes.requester, value: snapshot.requester.email }]);
+
+    const requestedMs = input.duration ? parseDuration(input.duration) : undefined;
+    const granted = grantDuration(rule.level, requestedMs);
+    snapshot.grantedDurationMs = granted.ms;
+    snapshot.durationCapped = granted.capped;
+
+    // ---- 2. approval -------------------------------------------------------------------------------
+
+    if (isAutoApproved(rule.level)) {
+      snapshot.autoApproved = true;
+    } else {
+      setState('AwaitingApproval');
+      const approval = rule.level.approval;
+      const deadline = Date.now() + parseDuration(approval.deadline)!;
+      const remindEvery = approval.remindEvery ? parseDuration(approval.remindEvery) : undefined;
+      let nextReminder = remindEvery ? Date.now() + remindEvery : Infinity;
+      const needed = approvalsMissing(rule.level, []);
+      await comment(
+        `Leasehold received this request: ${describeAccess(rule, granted.ms)}${granted.capped ? ` (capped at the maximum ${rule.level.duration.max})` : ''}. ` +
+          `Risk ${rule.level.risk}: it needs ${needed} approval${needed > 1 ? 's' : ''} from ${approverList(rule)}.`,
+      );
+
+      for (;;) {
+        const wake = Math.min(deadline, nextReminder);
+        const got = await condition(() => inbox.length > 0 || operatorRevoke !== undefined, Math.max(1, wake - Date.now()));
+        if (operatorRevoke) {
+          return finish('Revoked', `Cancelled by operator ${operatorRevoke.operator}: ${operatorRevoke.reason}. Nothing was provisioned.`, statuses.revoked);
         }
-        const missing = approvalsMissing(rule.level, approverIds(snapshot.approvals));
-        await comment(`Reminder: this request still needs ${missing} approval${missing > 1 ? 's' : ''} from ${approverList(rule)}.`);
-        nextReminder = remindEvery ? Date.now() + remindEvery : Infinity;
-        continue;
-      }
-      const item = inbox.shift()!;
-      if (item.type === 'removal') {
-        const check = verifying ? await checkRelated(trust(), item.event, 'removal', input.requestedAt) : undefined;
-        if (check && !check.applies) {
-          await ignoreRelated(item.event, check, 'Removal request');
+        if (!got) {
+          if (Date.now() >= deadline) {
+            return finish('ApprovalExpired', `No approval within ${approval.deadline}: the request is declined as expired. Nothing was provisioned.`, statuses.approvalExpired);
+          }
+          const missing = approvalsMissing(rule.level, approverIds(snapshot.approvals));
+          await comment(`Reminder: this request still needs ${missing} approval${missing > 1 ? 's' : ''} from ${approverList(rule)}.`);
+          nextReminder = remindEvery ? Date.now() + remindEvery : Infinity;
           continue;
         }
-        return finish('Declined', `Withdrawn by removal request ${item.event.issueKey} before any access was granted.`, statuses.declined);
-      }
-      if (item.type === 'change') {
-        ignore(item.event, 'a change request arrived before the access was granted');
-        await comment(`Change request ${item.event.issueKey} ignored: this request has not been granted yet.`);
-        continue;
-      }
-      const event = item.event;
-      if (event.issueKey !== input.issueKey) {
-        ignore(event, `status change on ${event.issueKey}, which is not a pending change of this request`);
-        continue;
-      }
-      const verdict = await judge(event, rule);
-      if (event.decision === 'Declined' && (verdict.counts || (verdict.confirmed && event.actorAccountId === input.requester.accountId))) {
-        closedBy(event, verdict);
-        return finish('Declined', `Declined by ${verdict.counts ? verdict.record.email : snapshot.requester.email}. Nothing was provisioned.`);
-      }
-      if (!verdict.counts && !verdict.confirmed) {
-        await ignoreUnverified(event, verdict.reason, verdict.email);
-        continue;
-      }
-      if (!verdict.counts) {
-        ignore(event, verdict.reason, verdict.email, verdict.source);
-        await comment(`The ${event.decision.toLowerCase()} decision by ${verdict.email ?? event.actorAccountId} does not count: ${verdict.reason}. The request is back to waiting for approval.`);
+        const item = inbox.shift()!;
+        if (item.type === 'removal') {
+          const check = verifying ? await checkRelated(trust(), item.event, 'removal', input.requestedAt) : undefined;
+          if (check && !check.applies) {
+            await ignoreRelated(item.event, check, 'Removal request');
+            continue;
+          }
+          return finish('Declined', `Withdrawn by removal request ${item.event.issueKey} before any access was granted.`, statuses.declined);
+        }
+        if (item.type === 'change') {
+          ignore(item.event, 'a change request arrived before the access was granted');
+          await comment(`Change request ${item.event.issueKey} ignored: this request has not been granted yet.`);
+          continue;
+        }
+        const event = item.event;
+        if (event.issueKey !== input.issueKey) {
+          ignore(event, `status change on ${event.issueKey}, which is not a pending change of this request`);
+          continue;
+        }
+        const verdict = await judge(event, rule);
+        if (event.decision === 'Declined' && (verdict.counts || (verdict.confirmed && event.actorAccountId === input.requester.accountId))) {
+          closedBy(event, verdict);
+          return finish('Declined', `Declined by ${verdict.counts ? verdict.record.email : snapshot.requester.email}. Nothing was provisioned.`);
+        }
+        if (!verdict.counts && !verdict.confirmed) {
+          await ignoreUnverified(event, verdict.reason, verdict.email);
+          continue;
+        }
+        if (!verdict.counts) {
+          ignore(event, verdict.reason, verdict.email, verdict.source);
+          await comment(`The ${event.decision.toLowerCase()} decision by ${verdict.email ?? event.actorAccountId} does not count: ${verdict.reason}. The request is back to waiting for approval.`);
+          await moveTo(statuses.waitingForApproval);
+          continue;
+        }
+        if (event.decision === 'Denied' || event.decision === 'Revoked') {
+          closedBy(event, verdict);
+          return finish('Denied', `Denied by ${verdict.record.email} (${verdict.record.as}). Nothing was provisioned.`);
+        }
+        if (approverIds(snapshot.approvals).includes(personId(verdict.record))) {
+          ignore(event, 'this approver has already approved', verdict.record.email, verdict.record.source);
+          await comment(`${verdict.record.email} has already approved; another distinct approver is needed.`);
+          await moveTo(statuses.waitingForApproval);
+          continue;
+        }
+        snapshot.approvals.push(verdict.record);
+        const missing = approvalsMissing(rule.level, approverIds(snapshot.approvals));
+        if (missing === 0) break;
+        await comment(`Approved by ${verdict.record.email} (${verdict.record.as}). ${missing} more distinct approval${missing > 1 ? 's' : ''} needed from ${approverList(rule)}.`);
         await moveTo(statuses.waitingForApproval);
-        continue;
       }
-      if (event.decision === 'Denied' || event.decision === 'Revoked') {
-        closedBy(event, verdict);
-        return finish('Denied', `Denied by ${verdict.record.email} (${verdict.record.as}). Nothing was provisioned.`);
-      }
-      if (approverIds(snapshot.approvals).includes(personId(verdict.record))) {
-        ignore(event, 'this approver has already approved', verdict.record.email, verdict.record.source);
-        await comment(`${verdict.record.email} has already approved; another distinct approver is needed.`);
-        await moveTo(statuses.waitingForApproval);
-        continue;
-      }
-      snapshot.approvals.push(verdict.record);
-      const missing = approvalsMissing(rule.level, approverIds(snapshot.approvals));
-      if (missing === 0) break;
-      await comment(`Approved by ${verdict.record.email} (${verdict.record.as}). ${missing} more distinct approval${missing > 1 ? 's' : ''} needed from ${approverList(rule)}.`);
-      await moveTo(statuses.waitingForApproval);
     }
-  }
 
-  // ---- 3. provision ------------------------------------------------------------------------------
+    // ---- 3. provision ------------------------------------------------------------------------------
 
-  for (let attempt = 1; ; attempt++) {
-    setState('Provisioning');
-    const acquired = await sendLeases('acquire', `acquire-${attempt}`);
-    recordChanges(acquired);
-    const failed = acquired.filter((r) => !r.ok);
-    if (failed.length === 0) break;
+    for (let attempt = 1; ; attempt++) {
+      setState('Provisioning');
+      const acquired = await sendLeases('acquire', `acquire-${attempt}`);
+      recordChanges(acquired);
+      const failed = acquired.filter((r) => !r.ok);
+      if (failed.length === 0) break;
 
-    // Never leave partial access behind a failure: release what this attempt did acquire.
-    if (acquired.some((r) => r.ok)) recordChanges(await sendLeases('release', `rollback-${attempt}`));
-    const reasons = failed.map((f) => `${groupName(f.groupId)}: ${f.ok ? '' : f.error}`).join('; ');
-    setState('ProvisioningFailed');
-    snapshot.problem = { message: reasons, since: new Date().toISOString() };
-    setCurrentDetails(details(snapshot));
-    await comment(`Provisioning failed: ${reasons}. No access was granted. An operator can retry (leasehold request retry ${input.issueKey}) once the cause is fixed.`);
-    await moveTo(statuses.failed);
-    operatorRetry = undefined;
-    const retried = await condition(() => operatorRetry !== undefined || operatorRevoke !== undefined, OPERATOR_RETRY_WINDOW_MS);
-    if (!retried || operatorRevoke) {
-      return finish('Failed', retried ? `Closed by operator ${operatorRevoke!.operator}: ${operatorRevoke!.reason}.` : 'Closed: provisioning was not retried within 7 days.');
+      // Never leave partial access behind a failure: release what this attempt did acquire.
+      if (acquired.some((r) => r.ok)) recordChanges(await sendLeases('release', `rollback-${attempt}`));
+      const reasons = failed.map((f) => `${groupName(f.groupId)}: ${f.ok ? '' : f.error}`).join('; ');
+      setState('ProvisioningFailed');
+      snapshot.problem = { message: reasons, since: new Date().toISOString() };
+      setCurrentDetails(details(snapshot));
+      await comment(`Provisioning failed: ${reasons}. No access was granted. An operator can retry (leasehold request retry ${input.issueKey}) once the cause is fixed.`);
+      await moveTo(statuses.failed);
+      operatorRetry = undefined;
+      const retried = await condition(() => operatorRetry !== undefined || operatorRevoke !== undefined, OPERATOR_RETRY_WINDOW_MS);
+      if (!retried || operatorRevoke) {
+        return finish('Failed', retried ? `Closed by operator ${operatorRevoke!.operator}: ${operatorRevoke!.reason}.` : 'Closed: provisioning was not retried within 7 days.');
+      }
+      await comment(`OVERRIDE: operator ${operatorRetry!.operator} retries provisioning: ${operatorRetry!.reason}.`);
     }
-    await comment(`OVERRIDE: operator ${operatorRetry!.operator} retries provisioning: ${operatorRetry!.reason}.`);
-  }
 
-  const grantedAt = new Date();
-  snapshot.grantedAt = grantedAt.toISOString();
-  snapshot.expiresAt = new Date(grantedAt.getTime() + granted.ms).toISOString();
-  upsertSearchAttributes([{ key: searchAttributes.expiresAt, value: new Date(snapshot.expiresAt) }]);
-  setState('Active');
-  const approvedBy = snapshot.autoApproved ? 'auto-approved (low risk)' : `approved by ${snapshot.approvals.map((a) => `${a.email ?? a.accountId} (${a.as})`).join(' and ')}`;
-  await comment(
-    `Access granted: ${snapshot.requester.email} ${changesText(snapshot.groupChanges)} in ${rule.connectionName}; ${approvedBy}. ` +
-      `Access ends ${snapshot.expiresAt}${snapshot.durationCapped ? ` (capped at the maximum ${rule.level.duration.max})` : ''}.`,
-  );
-  await moveTo(statuses.granted);
+    const grantedAt = new Date();
+    snapshot.grantedAt = grantedAt.toISOString();
+    snapshot.expiresAt = new Date(grantedAt.getTime() + granted.ms).toISOString();
+    upsertSearchAttributes([{ key: searchAttributes.expiresAt, value: new Date(snapshot.expiresAt) }]);
+    setState('Active');
+    const approvedBy = snapshot.autoApproved ? 'auto-approved (low risk)' : `approved by ${snapshot.approvals.map((a) => `${a.email ?? a.accountId} (${a.as})`).join(' and ')}`;
+    await comment(
+      `Access granted: ${snapshot.requester.email} ${changesText(snapshot.groupChanges)} in ${rule.connectionName}; ${approvedBy}. ` +
+        `Access ends ${snapshot.expiresAt}${snapshot.durationCapped ? ` (capped at the maximum ${rule.level.duration.max})` : ''}.`,
+    );
+    await moveTo(statuses.granted);
+    return undefined;
+  }
 
   // ---- 4. active until expiry, revocation or extension -------------------------------------------
 
   let revocation: Revocation | undefined;
-  let pendingExtension: PendingExtension | undefined;
+  let pendingExtension: PendingExtension | undefined = continued?.pendingExtension;
   while (!revocation) {
-    const remaining = Date.parse(snapshot.expiresAt) - Date.now();
+    if (resilient && historyTooLong()) await continueActive();
+    const remaining = Date.parse(snapshot.expiresAt!) - Date.now();
     const got = remaining <= 0 ? false : await condition(() => inbox.length > 0 || operatorRevoke !== undefined || expiryChanged, remaining);
     if (operatorRevoke) {
       revocation = { reason: 'operator', by: operatorRevoke.operator, requestedAt: operatorRevoke.at };
       break;
     }
     if (!got) {
-      if (Date.now() >= Date.parse(snapshot.expiresAt)) revocation = { reason: 'expired', requestedAt: new Date().toISOString() };
+      if (Date.now() >= Date.parse(snapshot.expiresAt!)) revocation = { reason: 'expired', requestedAt: new Date().toISOString() };
       continue;
     }
     if (expiryChanged) {
@@ -555,7 +580,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
       break;
     }
     if (item.type === 'change') {
-      const check = verifying ? await checkRelated(trust(), item.event, 'change', snapshot.grantedAt) : undefined;
+      const check = verifying ? await checkRelated(trust(), item.event, 'change', snapshot.grantedAt!) : undefined;
       if (check && !check.applies) {
         await ignoreRelated(item.event, check, 'Change request');
         continue;
@@ -591,7 +616,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
         break;
       }
       if (event.decision === 'Revoked') {
-        const facts = await lookups.identifyActor({ jira: policy.jira, accountId: event.actorAccountId, approverGroups: [] });
+        const facts = await lookups.identifyActor({ jira: policy!.jira, accountId: event.actorAccountId, approverGroups: [] });
         revocation = { reason: 'revoked-in-jira', by: facts.email ?? event.actorAccountId, issueKey: event.issueKey, requestedAt: event.at };
         break;
       }
@@ -631,6 +656,30 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
     ignore(event, `status change on ${event.issueKey}, which is not a pending change of this request`);
   }
 
+  /** A long-lived grant's history stays bounded: the run continues as new with everything it knows. */
+  function historyTooLong(): boolean {
+    const now = workflowInfo();
+    return now.continueAsNewSuggested || now.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS);
+  }
+
+  async function continueActive(): Promise<never> {
+    await condition(() => allHandlersFinished() && !writeBack.writing);
+    const carried: ContinuedRequest = {
+      phase: 'active',
+      snapshot,
+      policy: policy!,
+      groups,
+      inbox,
+      seenEvents: [...seenEvents].slice(-MAX_SEEN_EVENTS),
+      answered: [...answered].slice(-MAX_SEEN_EVENTS),
+      commentSeq,
+      expiryChanged,
+      writeBack: writeBack.state,
+      pendingExtension,
+    };
+    return continueAsNew<typeof accessRequestWorkflow>(input, carried);
+  }
+
   async function closeChange(ext: PendingExtension, how: string): Promise<void> {
     const text = `Extension ${how}: access to ${rule.application} (${rule.level.name}) now ends ${snapshot.expiresAt}${snapshot.extensions.at(-1)?.capped ? ` (capped at the maximum ${rule.level.duration.max} from the grant)` : ''}.`;
     await comment(text, ext.event.issueKey);
@@ -663,7 +712,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput): Promise<
   const expired = revocation.reason === 'expired';
   return finish(
     expired ? 'Expired' : 'Revoked',
-    `Access ${expired ? 'expired' : `revoked (${revocationText(revocation)})`}: ${snapshot.requester.email} ${changesText(snapshot.groupChanges.slice(-releaseResults.length))}. The evidence record is attached.`,
+    `Access ${expired ? 'expired' : `revoked (${revocationText(revocation)})`}: ${snapshot.requester!.email} ${changesText(snapshot.groupChanges.slice(-releaseResults.length))}. The evidence record is attached.`,
     expired ? statuses.expired : statuses.revoked,
   );
 }

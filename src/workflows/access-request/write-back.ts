@@ -31,6 +31,8 @@ export interface WriteBackState {
 
 export class JiraWriteBack {
   private running = false;
+  /** A write is in flight (a run continues as new only between writes). */
+  writing = false;
 
   constructor(
     readonly state: WriteBackState,
@@ -65,13 +67,16 @@ export class JiraWriteBack {
         continue;
       }
       try {
+        this.writing = true;
         await this.write(target, item, this.state.failing !== undefined);
         this.state.pending.shift();
         this.state.done += 1;
         if (this.state.failing) this.recovered();
       } catch (err) {
+        this.writing = false;
         await this.failed(err);
       }
+      this.writing = false;
     }
   }
 
