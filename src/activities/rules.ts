@@ -8,7 +8,7 @@ import type { RulesStore } from '../policy/rules-store';
 import type { RuleProblem } from '../policy/validate';
 import type { RulesCheck } from '../workflows/policy/types';
 import { classified } from './failures';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 
 /** SHA-256 of the document's canonical JSON (keys sorted): the same rules always have the same digest. */
 export function rulesDigest(rules: RulesDocument): string {
@@ -106,6 +106,8 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
           if (!connection || connection.type === 'jira') return; // the schema already reported it
           const key = `${connectionName}\u0000${group}`;
           if (!found.has(key)) {
+            // A large document checks hundreds of groups: a crashed worker's check is retried in seconds.
+            Context.current().heartbeat(path);
             try {
               found.set(key, (await deps.provider(connectionName, connection).findGroup(group)) !== undefined);
             } catch (err) {

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { WorkflowUpdateFailedError } from '@temporalio/client';
+import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Command } from 'commander';
 import { isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
@@ -71,6 +71,8 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
       } catch (e) {
         const problems = rejectionProblems(e);
         if (problems) printProblems(file, problems);
+        // Refused before any handler ran (a message too large, a namespace missing): Temporal's own reason.
+        else if (e instanceof ServiceError) fail(`rules apply was refused by Temporal: ${(e.cause as { details?: string } | undefined)?.details ?? e.message}`);
         else throw e;
       }
     });

@@ -37,7 +37,32 @@ export function problemsOf(error: z.ZodError): RuleProblem[] {
 }
 
 /** Validates an already-parsed value (from JSON, YAML or an update payload) as a whole rules document. */
+/** The largest rules document (as JSON) the policy workflow keeps: its history holds each version. */
+export const MAX_DOCUMENT_BYTES = 384 * 1024;
+
+/** Size of a value's JSON in UTF-8 (how it travels in a payload). */
+export function jsonBytes(value: unknown): number {
+  const text = JSON.stringify(value) ?? '';
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff) {
+      bytes += 4; // a surrogate pair: one 4-byte character
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** The schema's verdict, and the size limit: `rules validate` offline says what the policy workflow would. */
 export function validateRules(value: unknown): RulesParseResult {
   const result = rulesDocumentSchema.safeParse(value);
-  return result.success ? { ok: true, rules: result.data } : { ok: false, problems: problemsOf(result.error) };
+  if (!result.success) return { ok: false, problems: problemsOf(result.error) };
+  const bytes = jsonBytes(result.data);
+  if (bytes > MAX_DOCUMENT_BYTES) {
+    return { ok: false, problems: [{ path: '(document)', message: `${Math.ceil(bytes / 1024)} KiB of JSON; at most ${MAX_DOCUMENT_BYTES / 1024} KiB can be kept` }] };
+  }
+  return { ok: true, rules: result.data };
 }

@@ -70,16 +70,18 @@ describe('the rules history across continue-as-new', () => {
     expect((await lh.rules.current())?.rules.applications).toHaveLength(7);
   }, 60_000); // a stuck workflow would hang the next submission: fail well before the suite's timeout
 
-  test('a document too large to keep is rejected whole by the workflow, and `rules apply` says why', async () => {
+  test('a document too large to keep is refused by `rules validate` and `rules apply` with the reason, and rejected whole by the workflow', async () => {
     const before = await lh.rules.history();
     const huge = writeRules(dir, 'huge.yaml', largeRules(2000, 1));
-    expect((await runCli(lh, ['rules', 'validate', huge])).exitCode).toBe(0);
+    const expected = [`${huge}: 1 problem`, expect.stringMatching(/^ {2}\(document\): \d+ KiB of JSON; at most 384 KiB can be kept$/)];
+    const validated = await runCli(lh, ['rules', 'validate', huge]);
+    expect(validated.exitCode).not.toBe(0);
+    expect(validated.stderr.trimEnd().split('\n')).toEqual(expected);
     const run = await runCli(lh, ['rules', 'apply', huge, '--as', 'dave']);
     expect(run.exitCode).not.toBe(0);
-    expect(run.stderr.trimEnd().split('\n')).toEqual([
-      `${huge}: 1 problem`,
-      expect.stringMatching(/^ {2}\(document\): \d+ KiB of JSON; at most 384 KiB can be kept$/),
-    ]);
+    expect(run.stderr.trimEnd().split('\n')).toEqual(expected);
+    // Sent past the CLI, the policy workflow's validator refuses it too.
+    await expect(lh.rules.submit({ document: largeRules(2000, 1), submittedBy: 'dave' })).rejects.toThrow();
     expect(await lh.rules.history()).toEqual(before);
   });
 });

@@ -10,7 +10,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
-import { validateRules } from '../../policy/validate';
+import { jsonBytes, validateRules } from '../../policy/validate';
 import type { RulesDocument } from '../../policy/schema';
 import { approveRulesUpdate, currentRulesQuery, pendingRulesQuery, rulesHistoryQuery, rulesVersionQuery, submitRulesUpdate } from './messages';
 import type { PolicyState, RulesVersion, RulesVersionSummary, Submission, SubmitResult } from './types';
@@ -18,36 +18,21 @@ import type { PolicyState, RulesVersion, RulesVersionSummary, Submission, Submit
 /**
  * What the state carries across continue-as-new must stay well under Temporal's 2 MiB payload limit
  * (a larger continue-as-new input fails every workflow task: the policy workflow would be stuck). So:
- * a document may be at most MAX_DOCUMENT_BYTES of JSON; the active and pending documents are always
+ * a document may be at most MAX_DOCUMENT_BYTES (policy/validate.ts) of JSON; the active and pending documents are always
  * kept, older ones (a pinned request keeps its own copy of its rule, so they can go) up to
  * KEEP_DOCUMENTS of them within KEEP_DOCUMENT_BYTES; the newest KEEP_SUMMARIES history entries are
  * kept, with comments and names of bounded length.
  */
 const KEEP_DOCUMENTS = 20;
 const KEEP_DOCUMENT_BYTES = 256 * 1024;
-const MAX_DOCUMENT_BYTES = 384 * 1024;
 const KEEP_SUMMARIES = 1000;
 const MAX_COMMENT_LENGTH = 500;
 const MAX_NAME_LENGTH = 200;
 
-/** Size of a value's JSON in UTF-8 (how it travels in a payload). */
-function jsonBytes(value: unknown): number {
-  const text = JSON.stringify(value) ?? '';
-  let bytes = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (code < 0x80) bytes += 1;
-    else if (code < 0x800) bytes += 2;
-    else if (code >= 0xd800 && code <= 0xdbff) {
-      bytes += 4; // a surrogate pair: one 4-byte character
-      i++;
-    } else bytes += 3;
-  }
-  return bytes;
-}
-
 const checks = proxyActivities<LeaseholdActivities>({
   startToCloseTimeout: '2 minutes',
+  // The check heartbeats per group: a worker that dies mid-check is noticed in seconds, not minutes.
+  heartbeatTimeout: '20s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 5 },
 });
 
@@ -157,10 +142,6 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
         const parsed = validateRules(submission.document);
         if (!parsed.ok) {
           throw new Error(`invalid rules document:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
-        }
-        const bytes = jsonBytes(parsed.rules);
-        if (bytes > MAX_DOCUMENT_BYTES) {
-          throw new Error(`invalid rules document:\n  (document): ${Math.ceil(bytes / 1024)} KiB of JSON; at most ${MAX_DOCUMENT_BYTES / 1024} KiB can be kept`);
         }
       },
     },
