@@ -4,6 +4,7 @@ import { installRuntimeLogging } from '../temporal/runtime';
 import { CliContext } from './context';
 import { registerConnectionsCommand } from './connections-command';
 import { registerDemoCommands } from './demo-commands';
+import { registerLeaseCommands } from './lease-commands';
 import { err } from './output';
 import { registerRequestCommands } from './request-commands';
 import { registerRulesCommands } from './rules-commands';
@@ -24,6 +25,7 @@ TEMPORAL_API_KEY, LEASEHOLD_TASK_QUEUE, LEASEHOLD_ACTOR, LEASEHOLD_LOG_LEVEL. Se
   registerRulesCommands(program, ctx);
   registerConnectionsCommand(program, ctx);
   registerRequestCommands(program, ctx);
+  registerLeaseCommands(program, ctx);
   registerDemoCommands(program);
   return program;
 }
