@@ -17,6 +17,8 @@ export interface DevServerOptions {
   namespace?: string;
   /** How long to wait for the server to answer (the dev server can take >5 s on 2 cores). */
   startTimeoutMs?: number;
+  /** Server dynamic config (`--dynamic-config-value KEY=VALUE`), e.g. lowered history limits for a fault run. */
+  dynamicConfig?: Record<string, string | number>;
   /** Where the server's own output goes; omitted = discarded. */
   logFile?: string;
 }
@@ -94,6 +96,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     args.push('--db-filename', options.dbFilename);
   }
   for (const sa of searchAttributeCliArgs()) args.push('--search-attribute', sa);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
   const child = spawn(cli.path, args, { stdio: ['ignore', out, out], detached: false });

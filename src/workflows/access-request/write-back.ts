@@ -42,6 +42,7 @@ export class JiraWriteBack {
 
   enqueue(item: WriteBackItem): void {
     this.state.pending.push(item);
+    this.changed();
     this.start();
   }
 
@@ -72,6 +73,7 @@ export class JiraWriteBack {
         this.state.pending.shift();
         this.state.done += 1;
         if (this.state.failing) this.recovered();
+        else this.changed();
       } catch (err) {
         this.writing = false;
         await this.failed(err);
