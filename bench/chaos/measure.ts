@@ -89,8 +89,16 @@ export function row(scenario: string, lh: Leasehold, keys: string[], states: Map
     failed: finals.filter((s) => s?.state === 'Failed').length,
     lateMedian: median(late),
     lateMax: late.length ? Math.max(...late) : undefined,
+    idpCallsPerChange: oktaWritesPerChange(lh),
     note,
   };
+}
+
+/** Okta membership writes that reached the org per membership change they made (1.00 = no call wasted). */
+function oktaWritesPerChange(lh: Leasehold): number | undefined {
+  const okta = lh.sandboxes.okta;
+  const changes = okta.membershipChanges().length;
+  return changes ? (okta.requestCount('assignUserToGroup') + okta.requestCount('unassignUserFromGroup')) / changes : undefined;
 }
 
 export function printTable(rows: Row[]): void {

@@ -21,6 +21,32 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   return env;
 }
 
+/** A time-skipping server and a worker on it with the given activity mocks, until `stop()`. */
+export async function mockedTemporal(taskQueue: string, activities: (env: TestWorkflowEnvironment) => Partial<LeaseholdActivities>): Promise<{ env: TestWorkflowEnvironment; stop(): Promise<void> }> {
+  const env = await timeSkippingEnvironment();
+  const worker = await mockedWorker(env, taskQueue, activities(env));
+  const running = worker.run();
+  return {
+    env,
+    async stop() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}
+
+/** Polls a query in real time until `check` holds (the test server's clock does not move while we poll). */
+export async function pollUntil<T>(read: () => Promise<T>, check: (value: T) => boolean, what: string, describe: (value: T | undefined) => unknown = (v) => v): Promise<T> {
+  let last: T | undefined;
+  for (let i = 0; i < 200; i++) {
+    last = await read().catch(() => last);
+    if (last !== undefined && check(last)) return last;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out waiting for ${what}: ${JSON.stringify(describe(last))}`);
+}
+
 /** A worker running the prebuilt workflow bundle with the given activity mocks. */
 export async function mockedWorker(env: TestWorkflowEnvironment, taskQueue: string, activities: Partial<LeaseholdActivities>): Promise<Worker> {
   return Worker.create({

@@ -1,5 +1,4 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { leaseActivities } from '../../src/activities/leases';
 import { rulesActivities } from '../../src/activities/rules';
 import type { LeaseholdActivities } from '../../src/activities/contract';
@@ -9,7 +8,7 @@ import { revokeNowUpdate, stateQuery, statusChangedSignal } from '../../src/work
 import type { AccessRequestInput, EvidenceRecord, RequestSnapshot } from '../../src/workflows/access-request/types';
 import type { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';
 import { exampleRulesText } from '../harness/leasehold';
-import { FakeDirectoryGroup, FakeJira, mockedWorker, outage, timeSkippingEnvironment } from '../harness/time-skipping';
+import { FakeDirectoryGroup, FakeJira, mockedTemporal, outage, pollUntil } from '../harness/time-skipping';
 
 /**
  * A request through outages that last an hour, on the time-skipping server with activities mocked
@@ -18,20 +17,27 @@ import { FakeDirectoryGroup, FakeJira, mockedWorker, outage, timeSkippingEnviron
  */
 describe('access request through outages', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let temporal: Awaited<ReturnType<typeof mockedTemporal>>;
   let group: FakeDirectoryGroup;
   let jira: FakeJira;
   let directoryDown = false;
   const taskQueue = 'access-request-outages';
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
+    temporal = await mockedTemporal(taskQueue, activities);
+    env = temporal.env;
+  });
+  afterAll(async () => {
+    await temporal?.stop();
+  });
+
+  /** The contract's activities: the rules and lease ones real, the rest mocked. */
+  function activities(testEnv: TestWorkflowEnvironment): Partial<LeaseholdActivities> {
     const parsed = parseRulesText(exampleRulesText());
     if (!parsed.ok) throw new Error('example rules invalid');
     const rules = { current: async () => ({ version: 1, rules: parsed.rules }) } as unknown as RulesStore;
-    const real = { ...rulesActivities({ rules, provider: () => { throw new Error('no connector in this test'); }, jira: () => { throw new Error('no Jira in this test'); } }), ...leaseActivities({ client: () => env.client, taskQueue }) };
-    const activities: Partial<LeaseholdActivities> = {
+    const real = { ...rulesActivities({ rules, provider: () => { throw new Error('no connector in this test'); }, jira: () => { throw new Error('no Jira in this test'); } }), ...leaseActivities({ client: () => testEnv.client, taskQueue }) };
+    return {
       loadPolicy: real.loadPolicy,
       sendLeaseOperation: real.sendLeaseOperation,
       holderStatus: real.holderStatus,
@@ -47,17 +53,13 @@ describe('access request through outages', () => {
       commentOnIssue: (i) => jira.activities().commentOnIssue(i),
       transitionIssue: (i) => jira.activities().transitionIssue(i),
       attachEvidence: (i) => jira.activities().attachEvidence(i),
-      // Every claimed decision in these tests is one Jira never recorded.
-      verifyDecision: async ({ claim }) => ({ match: { confirmed: false, reason: 'Jira has no changelog entry on this issue' }, actor: { accountId: claim.actorAccountId, approverGroups: [] } }),
+      // Jira recorded only the decisions claimed with a changelog id starting "real-" (made by bob).
+      verifyDecision: async ({ claim }) =>
+        claim.changelogId?.startsWith('real-')
+          ? { match: { confirmed: true, source: { changelogId: claim.changelogId, accountId: claim.actorAccountId, at: claim.at, status: claim.status } }, actor: { accountId: claim.actorAccountId, email: 'bob@example.com', approverGroups: [] } }
+          : { match: { confirmed: false, reason: 'Jira has no changelog entry on this issue' }, actor: { accountId: claim.actorAccountId, approverGroups: [] } },
     };
-    worker = await mockedWorker(env, taskQueue, activities);
-    running = worker.run();
-  });
-  afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
-  });
+  }
   beforeEach(() => {
     group = new FakeDirectoryGroup();
     jira = new FakeJira();
@@ -65,29 +67,22 @@ describe('access request through outages', () => {
   });
 
   let n = 0;
-  const start = async (duration: string, maxHistoryEvents?: number) => {
+  const start = async (duration: string, maxHistoryEvents?: number, access = { application: 'Confluence', accessType: 'User' }) => {
     const issueKey = `ACCESS-${++n}`;
     const input: AccessRequestInput = {
       issueKey,
-      application: 'Confluence', // low risk, auto-approved
-      accessType: 'User',
+      ...access, // Confluence User: low risk, auto-approved
       duration,
       justification: 'outage test',
       requester: { accountId: '5b10a2844c20165700ede21a' },
       requestedAt: new Date(await env.currentTimeMs()).toISOString(),
       ...(maxHistoryEvents ? { maxHistoryEvents } : {}),
     };
-    const handle = await env.client.workflow.start<typeof accessRequestWorkflow>('accessRequestWorkflow', { workflowId: `access-request-${issueKey}`, taskQueue, args: [input] });
-    /** Polls in real time (the test server's clock does not move while we poll). */
-    const until = async (check: (s: RequestSnapshot) => boolean, what: string): Promise<RequestSnapshot> => {
-      let last: RequestSnapshot | undefined;
-      for (let i = 0; i < 200; i++) {
-        last = await handle.query(stateQuery).catch(() => last);
-        if (last && check(last)) return last;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(last && { state: last.state, problem: last.problem, jira: last.jiraWriteBack })}`);
-    };
+    await env.client.workflow.start<typeof accessRequestWorkflow>('accessRequestWorkflow', { workflowId: `access-request-${issueKey}`, taskQueue, args: [input] });
+    // By id, not by first run: the run it reaches may be one continued as new.
+    const handle = env.client.workflow.getHandle<typeof accessRequestWorkflow>(`access-request-${issueKey}`);
+    const until = (check: (s: RequestSnapshot) => boolean, what: string): Promise<RequestSnapshot> =>
+      pollUntil(() => handle.query(stateQuery), check, what, (s) => s && { state: s.state, problem: s.problem, jira: s.jiraWriteBack });
     return { issueKey, handle, until };
   };
 
@@ -136,6 +131,28 @@ describe('access request through outages', () => {
     expect(evidence.groupChanges.map((c) => c.action)).toEqual(['added', 'removed']);
     expect(Date.parse(evidence.groupChanges[1]!.at) - Date.parse(active.expiresAt!)).toBeLessThanOrEqual(5_000);
     expect(group.members.has('u-alice')).toBe(false);
+  });
+
+  test('a request waiting for approval, flooded with forged approvals, continues as new and is still granted by the real one', async () => {
+    const r = await start('1 hour', 150, { application: 'AWS Production', accessType: 'Read-only' });
+    await r.until((s) => s.state === 'AwaitingApproval', 'the wait for approval');
+    const firstRun = (await r.handle.describe()).runId;
+    const bob = '5b10a2844c20165700ede21b';
+    for (let i = 0; i < 40; i++) {
+      await r.handle.signal(statusChangedSignal, { eventId: `forged-${i}`, issueKey: r.issueKey, decision: 'Approved', status: 'Approved by Manager', actorAccountId: bob, at: new Date().toISOString() });
+    }
+    const flooded = await r.until((s) => s.ignored.length === 40, 'every forged approval judged');
+    expect((await r.handle.describe()).runId).not.toBe(firstRun);
+    expect(flooded).toMatchObject({ state: 'AwaitingApproval', approvals: [] });
+    expect(group.members.has('u-alice')).toBe(false);
+
+    await r.handle.signal(statusChangedSignal, { eventId: 'real', issueKey: r.issueKey, decision: 'Approved', status: 'Approved by Manager', actorAccountId: bob, at: new Date().toISOString(), changelogId: 'real-10101' });
+    const active = await r.until((s) => s.state === 'Active', 'the grant');
+    expect(active.approvals).toEqual([expect.objectContaining({ email: 'bob@example.com', as: 'manager', source: expect.objectContaining({ changelogId: 'real-10101' }) })]);
+    expect(group.members.has('u-alice')).toBe(true);
+    expect(jira.comments.filter((c) => c.text.startsWith('Leasehold received this request'))).toHaveLength(1);
+    await r.handle.executeUpdate(revokeNowUpdate, { args: [{ operator: 'dave', reason: 'test done' }] });
+    expect(((await r.handle.result()) as EvidenceRecord).ignoredEvents).toHaveLength(40);
   });
 
   test('a directory lookup failing for an hour is waited out, visibly, and the request then goes on', async () => {

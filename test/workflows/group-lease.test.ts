@@ -1,9 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { leaseOperationSignal, leaseStateQuery, releaseOrphansUpdate } from '../../src/workflows/group-lease/messages';
 import type { GroupLeaseState, LeaseOperation, MembershipKey } from '../../src/workflows/group-lease/types';
 import type { groupLeaseWorkflow } from '../../src/workflows/group-lease/workflow';
-import { FakeDirectoryGroup, mockedWorker, timeSkippingEnvironment } from '../harness/time-skipping';
+import { FakeDirectoryGroup, mockedTemporal, pollUntil } from '../harness/time-skipping';
 
 /**
  * The membership workflow under faults that take minutes to hours, on the time-skipping server:
@@ -11,27 +10,23 @@ import { FakeDirectoryGroup, mockedWorker, timeSkippingEnvironment } from '../ha
  */
 describe('group-lease workflow', () => {
   let env: TestWorkflowEnvironment;
-  let worker: Worker;
-  let running: Promise<void>;
+  let temporal: Awaited<ReturnType<typeof mockedTemporal>>;
   let group: FakeDirectoryGroup;
   const holders = new Map<string, string>();
   const taskQueue = 'group-lease-test';
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    worker = await mockedWorker(env, taskQueue, {
+    temporal = await mockedTemporal(taskQueue, () => ({
       isMember: (i) => group.activities().isMember(i),
       addMember: (i) => group.activities().addMember(i),
       removeMember: (i) => group.activities().removeMember(i),
       verifyMembership: (i) => group.activities().verifyMembership(i),
       holderStatus: async ({ workflowId }) => ({ workflowId, status: holders.get(workflowId) ?? 'NOT_FOUND' }),
-    });
-    running = worker.run();
+    }));
+    env = temporal.env;
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await env?.teardown();
+    await temporal?.stop();
   });
   beforeEach(() => {
     group = new FakeDirectoryGroup();
@@ -62,15 +57,7 @@ describe('group-lease workflow', () => {
       until: until === undefined ? undefined : new Date(until).toISOString(),
     });
     const state = () => handle.query(leaseStateQuery);
-    /** Polls in real time (the test server's clock does not move while we poll). */
-    const until = async (check: (s: GroupLeaseState) => boolean, what: string): Promise<GroupLeaseState> => {
-      for (let i = 0; i < 200; i++) {
-        const s = await state().catch(() => undefined);
-        if (s && check(s)) return s;
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      throw new Error(`timed out waiting for ${what}: ${JSON.stringify(await state().catch(() => undefined))}`);
-    };
+    const until = (check: (s: GroupLeaseState) => boolean, what: string): Promise<GroupLeaseState> => pollUntil(state, check, what);
     return { handle, send, op, state, until };
   };
   const hour = 3600_000;

@@ -112,14 +112,8 @@ export interface IgnoredEvent {
 }
 
 /** A denial or decline that ended a request, with the changelog entry behind it. */
-export interface ClosingDecision {
+export interface ClosingDecision extends Omit<ApprovalRecord, 'eventId'> {
   decision: Decision;
-  issueKey: string;
-  accountId: string;
-  email?: string;
-  as: string;
-  at: string;
-  source?: DecisionSource;
 }
 
 /** An operator action that widened access beyond what the decisions in Jira gave: always visible. */
@@ -249,9 +243,11 @@ export interface PendingExtension {
   approvals: ApprovalRecord[];
 }
 
-/** What an active grant carries into its next run when it continues as new (everything it knows). */
+/** What a request carries into its next run when it continues as new (everything it knows). */
 export interface ContinuedRequest {
-  phase: 'active';
+  /** Waiting for approval (the wait resumes with its deadline) or active (the grant's sleep resumes). */
+  phase: 'approval' | 'active';
+  approval?: { deadline: number; nextReminder?: number };
   snapshot: RequestSnapshot;
   policy: PinnedPolicy;
   groups: Array<{ id: string; name: string }>;

@@ -110,6 +110,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
   let commentSeq = continued?.commentSeq ?? 0;
   let policy: PinnedPolicy | undefined = continued?.policy;
   let groups: Array<{ id: string; name: string }> = continued?.groups ?? [];
+  let pendingExtension: PendingExtension | undefined = continued?.pendingExtension;
 
   const accept = (event: { eventId: string }): boolean => {
     if (seenEvents.has(event.eventId)) return false;
@@ -387,17 +388,16 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
   if (continued) {
     writeBack.start();
     audit.stateChanged(snapshot); // the evidence of a continued run is whole from its first event
-  } else {
-    const closed = await untilGranted();
+  }
+  if (continued?.phase !== 'active') {
+    const closed = await untilGranted(continued?.approval);
     if (closed) return closed;
   }
   const rule = snapshot.rule!;
   const statuses = policy!.outcomes;
 
-  /** Steps 1 to 3: resolve, approve, provision. Returns the evidence when the request ended without a grant. */
-  async function untilGranted(): Promise<EvidenceRecord | undefined> {
-    // ---- 1. resolve the request against the rules ------------------------------------------------
-
+  /** Step 1: the rule in force, the requester and their manager, the groups. Evidence when it ends here. */
+  async function resolve(): Promise<EvidenceRecord | undefined> {
     policy = await patiently('the rules', () => lookups.loadPolicy({ application: input.application, accessType: input.accessType }));
     const statuses = policy.outcomes;
     if (!policy.rule) {
@@ -423,6 +423,20 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
     const granted = grantDuration(rule.level, requestedMs);
     snapshot.grantedDurationMs = granted.ms;
     snapshot.durationCapped = granted.capped;
+    return undefined;
+  }
+
+  /**
+   * Steps 1 to 3: resolve, approve, provision. Returns the evidence when the request ended without a
+   * grant. `resume`: a run continued as new while waiting for approval picks up its wait.
+   */
+  async function untilGranted(resume?: ContinuedRequest['approval']): Promise<EvidenceRecord | undefined> {
+    if (!resume) {
+      const closed = await resolve();
+      if (closed) return closed;
+    }
+    const rule = snapshot.rule!;
+    const statuses = policy!.outcomes;
 
     // ---- 2. approval -------------------------------------------------------------------------------
 
@@ -431,16 +445,20 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
     } else {
       setState('AwaitingApproval');
       const approval = rule.level.approval;
-      const deadline = Date.now() + parseDuration(approval.deadline)!;
+      const deadline = resume?.deadline ?? Date.now() + parseDuration(approval.deadline)!;
       const remindEvery = approval.remindEvery ? parseDuration(approval.remindEvery) : undefined;
-      let nextReminder = remindEvery ? Date.now() + remindEvery : Infinity;
+      let nextReminder = resume ? (resume.nextReminder ?? Infinity) : remindEvery ? Date.now() + remindEvery : Infinity;
       const needed = approvalsMissing(rule.level, []);
-      await comment(
-        `Leasehold received this request: ${describeAccess(rule, granted.ms)}${granted.capped ? ` (capped at the maximum ${rule.level.duration.max})` : ''}. ` +
-          `Risk ${rule.level.risk}: it needs ${needed} approval${needed > 1 ? 's' : ''} from ${approverList(rule)}.`,
-      );
+      if (!resume) {
+        await comment(
+          `Leasehold received this request: ${describeAccess(rule, snapshot.grantedDurationMs!)}${snapshot.durationCapped ? ` (capped at the maximum ${rule.level.duration.max})` : ''}. ` +
+            `Risk ${rule.level.risk}: it needs ${needed} approval${needed > 1 ? 's' : ''} from ${approverList(rule)}.`,
+        );
+      }
 
       for (;;) {
+        // A flood of decisions (forged or real) cannot grow the history without bound: continue as new.
+        if (resilient && historyTooLong()) await continueRun({ deadline, ...(Number.isFinite(nextReminder) ? { nextReminder } : {}) });
         const wake = Math.min(deadline, nextReminder);
         const got = await condition(() => inbox.length > 0 || operatorRevoke !== undefined, Math.max(1, wake - Date.now()));
         if (operatorRevoke) {
@@ -477,7 +495,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
         const verdict = await judge(event, rule);
         if (event.decision === 'Declined' && (verdict.counts || (verdict.confirmed && event.actorAccountId === input.requester.accountId))) {
           closedBy(event, verdict);
-          return finish('Declined', `Declined by ${verdict.counts ? verdict.record.email : snapshot.requester.email}. Nothing was provisioned.`);
+          return finish('Declined', `Declined by ${verdict.counts ? verdict.record.email : snapshot.requester!.email}. Nothing was provisioned.`);
         }
         if (!verdict.counts && !verdict.confirmed) {
           await ignoreUnverified(event, verdict.reason, verdict.email);
@@ -534,12 +552,12 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
 
     const grantedAt = new Date();
     snapshot.grantedAt = grantedAt.toISOString();
-    snapshot.expiresAt = new Date(grantedAt.getTime() + granted.ms).toISOString();
+    snapshot.expiresAt = new Date(grantedAt.getTime() + snapshot.grantedDurationMs!).toISOString();
     upsertSearchAttributes([{ key: searchAttributes.expiresAt, value: new Date(snapshot.expiresAt) }]);
     setState('Active');
     const approvedBy = snapshot.autoApproved ? 'auto-approved (low risk)' : `approved by ${snapshot.approvals.map((a) => `${a.email ?? a.accountId} (${a.as})`).join(' and ')}`;
     await comment(
-      `Access granted: ${snapshot.requester.email} ${changesText(snapshot.groupChanges)} in ${rule.connectionName}; ${approvedBy}. ` +
+      `Access granted: ${snapshot.requester!.email} ${changesText(snapshot.groupChanges)} in ${rule.connectionName}; ${approvedBy}. ` +
         `Access ends ${snapshot.expiresAt}${snapshot.durationCapped ? ` (capped at the maximum ${rule.level.duration.max})` : ''}.`,
     );
     await moveTo(statuses.granted);
@@ -549,9 +567,8 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
   // ---- 4. active until expiry, revocation or extension -------------------------------------------
 
   let revocation: Revocation | undefined;
-  let pendingExtension: PendingExtension | undefined = continued?.pendingExtension;
   while (!revocation) {
-    if (resilient && historyTooLong()) await continueActive();
+    if (resilient && historyTooLong()) await continueRun();
     const remaining = Date.parse(snapshot.expiresAt!) - Date.now();
     const got = remaining <= 0 ? false : await condition(() => inbox.length > 0 || operatorRevoke !== undefined || expiryChanged, remaining);
     if (operatorRevoke) {
@@ -662,10 +679,12 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
     return now.continueAsNewSuggested || now.historyLength > (input.maxHistoryEvents ?? MAX_HISTORY_EVENTS);
   }
 
-  async function continueActive(): Promise<never> {
+  /** Continues as new, in the approval wait (with its deadline and next reminder) or while active. */
+  async function continueRun(approval?: ContinuedRequest['approval']): Promise<never> {
     await condition(() => allHandlersFinished() && !writeBack.writing);
     const carried: ContinuedRequest = {
-      phase: 'active',
+      phase: approval ? 'approval' : 'active',
+      ...(approval ? { approval } : {}),
       snapshot,
       policy: policy!,
       groups,
