@@ -58,6 +58,7 @@ export async function runScenarios(lh: Leasehold): Promise<Record<string, string
   await lh.request({ as: 'alice', app: 'Salesforce', level: 'User', type: 'Request Access Removal', why: 'replay' });
   await lh.result(trusted);
   ids['access-request-trust-boundary'] = accessRequestWorkflowId(trusted);
+  ids['group-lease-entra-releases-first'] = groupLeaseWorkflowId('entra', '5f000000-0000-4000-8000-00000000a002', samplePerson('alice').entraId!);
 
   const manual = await lh.request({ as: 'alice', app: 'GitHub', level: 'User', duration: '1 hour', why: 'replay' });
   await lh.result(manual);
