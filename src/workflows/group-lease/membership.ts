@@ -24,6 +24,21 @@ const verify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
   retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 30 },
 });
 
+/**
+ * A release's directory calls retry fast: a 5xx costs at most 2 s before the next try, so a flaky
+ * directory delays a revocation by seconds; a rate limit still waits exactly what the IdP asked
+ * (the connector's `nextRetryDelay` overrides the backoff).
+ */
+const RELEASE_RETRY = { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '2s' } as const;
+const releaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { ...RELEASE_RETRY, maximumAttempts: ATTEMPTS_PER_ROUND * 2 },
+});
+const releaseVerify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
+  startToCloseTimeout: '30s',
+  retry: { ...RELEASE_RETRY, maximumAttempts: 30 },
+});
+
 /** How long acquiring keeps trying through transient failures before it reports failure. */
 export const ACQUIRE_GIVE_UP_MS = 30 * 60_000;
 /** Pause between rounds of a failing acquire (it gives way to any release queued meanwhile). */
@@ -94,8 +109,10 @@ export async function apply(state: GroupLeaseState, op: LeaseOperation, options:
       state.membership = 'none';
       return { ok: true, ...base, action: 'kept', preExisting: true, at: now(), otherHolders: [], reason: 'member before the grant: membership kept' };
     }
-    const answer = await call(() => idp.removeMember(ref));
-    const verifiedAt = await call(() => verify.verifyMembership({ ...ref, expected: false }));
+    // Releases first also means releases fast (older runs keep the calls they were recorded with).
+    const fast = options.releaseWaiting !== undefined;
+    const answer = await call(() => (fast ? releaseIdp : idp).removeMember(ref));
+    const verifiedAt = await call(() => (fast ? releaseVerify : verify).verifyMembership({ ...ref, expected: false }));
     state.membership = 'none';
     return { ok: true, ...base, action: 'removed', preExisting: false, at: now(), verifiedAt, idpAnswer: answer, otherHolders: [], reason: 'last grant ended' };
   } catch (err) {
