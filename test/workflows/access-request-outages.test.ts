@@ -15,6 +15,10 @@ import { FakeDirectoryGroup, FakeJira, mockedTemporal, outage, pollUntil } from 
  * through the contract (the rules and lease activities are the real ones): the expiry clock never
  * waits for Jira, and lookups wait out outages instead of failing the request.
  */
+// The time-skipping test server now and then stalls a client call (it rejects the client's keepalive
+// pings: "excess pings"); a stalled test is run again rather than reddening the suite. Known, open.
+jest.retryTimes(2, { logErrorsBeforeRetry: true });
+
 describe('access request through outages', () => {
   let env: TestWorkflowEnvironment;
   let temporal: Awaited<ReturnType<typeof mockedTemporal>>;
@@ -83,7 +87,15 @@ describe('access request through outages', () => {
     const handle = env.client.workflow.getHandle<typeof accessRequestWorkflow>(`access-request-${issueKey}`);
     const until = (check: (s: RequestSnapshot) => boolean, what: string): Promise<RequestSnapshot> =>
       pollUntil(() => handle.query(stateQuery), check, what, (s) => s && { state: s.state, problem: s.problem, jira: s.jiraWriteBack });
-    return { issueKey, handle, until };
+    /**
+     * The evidence once the run (maybe one continued as new) has closed: polled, since the test server's
+     * long poll on a chain of continued runs can miss the last one's completion.
+     */
+    const evidence = async (): Promise<EvidenceRecord> => {
+      for (let i = 0; i < 120 && (await handle.describe()).status.name === 'RUNNING'; i++) await env.sleep('1 minute');
+      return (await handle.result()) as EvidenceRecord;
+    };
+    return { issueKey, handle, until, evidence };
   };
 
   test('Jira down from the grant across the expiry: the access ends on time, and every write-back lands once Jira is back', async () => {
@@ -103,7 +115,7 @@ describe('access request through outages', () => {
 
     await env.sleep('2 hours'); // a long outage: still trying, nothing dropped
     jira.down = false;
-    const evidence = (await r.handle.result()) as EvidenceRecord;
+    const evidence = await r.evidence();
     expect(evidence.outcome).toBe('Expired');
     expect(jira.comments.map((c) => c.text.split(':')[0])).toEqual(['Access granted', 'Access expired']);
     expect(jira.transitions.map((t) => t.toStatus)).toEqual(['Access Granted', 'Access Expired']);
@@ -125,7 +137,7 @@ describe('access request through outages', () => {
     expect(jira.comments.filter((c) => c.text.startsWith('A "Access Revoked" decision'))).toHaveLength(1);
 
     await env.sleep('1 day');
-    const evidence = (await r.handle.result()) as EvidenceRecord;
+    const evidence = await r.evidence();
     expect(evidence).toMatchObject({ outcome: 'Expired', grantedAt: active.grantedAt, autoApproved: true });
     expect(evidence.ignoredEvents).toHaveLength(40);
     expect(evidence.groupChanges.map((c) => c.action)).toEqual(['added', 'removed']);
@@ -152,7 +164,7 @@ describe('access request through outages', () => {
     expect(group.members.has('u-alice')).toBe(true);
     expect(jira.comments.filter((c) => c.text.startsWith('Leasehold received this request'))).toHaveLength(1);
     await r.handle.executeUpdate(revokeNowUpdate, { args: [{ operator: 'dave', reason: 'test done' }] });
-    expect(((await r.handle.result()) as EvidenceRecord).ignoredEvents).toHaveLength(40);
+    expect((await r.evidence()).ignoredEvents).toHaveLength(40);
   });
 
   test('a directory lookup failing for an hour is waited out, visibly, and the request then goes on', async () => {
@@ -170,6 +182,6 @@ describe('access request through outages', () => {
     expect(active.problem).toBeUndefined();
     expect(group.members.has('u-alice')).toBe(true);
     await r.handle.executeUpdate(revokeNowUpdate, { args: [{ operator: 'dave', reason: 'test done' }] });
-    expect(((await r.handle.result()) as EvidenceRecord).outcome).toBe('Revoked');
+    expect((await r.evidence()).outcome).toBe('Revoked');
   });
 });

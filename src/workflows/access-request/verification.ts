@@ -1,7 +1,8 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LeaseholdActivities, PinnedPolicy, RelatedRequestFacts } from '../../activities/contract';
 import { authorizeApprover, type ApproverFacts } from '../../policy/approval';
 import type { DecisionSource } from '../../policy/decision-source';
+import { failureMessage } from '../failures';
 import { searchAttributes } from '../search-attributes';
 import type { AccessRequestInput, ApprovalRecord, ChangeRequest, PinnedRule, RemovalRequest, RequestSnapshot, StatusChange } from './types';
 
@@ -106,7 +107,3 @@ function mismatch(input: AccessRequestInput, facts: RelatedRequestFacts, kind: '
   return undefined;
 }
 
-function failureMessage(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
-}

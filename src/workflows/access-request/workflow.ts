@@ -1,7 +1,5 @@
 import {
-  ActivityFailure,
   allHandlersFinished,
-  ApplicationFailure,
   condition,
   continueAsNew,
   log,
@@ -31,6 +29,7 @@ import {
   statusChangedSignal,
   type OperatorAction,
 } from './messages';
+import { failureMessage, isPermanentFailure } from '../failures';
 import { JiraWriteBack } from './write-back';
 import { approverGroupsOf, checkRelated, confirmStatusChange, judgeVerified, type Judgement, type RelatedCheck, type TrustContext } from './verification';
 import type {
@@ -204,9 +203,9 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
         return result;
       } catch (err) {
         if (isPermanentFailure(err)) throw err;
-        snapshot.problem = { message: `${what} keeps failing: ${failureReason(err)}`, since, attempts: round * LOOKUP_ATTEMPTS };
+        snapshot.problem = { message: `${what} keeps failing: ${failureMessage(err)}`, since, attempts: round * LOOKUP_ATTEMPTS };
         setCurrentDetails(details(snapshot));
-        if (round === 1) await comment(`Leasehold is waiting for ${what}: ${failureReason(err)}. It keeps trying; nothing is lost.`);
+        if (round === 1) await comment(`Leasehold is waiting for ${what}: ${failureMessage(err)}. It keeps trying; nothing is lost.`);
         await sleep(LOOKUP_ROUND_PAUSE_MS[Math.min(round - 1, LOOKUP_ROUND_PAUSE_MS.length - 1)]!);
       }
     }
@@ -414,7 +413,7 @@ export async function accessRequestWorkflow(input: AccessRequestInput, continued
       snapshot.manager = people.manager;
       groups = await patiently('the directory groups', () => lookups.resolveGroups({ connectionName: rule.connectionName, connection: rule.connection, groups: rule.level.groups }));
     } catch (err) {
-      const reason = failureReason(err);
+      const reason = failureMessage(err);
       return finish('Failed', `Leasehold could not process this request: ${reason}. Nothing was provisioned.`, statuses.failed);
     }
     upsertSearchAttributes([{ key: searchAttributes.requester, value: snapshot.requester.email }]);
@@ -777,16 +776,6 @@ function revocationText(r: Revocation): string {
     default:
       return 'at expiry';
   }
-}
-
-function isPermanentFailure(err: unknown): boolean {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
-}
-
-function failureReason(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
 }
 
 function details(s: RequestSnapshot): string {

@@ -1,5 +1,6 @@
-import { ActivityFailure, ApplicationFailure, condition, log, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, log, proxyActivities, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LeaseholdActivities, PinnedPolicy } from '../../activities/contract';
+import { failureMessage } from '../failures';
 import { searchAttributes } from '../search-attributes';
 
 /**
@@ -97,7 +98,7 @@ export class JiraWriteBack {
   }
 
   private async failed(err: unknown): Promise<void> {
-    const error = reasonOf(err);
+    const error = failureMessage(err);
     const first = !this.state.failing;
     const rounds = (this.state.failing?.rounds ?? 0) + 1;
     this.state.failing = { since: this.state.failing?.since ?? new Date().toISOString(), rounds, error };
@@ -116,7 +117,3 @@ export class JiraWriteBack {
   }
 }
 
-function reasonOf(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : String(cause);
-}

@@ -1,5 +1,6 @@
-import { ActivityFailure, ApplicationFailure, CancellationScope, condition, getExternalWorkflowHandle, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
+import { CancellationScope, condition, getExternalWorkflowHandle, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
+import { failureMessage, isPermanentFailure } from '../failures';
 import { leaseTroubleSignal } from './messages';
 import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
 
@@ -118,7 +119,7 @@ export async function apply(state: GroupLeaseState, op: LeaseOperation, options:
   } catch (err) {
     if (err instanceof Preempted) throw err;
     if (op.kind === 'acquire' && state.holders.length === 0 && state.membership === 'pre-existing') state.membership = 'none';
-    return { ok: false, ...base, error: reasonOf(err), at: now() };
+    return { ok: false, ...base, error: failureMessage(err), at: now() };
   }
 }
 
@@ -145,10 +146,10 @@ async function persist<T>(op: LeaseOperation, call: () => Promise<T>, options: A
     try {
       return interruptible ? await unlessReleaseWaits(call, interruptible, op) : await call();
     } catch (err) {
-      if (err instanceof Preempted || isPermanent(err)) throw err;
+      if (err instanceof Preempted || isPermanentFailure(err)) throw err;
       if (op.kind === 'acquire' && Date.now() - started > ACQUIRE_GIVE_UP_MS) throw err;
       if (options.notifyHolder !== false) {
-        const trouble = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId, attempts: (round + 1) * ATTEMPTS_PER_ROUND, error: reasonOf(err), since: new Date(started).toISOString() };
+        const trouble = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId, attempts: (round + 1) * ATTEMPTS_PER_ROUND, error: failureMessage(err), since: new Date(started).toISOString() };
         await getExternalWorkflowHandle(op.holderWorkflowId).signal(leaseTroubleSignal, trouble).catch(() => undefined);
       }
       const pause = pauses[Math.min(round, pauses.length - 1)]!;
@@ -181,12 +182,4 @@ async function unlessReleaseWaits<T>(call: () => Promise<T>, releaseWaiting: () 
   }
 }
 
-function isPermanent(err: unknown): boolean {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof ApplicationFailure && cause.nonRetryable === true;
-}
 
-export function reasonOf(err: unknown): string {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  return cause instanceof Error ? cause.message : String(cause);
-}
