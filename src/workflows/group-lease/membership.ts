@@ -26,11 +26,11 @@ const verify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
 });
 
 /**
- * A release's directory calls retry fast: a 5xx costs at most 2 s before the next try, so a flaky
- * directory delays a revocation by seconds; a rate limit still waits exactly what the IdP asked
- * (the connector's `nextRetryDelay` overrides the backoff).
+ * A release's directory calls retry fast: a 5xx costs at most 1 s before the next try, so a flaky
+ * directory delays a revocation by about a second per failed call; a rate limit still waits exactly
+ * what the IdP asked (the connector's `nextRetryDelay` overrides the backoff).
  */
-const RELEASE_RETRY = { initialInterval: '500ms', backoffCoefficient: 1.5, maximumInterval: '2s' } as const;
+const RELEASE_RETRY = { initialInterval: '250ms', backoffCoefficient: 1.5, maximumInterval: '1s' } as const;
 const releaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
   startToCloseTimeout: '1 minute',
   retry: { ...RELEASE_RETRY, maximumAttempts: ATTEMPTS_PER_ROUND * 2 },
@@ -113,9 +113,11 @@ export async function apply(state: GroupLeaseState, op: LeaseOperation, options:
     // Releases first also means releases fast (older runs keep the calls they were recorded with).
     const fast = options.releaseWaiting !== undefined;
     const answer = await call(() => (fast ? releaseIdp : idp).removeMember(ref));
+    // Access ended when the directory answered the removal; reading it back only confirms that.
+    const removedAt = now();
     const verifiedAt = await call(() => (fast ? releaseVerify : verify).verifyMembership({ ...ref, expected: false }));
     state.membership = 'none';
-    return { ok: true, ...base, action: 'removed', preExisting: false, at: now(), verifiedAt, idpAnswer: answer, otherHolders: [], reason: 'last grant ended' };
+    return { ok: true, ...base, action: 'removed', preExisting: false, at: fast ? removedAt : now(), verifiedAt, idpAnswer: answer, otherHolders: [], reason: 'last grant ended' };
   } catch (err) {
     if (err instanceof Preempted) throw err;
     if (op.kind === 'acquire' && state.holders.length === 0 && state.membership === 'pre-existing') state.membership = 'none';
