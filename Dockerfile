@@ -1,6 +1,6 @@
 # Leasehold worker and webhook starter. The same image runs either:
 #   docker run leasehold worker     |     docker run -p 8080:8080 leasehold webhook
-FROM node:20-bookworm-slim AS build
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --ignore-scripts
@@ -8,7 +8,7 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build && npm prune --omit=dev --ignore-scripts
 
-FROM node:20-bookworm-slim
+FROM node:22-bookworm-slim
 ENV NODE_ENV=production \
     LEASEHOLD_WEBHOOK_HOST=0.0.0.0 \
     LEASEHOLD_SANDBOXES=off

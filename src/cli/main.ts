@@ -9,6 +9,7 @@ import { err } from './output';
 import { registerRequestCommands } from './request-commands';
 import { registerRulesCommands } from './rules-commands';
 import { registerServeCommands } from './serve-commands';
+import { registerTemporalCommands } from './temporal-commands';
 
 /** `leasehold`: run the services, manage rules, act on requests. */
 export function buildProgram(ctx = new CliContext()): Command {
@@ -22,6 +23,7 @@ Environment: TEMPORAL_ADDRESS (unset = the embedded server on 127.0.0.1:7233), T
 TEMPORAL_API_KEY, LEASEHOLD_TASK_QUEUE, LEASEHOLD_ACTOR, LEASEHOLD_LOG_LEVEL. See README.md.`,
     );
   registerServeCommands(program);
+  registerTemporalCommands(program);
   registerRulesCommands(program, ctx);
   registerConnectionsCommand(program, ctx);
   registerRequestCommands(program, ctx);

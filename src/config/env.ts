@@ -27,6 +27,8 @@ export const envSchema = z.object({
   /** Webhook starter. */
   LEASEHOLD_WEBHOOK_HOST: z.string().default('127.0.0.1'),
   LEASEHOLD_WEBHOOK_PORT: port.default(8080),
+  /** The worker's `/healthz` (for compose / Kubernetes probes); unset = none. */
+  LEASEHOLD_WORKER_HEALTH_PORT: port.optional(),
   /** Allows running the webhook starter with no webhook secret (local development only). */
   LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS: z.enum(['true', 'false']).default('false'),
 

