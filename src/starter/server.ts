@@ -157,7 +157,12 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
       } catch (err) {
         return { status: 503, body: { status: 'unavailable', error: `Temporal: ${(err as Error).message}` } };
       }
-      const current = await rules.current(Date.now() + 2_000).catch(() => undefined);
+      let current: RulesVersion | undefined;
+      try {
+        current = await rules.current(Date.now() + 2_000);
+      } catch (err) {
+        return { status: 503, body: { status: 'unavailable', error: (err as Error).message } };
+      }
       if (!current) return { status: 503, body: { status: 'not ready', error: 'no rules applied yet: deliveries are answered 503 until `leasehold rules apply`' } };
       return { status: 200, body: { status: 'ready', rulesVersion: current.version } };
     }

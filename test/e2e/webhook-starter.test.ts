@@ -301,6 +301,24 @@ describe('the webhook starter', () => {
     expect(await exists(key)).toBe(false);
   });
 
+  test('/readyz is not ready, and says why, while no rules are in force (every delivery would get 503)', async () => {
+    const connectors = new ConnectorRegistry();
+    let current: Awaited<ReturnType<typeof lh.rules.current>> | undefined;
+    const rules = { current: () => Promise.resolve(current) };
+    const starter = await startWebhookStarter({ client: lh.client, taskQueue: lh.taskQueue, rules, jira: connectors.jira.bind(connectors), port: 0 });
+    try {
+      const before = await fetch(`${starter.url}/readyz`);
+      expect(before.status).toBe(503);
+      expect(await before.json()).toEqual({ status: 'not ready', error: expect.stringContaining('no rules applied yet') });
+      current = await lh.rules.current();
+      const after = await fetch(`${starter.url}/readyz`);
+      expect(after.status).toBe(200);
+      expect(await after.json()).toEqual({ status: 'ready', rulesVersion: current!.version });
+    } finally {
+      await starter.close();
+    }
+  });
+
   test('with no webhook secret configured it refuses to start, unless unsigned deliveries are explicitly allowed', async () => {
     const connectors = new ConnectorRegistry();
     const options = { client: lh.client, taskQueue: lh.taskQueue, rules: lh.rules, jira: connectors.jira.bind(connectors), port: 0 };
@@ -490,7 +508,7 @@ describe('the webhook starter', () => {
     expect(await health.json()).toEqual({ status: 'ok' });
     const ready = await fetch(`${base}/readyz`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready' });
+    expect(await ready.json()).toEqual({ status: 'ready', rulesVersion: expect.any(Number) });
 
     const res = await fetch(`${base}/metrics`);
     expect(res.status).toBe(200);
