@@ -103,5 +103,5 @@ waitfor Expired
 echo "$KEY Expired at $(date -u +%T)"
 node bin/leasehold.js evidence "$KEY" | node -e '
   let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>{ const e=JSON.parse(s);
-    console.log(JSON.stringify({ outcome: e.outcome ?? e.state, grantedAt: e.grantedAt, expiresAt: e.expiresAt, endedAt: e.endedAt ?? e.closedAt, approvals: (e.approvals||[]).map(a=>a.by ?? a.approver), groupChanges: (e.groupChanges||[]).map(c=>`${c.action} ${c.groupId} at ${c.at}`) }, null, 2)); });' || true
+    console.log(JSON.stringify({ outcome: e.outcome ?? e.state, grantedAt: e.grantedAt, expiresAt: e.expiresAt, endedAt: e.endedAt ?? e.closedAt, approvals: (e.approvals||[]).map(a=>`${a.email ?? a.accountId} as ${a.as} at ${a.at}`), groupChanges: (e.groupChanges||[]).map(c=>`${c.action} ${c.groupId} at ${c.at}`) }, null, 2)); });' || true
 printf '\nCLUSTER PROOF OK: Temporal %s on PostgreSQL (%s), %s granted and expired\n' "$VERSION" "$("$PGBIN/postgres" --version)" "$KEY"

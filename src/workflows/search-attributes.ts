@@ -2,8 +2,8 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 
 /**
  * Leasehold's custom search attributes: what an operator filters on in the Temporal UI
- * (e.g. `LeaseholdState = "RevocationFailing"`). Registered by the embedded dev server and by the
- * compose admin-tools job from this one list.
+ * (e.g. `LeaseholdState = "RevocationFailing"`). Registered from this one list by `leasehold temporal setup`
+ * (src/temporal/namespace.ts), which the compose job, the embedded server and the tests all run.
  */
 export const searchAttributes = {
   requester: defineSearchAttributeKey('LeaseholdRequester', SearchAttributeType.KEYWORD),
@@ -17,17 +17,3 @@ export const searchAttributes = {
   /** `Failing` while Jira write-back cannot get through (it keeps trying), `OK` once it has. */
   jiraWriteBack: defineSearchAttributeKey('LeaseholdJiraWriteBack', SearchAttributeType.KEYWORD),
 } as const;
-
-/** `Name=Type` pairs in the Temporal CLI's spelling (`temporal server start-dev --search-attribute`). */
-export function searchAttributeCliArgs(): string[] {
-  const cliType: Record<string, string> = {
-    [SearchAttributeType.KEYWORD]: 'Keyword',
-    [SearchAttributeType.DATETIME]: 'Datetime',
-    [SearchAttributeType.TEXT]: 'Text',
-    [SearchAttributeType.INT]: 'Int',
-    [SearchAttributeType.DOUBLE]: 'Double',
-    [SearchAttributeType.BOOL]: 'Bool',
-    [SearchAttributeType.KEYWORD_LIST]: 'KeywordList',
-  };
-  return Object.values(searchAttributes).map((key) => `${key.name}=${cliType[key.type]}`);
-}
