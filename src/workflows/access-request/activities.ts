@@ -1,0 +1,34 @@
+import { proxyActivities } from '@temporalio/workflow';
+import type { LeaseholdActivities } from '../../activities/contract';
+
+/**
+ * The access-request workflow's activities, one proxy per retry profile; each exposes only the
+ * activities that profile is for. (Jira write-back and Jira verification have their own, in
+ * write-back.ts and verification.ts.)
+ */
+
+/** Attempts of a lookup per round; rounds go on (see `patiently`) until it answers. */
+export const LOOKUP_ATTEMPTS = 10;
+
+/** Reads (rules, people, groups): transient failures retried; permanent ones (unknown user) fail fast. */
+export const lookups = proxyActivities<
+  Pick<LeaseholdActivities, 'loadPolicy' | 'resolveRequester' | 'resolveGroups' | 'identifyActor'>
+>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: LOOKUP_ATTEMPTS },
+});
+
+/** Handing an operation to a group-lease workflow: a quick signal-with-start, retried until it lands. */
+export const leases = proxyActivities<Pick<LeaseholdActivities, 'sendLeaseOperation'>>({
+  startToCloseTimeout: '30s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * Jira written in line, as runs recorded before the write-back outbox did (retried for about an
+ * hour, then given up). New runs write through the outbox (write-back.ts) instead.
+ */
+export const legacyJira = proxyActivities<Pick<LeaseholdActivities, 'commentOnIssue' | 'transitionIssue' | 'attachEvidence'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
+});

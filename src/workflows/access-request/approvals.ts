@@ -1,0 +1,117 @@
+import { approvalsMissing, authorizeApprover } from '../../policy/approval';
+import { lookups } from './activities';
+import { ignore, ignoreUnverified } from './ignored';
+import type { RequestRun } from './run';
+import { texts } from './texts';
+import { approverGroupsOf, judgeVerified, type Judgement } from './verification';
+import type { Decision } from '../../policy/schema';
+import type { ApprovalRecord, StatusChange } from './types';
+
+/**
+ * One approval procedure for the grant and for an extension: each decision on the issue being
+ * approved is verified at its source and judged under the pinned rule; what does not count is
+ * recorded and answered; distinct authorized approvals are tallied until the rule's count is met.
+ */
+export interface ApprovalRound {
+  kind: 'grant' | 'extension';
+  /** The issue decisions are made on: the request itself, or the change request. */
+  issueKey: string;
+  approvals: ApprovalRecord[];
+}
+
+export type RoundResult =
+  | { done: false }
+  | { done: true; approved: true }
+  /** An authorized refusal (or, on the grant, the requester withdrawing it). */
+  | { done: true; approved: false; decision: Decision; verdict: Judgement; by: { email?: string; as: string } };
+
+const waiting: RoundResult = { done: false };
+
+export async function takeDecision(run: RequestRun, round: ApprovalRound, event: StatusChange): Promise<RoundResult> {
+  const rule = run.rule;
+  const verdict = await judge(run, event);
+  if (round.kind === 'grant' && event.decision === 'Declined' && (verdict.counts || declinedByRequester(run, event, verdict))) {
+    return refused(run, 'Declined', verdict);
+  }
+  if (!verdict.counts && !verdict.confirmed) {
+    await ignoreUnverified(run, event, verdict.reason, verdict.email);
+    return waiting;
+  }
+  if (!verdict.counts) {
+    ignore(run, event, verdict.reason, verdict.email, verdict.source);
+    return backToWaiting(run, texts.notCounting(round.kind, event, verdict), event.issueKey);
+  }
+  if (event.decision !== 'Approved') return refused(run, event.decision, verdict);
+  const record = verdict.record;
+  if (approverIds(round.approvals).includes(personId(record))) {
+    ignore(run, event, 'this approver has already approved', record.email, record.source);
+    return backToWaiting(run, texts.alreadyApproved(record), event.issueKey);
+  }
+  round.approvals.push(record);
+  const missing = approvalsMissing(rule.level, approverIds(round.approvals));
+  if (missing === 0) return { done: true, approved: true };
+  const said =
+    round.kind === 'grant' ? texts.partiallyApproved(rule, record, missing) : texts.extensionPartiallyApproved(record, missing);
+  return backToWaiting(run, said, event.issueKey);
+}
+
+export function approvalsStillMissing(run: RequestRun, approvals: ApprovalRecord[]): number {
+  return approvalsMissing(run.rule.level, approverIds(approvals));
+}
+
+function refused(run: RequestRun, decision: Decision, verdict: Judgement): RoundResult {
+  const by = verdict.counts ? verdict.record : { email: run.snapshot.requester!.email, as: 'requester' };
+  return { done: true, approved: false, decision, verdict, by };
+}
+
+async function backToWaiting(run: RequestRun, text: string, issueKey: string): Promise<RoundResult> {
+  await run.comment(text, issueKey);
+  await run.moveTo(run.statuses.waitingForApproval, issueKey);
+  return waiting;
+}
+
+function declinedByRequester(run: RequestRun, event: StatusChange, verdict: Judgement): boolean {
+  return !verdict.counts && verdict.confirmed && event.actorAccountId === run.input.requester.accountId;
+}
+
+/** Judges a decision by an actor on this request (or a change issue); returns the approval if it counts. */
+async function judge(run: RequestRun, event: StatusChange): Promise<Judgement> {
+  const rule = run.rule;
+  if (run.verifying) return judgeVerified(run.trust(), event, rule);
+  // Runs from before decisions were verified at their source: the actor as Jira's user API tells it.
+  const approverGroups = approverGroupsOf(rule);
+  const facts = await lookups.identifyActor({ jira: run.policy!.jira, accountId: event.actorAccountId, approverGroups });
+  const people = {
+    requesterAccountId: run.input.requester.accountId,
+    requesterEmail: run.snapshot.requester!.email,
+    managerEmail: run.snapshot.manager?.email,
+    ownerEmail: rule.owner,
+  };
+  const verdict = authorizeApprover(rule.level, people, facts);
+  if (!verdict.authorized) return { counts: false, confirmed: true, reason: verdict.reason, email: facts.email };
+  const { eventId, issueKey, actorAccountId: accountId, at } = event;
+  return { counts: true, record: { eventId, issueKey, accountId, email: facts.email, as: verdict.as, at } };
+}
+
+/** The decision that closed the request before any grant (a denial or decline), for the evidence. */
+export function recordClosingDecision(run: RequestRun, event: StatusChange, verdict: Judgement): void {
+  const source = verdict.counts ? verdict.record.source : verdict.source;
+  const as = verdict.counts ? verdict.record.as : 'requester';
+  run.snapshot.closedBy = {
+    decision: event.decision,
+    issueKey: event.issueKey,
+    accountId: event.actorAccountId,
+    email: verdict.email,
+    as,
+    at: source?.at ?? event.at,
+    ...(source ? { source } : {}),
+  };
+}
+
+function personId(a: ApprovalRecord): string {
+  return (a.email ?? a.accountId).toLowerCase();
+}
+
+function approverIds(approvals: ApprovalRecord[]): string[] {
+  return approvals.map(personId);
+}

@@ -1,0 +1,45 @@
+import { upsertSearchAttributes } from '@temporalio/workflow';
+import { grantDuration } from '../../policy/approval';
+import { parseDuration } from '../../policy/duration';
+import { failureMessage } from '../failures';
+import { searchAttributes } from '../search-attributes';
+import { lookups } from './activities';
+import { finish } from './finish';
+import { patiently } from './patience';
+import type { RequestRun } from './run';
+import { texts } from './texts';
+import type { EvidenceRecord } from './types';
+
+/**
+ * Step 1: the rule in force (pinned for the whole request), the requester and their manager, the
+ * directory groups, the granted duration. Returns the evidence when the request ends here.
+ */
+export async function resolve(run: RequestRun): Promise<EvidenceRecord | undefined> {
+  const { input, snapshot } = run;
+  const wanted = { application: input.application, accessType: input.accessType };
+  const policy = await patiently(run, 'the rules', () => lookups.loadPolicy(wanted));
+  run.policy = policy;
+  if (!policy.rule) return finish(run, 'ManualHandling', texts.manualHandling(policy.unmatchedReason));
+  const rule = policy.rule;
+  snapshot.rule = rule;
+  const { connectionName, connection } = rule;
+
+  try {
+    const people = await patiently(run, 'the requester in Jira and the directory', () =>
+      lookups.resolveRequester({ connectionName, connection, jira: policy.jira, accountId: input.requester.accountId }),
+    );
+    snapshot.requester = people.requester;
+    snapshot.manager = people.manager;
+    run.groups = await patiently(run, 'the directory groups', () =>
+      lookups.resolveGroups({ connectionName, connection, groups: rule.level.groups }),
+    );
+  } catch (err) {
+    return finish(run, 'Failed', texts.notProcessed(failureMessage(err)), policy.outcomes.failed);
+  }
+  upsertSearchAttributes([{ key: searchAttributes.requester, value: snapshot.requester.email }]);
+
+  const granted = grantDuration(rule.level, input.duration ? parseDuration(input.duration) : undefined);
+  snapshot.grantedDurationMs = granted.ms;
+  snapshot.durationCapped = granted.capped;
+  return undefined;
+}
