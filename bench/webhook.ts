@@ -31,7 +31,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { Pool } from 'undici';
 import { ConnectorRegistry } from '../src/connectors/registry';
 import { logger } from '../src/logging';
-import { RulesStore } from '../src/policy/rules-store';
+import { RulesStore } from '../src/temporal/rules-store';
 import { sandboxCredentials, samplePerson } from '../src/sandbox/sample-data';
 import { startWebhookStarter, type RunningStarter } from '../src/starter/server';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';

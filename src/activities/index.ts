@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { ConnectorRegistry } from '../connectors/registry';
-import type { RulesStore } from '../policy/rules-store';
+import type { RulesStore } from '../temporal/rules-store';
 import type { LeaseholdActivities } from './contract';
 import { decisionActivities } from './decisions';
 import { directoryActivities } from './directory';

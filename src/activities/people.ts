@@ -3,7 +3,7 @@ import type { IdentityProvider } from '../connectors/identity-provider';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import type { ApproverFacts } from '../policy/approval';
 import type { Connection, JiraConnection } from '../policy/schema';
-import type { RulesStore } from '../policy/rules-store';
+import type { RulesStore } from '../temporal/rules-store';
 import type { PersonRef } from '../workflows/access-request/types';
 import { ConnectorError } from '../connectors/connector-error';
 import { classified, permanent } from './failures';

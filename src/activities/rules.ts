@@ -4,7 +4,8 @@ import type { IdentityProvider } from '../connectors/identity-provider';
 import { readSecret } from '../config/settings';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import type { Connection, JiraConnection, RulesDocument, SecretRef } from '../policy/schema';
-import type { RulesStore } from '../policy/rules-store';
+import type { RulesStore } from '../temporal/rules-store';
+import { findRule } from '../policy/lookup';
 import type { RuleProblem } from '../policy/validate';
 import type { RulesCheck } from '../workflows/policy/types';
 import { classified } from './failures';
@@ -67,11 +68,10 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
         settings: { allowOperatorExtensions: rules.settings.allowOperatorExtensions },
       };
 
-      const app = rules.applications.find((a) => a.name.toLowerCase() === (application ?? '').toLowerCase());
+      const { app, level } = findRule(rules, application, accessType);
       if (!application || !app) {
         return { ...base, unmatchedReason: application ? `no rule for application "${application}" (rules v${current.version})` : 'the request has no Application' };
       }
-      const level = app.levels.find((l) => l.name.toLowerCase() === (accessType ?? '').toLowerCase());
       if (!accessType || !level) {
         const known = app.levels.map((l) => l.name).join(', ');
         return { ...base, unmatchedReason: `no rule for access type "${accessType ?? '(none)'}" of ${app.name} (known: ${known}; rules v${current.version})` };

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { wantsSandboxes, type Env } from '../config/env';
 import { logger } from '../logging';
 import { parseRulesText } from '../policy/parse';
-import { RulesStore } from '../policy/rules-store';
+import { RulesStore } from '../temporal/rules-store';
 import { projectRoot, sandboxEnvFile, stateDir } from '../paths';
 import { startSandboxes, type Sandboxes } from '../sandbox';
 import { sandboxCredentials } from '../sandbox/sample-data';

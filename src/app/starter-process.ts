@@ -1,7 +1,7 @@
 import type { Env } from '../config/env';
 import { ConnectorRegistry } from '../connectors/registry';
 import { logger } from '../logging';
-import { RulesStore } from '../policy/rules-store';
+import { RulesStore } from '../temporal/rules-store';
 import { startWebhookStarter, type RunningStarter } from '../starter/server';
 import { connectClient, type TemporalTarget } from '../temporal/connection';
 

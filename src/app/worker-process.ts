@@ -3,7 +3,7 @@ import type { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { ConnectorRegistry } from '../connectors/registry';
 import { logger } from '../logging';
-import { RulesStore } from '../policy/rules-store';
+import { RulesStore } from '../temporal/rules-store';
 import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
 import { createLeaseholdWorker } from '../worker/create-worker';
 

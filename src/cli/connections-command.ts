@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checkConnection } from '../connectors/connection-check';
 import { ConnectorRegistry } from '../connectors/registry';
 import { parseRulesText } from '../policy/parse';
-import { RulesStore } from '../policy/rules-store';
+import { RulesStore } from '../temporal/rules-store';
 import type { RulesDocument } from '../policy/schema';
 import type { CliContext } from './context';
 import { fail, out } from './output';

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
 import { z } from 'zod';
 import { parseRulesText } from '../policy/parse';
-import { RulesStore } from '../policy/rules-store';
+import { RulesStore } from '../temporal/rules-store';
 import { rulesDocumentSchema, type RulesDocument } from '../policy/schema';
 import { formatPath, type RuleProblem } from '../policy/validate';
 import type { CliContext } from './context';

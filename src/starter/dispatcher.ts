@@ -10,6 +10,7 @@ import { status as grpcStatus } from '@grpc/grpc-js';
 import { ConnectorError } from '../connectors/connector-error';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { formatDuration, parseDuration } from '../policy/duration';
+import { findRule } from '../policy/lookup';
 import type { JiraConnection, RulesDocument } from '../policy/schema';
 import { changeRequestedSignal, removalRequestedSignal, statusChangedSignal } from '../workflows/access-request/messages';
 import type { AccessRequestInput, StatusChange } from '../workflows/access-request/types';
@@ -251,8 +252,7 @@ function quote(value: string): string {
 
 /** The run's one-line summary in the Temporal UI, e.g. `ACCESS-12: alice@example.com → okta jira-software-users (User) for 1d`. */
 export function summarize(input: AccessRequestInput, rules: RulesDocument, requester: string): string {
-  const app = rules.applications.find((a) => a.name.toLowerCase() === (input.application ?? '').toLowerCase());
-  const level = app?.levels.find((l) => l.name.toLowerCase() === (input.accessType ?? '').toLowerCase());
+  const { app, level } = findRule(rules, input.application, input.accessType);
   if (!app || !level) return `${input.issueKey}: ${requester} → ${input.application ?? '?'} (${input.accessType ?? '?'}): no rule, manual handling`;
   const requested = input.duration ? parseDuration(input.duration) : undefined;
   const duration = requested ? formatDuration(requested) : `${level.duration.default} (default)`;

@@ -6,7 +6,7 @@ import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import { runWorker as runLeaseholdWorker } from '../../src/app/worker-process';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
-import { RulesStore } from '../../src/policy/rules-store';
+import { RulesStore } from '../../src/temporal/rules-store';
 import { DEFAULT_WEBHOOK_TIMEOUT_MS, JIRA_FIELD_IDS, signWebhookBody, type WebhookDelivery } from '../../src/sandbox/jira';
 import { sampleOktaGroups, samplePerson, sandboxCredentials } from '../../src/sandbox/sample-data';
 import { startWebhookStarter } from '../../src/starter/server';

@@ -7,7 +7,7 @@ import { runWorker, type RunningWorker } from '../../src/app/worker-process';
 import { gatewayAs, raiseRequest, type DemoRequest } from '../../src/cli/demo-commands';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
-import { RulesStore } from '../../src/policy/rules-store';
+import { RulesStore } from '../../src/temporal/rules-store';
 import { projectRoot } from '../../src/paths';
 import { startSandboxes, type Sandboxes, type SandboxesOptions } from '../../src/sandbox';
 import { sandboxCredentials } from '../../src/sandbox/sample-data';

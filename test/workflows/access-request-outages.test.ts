@@ -3,7 +3,7 @@ import { leaseActivities } from '../../src/activities/leases';
 import { rulesActivities } from '../../src/activities/rules';
 import type { LeaseholdActivities } from '../../src/activities/contract';
 import { parseRulesText } from '../../src/policy/parse';
-import type { RulesStore } from '../../src/policy/rules-store';
+import type { RulesStore } from '../../src/temporal/rules-store';
 import { revokeNowUpdate, stateQuery, statusChangedSignal } from '../../src/workflows/access-request/messages';
 import type { AccessRequestInput, EvidenceRecord, RequestSnapshot } from '../../src/workflows/access-request/types';
 import type { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';

@@ -3,6 +3,7 @@ import { expandSetting, readSecret, settingPath } from '../../config/settings';
 import { logger } from '../../logging';
 import type { EntraConnection } from '../../policy/schema';
 import { ConnectorError, retryAfterMs } from '../connector-error';
+import { scrubSecrets } from '../redaction';
 import type { DirectoryGroup, DirectoryUser, IdentityProvider, IdpAnswer } from '../identity-provider';
 import { createGraphClient, DEFAULT_GRAPH_BASE_URL } from './graph-client';
 
@@ -382,7 +383,7 @@ export class EntraIdentityProvider implements IdentityProvider {
  */
 export function classifyGraphError(err: unknown, ctx: GraphCallContext): ConnectorError {
   if (err instanceof ConnectorError) return err;
-  const scrub = (text: string): string => (ctx.secrets ?? []).filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('[redacted]'), text);
+  const scrub = (text: string): string => scrubSecrets(text, ctx.secrets);
   const make = (kind: ConnectorError['kind'], message: string, details: ConnectorError['details'] = {}): ConnectorError =>
     new ConnectorError(kind, scrub(message), { service: 'entra', ...details });
 

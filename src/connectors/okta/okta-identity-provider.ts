@@ -3,6 +3,7 @@ import { OktaApiError, type Client, type Group, type User } from '@okta/okta-sdk
 import { expandSetting, readSecret } from '../../config/settings';
 import { logger } from '../../logging';
 import type { OktaConnection } from '../../policy/schema';
+import { scrubSecrets } from '../redaction';
 import { ConnectorError, retryAfterMs as retryAfterHeaderMs } from '../connector-error';
 import type { DirectoryGroup, DirectoryUser, IdentityProvider, IdpAnswer } from '../identity-provider';
 import { createOktaClient } from './okta-client';
@@ -315,7 +316,7 @@ export function classifyOktaError(
   const now = options.now ?? Date.now();
   const failure = httpFailure(err);
   if (!failure) {
-    const message = scrub(err instanceof Error ? err.message : String(err), secrets);
+    const message = scrubSecrets(err instanceof Error ? err.message : String(err), secrets);
     if (/429 retry delay would exceed/.test(message) && options.lastResponse?.status === 429) {
       return rateLimited(ctx, options.lastResponse.headers, now);
     }
@@ -324,7 +325,7 @@ export function classifyOktaError(
 
   const { status, code, headers } = failure;
   const details = { service: 'okta', status, ...(code ? { code } : {}) };
-  const said = scrub([`${status}${code ? ` ${code}` : ''}`, failure.summary].filter(Boolean).join(': '), secrets);
+  const said = scrubSecrets([`${status}${code ? ` ${code}` : ''}`, failure.summary].filter(Boolean).join(': '), secrets);
   if (status === 429) return rateLimited(ctx, headers, now);
   if (status === 408 || status >= 500) return new ConnectorError('retryable', `Okta ${ctx.what} failed with ${said}`, details);
   if (status === 401) {
@@ -336,7 +337,7 @@ export function classifyOktaError(
   if (status === 404 && (!code || code === 'E0000007')) {
     const named = /Resource not found: (.*) \((User|UserGroup|Group)\)\s*$/.exec(failure.summary ?? '');
     const type = named ? (named[2] === 'User' ? 'user' : 'group') : ctx.notFound;
-    const id = scrub(named?.[1] ?? (type === 'user' ? ctx.userId : ctx.groupId) ?? '', secrets);
+    const id = scrubSecrets(named?.[1] ?? (type === 'user' ? ctx.userId : ctx.groupId) ?? '', secrets);
     if (type) return new ConnectorError('permanent', `unknown ${type} ${id}: Okta has no such ${type} (while trying to ${ctx.what})`, details);
   }
   return new ConnectorError('permanent', `Okta ${ctx.what} failed with ${said}`, details);
@@ -415,9 +416,6 @@ function notManaged(group: Group): ConnectorError {
   });
 }
 
-function scrub(text: string, secrets: readonly string[]): string {
-  return secrets.filter((s) => s.length > 0).reduce((t, s) => t.split(s).join('[redacted]'), text);
-}
 
 // ---- mapping helpers
 

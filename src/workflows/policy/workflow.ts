@@ -1,5 +1,4 @@
 import {
-  ActivityFailure,
   allHandlersFinished,
   ApplicationFailure,
   condition,
@@ -12,6 +11,7 @@ import {
 import type { LeaseholdActivities } from '../../activities/contract';
 import { jsonBytes, validateRules } from '../../policy/validate';
 import type { RulesDocument } from '../../policy/schema';
+import { failureMessage } from '../failures';
 import { approveRulesUpdate, currentRulesQuery, pendingRulesQuery, rulesHistoryQuery, rulesVersionQuery, submitRulesUpdate } from './messages';
 import type { PolicyState, RulesVersion, RulesVersionSummary, Submission, SubmitResult } from './types';
 
@@ -96,8 +96,7 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
       try {
         check = await checks.checkRules({ rules });
       } catch (err) {
-        const cause = err instanceof ActivityFailure ? err.cause : err;
-        throw ApplicationFailure.nonRetryable(`the rules could not be checked: ${cause instanceof Error ? cause.message : String(cause)}`, 'RulesCheckFailed');
+        throw ApplicationFailure.nonRetryable(`the rules could not be checked: ${failureMessage(err)}`, 'RulesCheckFailed');
       }
       if (check.problems.length > 0) throw ApplicationFailure.nonRetryable('the rules do not match the connected systems', 'InvalidRules', check.problems);
       const current = active();
