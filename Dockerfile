@@ -1,12 +1,16 @@
 # Leasehold worker and webhook starter. The same image runs either:
 #   docker run leasehold worker     |     docker run -p 8080:8080 leasehold webhook
+# The sandbox workspace package (packages/sandbox: the demo mode's Jira/Okta/Entra servers) is not in
+# the image: only its package.json is copied, so that `npm ci` accepts the lock file, and
+# `--workspaces=false` installs and keeps the product's own dependencies only.
 FROM node:22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --ignore-scripts
+COPY packages/sandbox/package.json ./packages/sandbox/
+RUN npm ci --no-audit --no-fund --ignore-scripts --workspaces=false
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+RUN npm run build:product && npm prune --omit=dev --workspaces=false --ignore-scripts
 
 FROM node:22-bookworm-slim
 ENV NODE_ENV=production \

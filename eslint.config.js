@@ -6,7 +6,7 @@ const { builtinModules } = require('node:module');
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.leasehold/**', 'coverage/**', '*.config.js', 'eslint.config.js', 'bin/**', 'scripts/**/*.js'] },
+  { ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', '.leasehold/**', 'coverage/**', '*.config.js', 'eslint.config.js', 'bin/**', 'scripts/**/*.js'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -22,6 +22,20 @@ module.exports = tseslint.config(
     },
   },
   {
+    // The product compiles and runs without the sandbox package (the production install leaves it out):
+    // only src/app/sandbox-package.ts loads it, at run time, by name.
+    files: ['src/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@leasehold/sandbox', message: 'Load the sandbox with loadSandboxPackage() (src/app/sandbox-package.ts): it is not in the production install.' }],
+          patterns: [{ group: ['@leasehold/sandbox/*', '**/packages/*'], message: 'The sandbox is a workspace package, not part of the product.' }],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, no I/O.
     files: ['src/workflows/**/*.ts'],
     rules: {
@@ -30,7 +44,7 @@ module.exports = tseslint.config(
         {
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: do I/O in an activity.' })),
           patterns: [
-            { group: ['../activities/*', '../connectors/*', '../sandbox/*', '../starter/*', '../logging', '../config/*'], message: 'Workflows may import only deterministic code (policy, shared types).', allowTypeImports: true },
+            { group: ['../activities/*', '../connectors/*', '@leasehold/sandbox', '../starter/*', '../logging', '../config/*'], message: 'Workflows may import only deterministic code (policy, shared types).', allowTypeImports: true },
           ],
         },
       ],

@@ -32,7 +32,7 @@ import { Pool } from 'undici';
 import { ConnectorRegistry } from '../src/connectors/registry';
 import { logger } from '../src/logging';
 import { RulesStore } from '../src/temporal/rules-store';
-import { sandboxCredentials, samplePerson } from '../src/sandbox/sample-data';
+import { sandboxCredentials, samplePerson } from '@leasehold/sandbox';
 import { startWebhookStarter, type RunningStarter } from '../src/starter/server';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { installRuntimeLogging } from '../src/temporal/runtime';

@@ -5,8 +5,7 @@ import { logger } from '../logging';
 import { parseRulesText } from '../policy/parse';
 import { RulesStore } from '../temporal/rules-store';
 import { projectRoot, sandboxEnvFile, stateDir } from '../paths';
-import { startSandboxes, type Sandboxes } from '../sandbox';
-import { sandboxCredentials } from '../sandbox/sample-data';
+import type { RunningSandboxes, SandboxPackage } from './sandbox-package';
 import type { RunningStarter } from '../starter/server';
 import { temporalTarget } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
@@ -15,7 +14,7 @@ import { runWorker, type RunningWorker } from './worker-process';
 
 export interface Embedded {
   devServer?: DevServer;
-  sandboxes?: Sandboxes;
+  sandboxes?: RunningSandboxes;
   worker: RunningWorker;
   starter: RunningStarter;
   rulesVersion?: number;
@@ -28,8 +27,9 @@ export const defaultRulesFile = path.join(projectRoot, 'rules', 'example.yaml');
  * Everything on one machine: an embedded Temporal dev server with its UI (persisted under
  * .leasehold/), the sandboxes, the worker and the webhook starter, with the example rules applied.
  * With TEMPORAL_ADDRESS set it uses that cluster instead; with real Jira/Okta/Entra settings, no sandboxes.
+ * `sandbox` is the loaded @leasehold/sandbox package (see ./sandbox-package).
  */
-export async function startEmbedded(env: Env): Promise<Embedded> {
+export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<Embedded> {
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
     for (const fn of stoppers.reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
@@ -49,9 +49,9 @@ export async function startEmbedded(env: Env): Promise<Embedded> {
     }
     const target = temporalTarget(env, devServer?.address);
 
-    let sandboxes: Sandboxes | undefined;
+    let sandboxes: RunningSandboxes | undefined;
     if (wantsSandboxes(env)) {
-      sandboxes = await startSandboxes({
+      sandboxes = await sandbox.startSandboxes({
         stateDir,
         ports: { jira: env.LEASEHOLD_SANDBOX_JIRA_PORT, okta: env.LEASEHOLD_SANDBOX_OKTA_PORT, entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT },
       });
@@ -83,7 +83,7 @@ export async function startEmbedded(env: Env): Promise<Embedded> {
         name: 'Leasehold',
         url: starter.webhookUrl,
         events: ['jira:issue_created', 'jira:issue_updated'],
-        secret: sandboxCredentials.jira.webhookSecret,
+        secret: sandbox.sandboxCredentials.jira.webhookSecret,
       });
     }
     return { devServer, sandboxes, worker, starter, rulesVersion, stop };

@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { createJiraClient } from '../connectors/jira/jira-client';
 import { JiraGateway, toAdf } from '../connectors/jira/jira-gateway';
-import { samplePerson } from '../sandbox/sample-data';
+import { loadSandboxPackage } from '../app/sandbox-package';
 import { out } from './output';
 
 /** Acting in the sandbox Jira as one of the sample people, through the real REST API (jira.js). */
-export function gatewayAs(handle: string, site = process.env.JIRA_SITE ?? 'http://127.0.0.1:8091'): JiraGateway {
-  const person = samplePerson(handle);
+export async function gatewayAs(handle: string, site = process.env.JIRA_SITE ?? 'http://127.0.0.1:8091'): Promise<JiraGateway> {
+  const person = (await loadSandboxPackage('demo')).samplePerson(handle);
   return new JiraGateway(createJiraClient({ host: site, email: person.email, apiToken: person.jiraApiToken }), site);
 }
 
@@ -55,7 +55,7 @@ export function registerDemoCommands(program: Command): void {
     .option('--type <request type>', 'request type (default Request Application Access)')
     .description('raise an access request in the portal (fires jira:issue_created to the webhook)')
     .action(async (opts: DemoRequest) => {
-      const key = await raiseRequest(gatewayAs(opts.as), opts);
+      const key = await raiseRequest(await gatewayAs(opts.as), opts);
       out(key);
     });
 
@@ -66,7 +66,7 @@ export function registerDemoCommands(program: Command): void {
     .requiredOption('--as <person>', 'who moves it, e.g. bob')
     .description('move an issue to a status as a person (an approval is such a move)')
     .action(async (issue: string, status: string, opts: { as: string }) => {
-      await gatewayAs(opts.as).transitionTo(issue, status);
+      await (await gatewayAs(opts.as)).transitionTo(issue, status);
       out(`${issue} → ${status} (by ${opts.as})`);
     });
 }

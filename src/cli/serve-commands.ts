@@ -3,11 +3,10 @@ import { readEnv } from '../config/env';
 import { startEmbedded, type Embedded } from '../app/embedded';
 import { runStarter } from '../app/starter-process';
 import { serveWorkerHealth } from '../app/worker-health';
+import { loadSandboxPackage, type SandboxPackage } from '../app/sandbox-package';
 import { runWorker } from '../app/worker-process';
 import { logger } from '../logging';
 import { stateDir } from '../paths';
-import { startSandboxes } from '../sandbox';
-import { samplePeople, sandboxCredentials } from '../sandbox/sample-data';
 import { temporalTarget } from '../temporal/connection';
 import { printCli } from './temporal-commands';
 import { out } from './output';
@@ -30,7 +29,7 @@ function untilSignal(stop: () => Promise<void>): void {
   process.on('SIGTERM', onSignal);
 }
 
-function banner(e: Embedded): string {
+function banner(e: Embedded, { samplePeople, sandboxCredentials }: SandboxPackage): string {
   const lines = ['', 'Leasehold is running.', ''];
   if (e.devServer) {
     lines.push(`  Temporal UI       ${e.devServer.uiUrl ?? '(headless)'}`);
@@ -70,8 +69,11 @@ export function registerServeCommands(program: Command): void {
     .action(async () => {
       const env = readEnv();
       const started = Date.now();
-      const embedded = await startEmbedded(env);
-      out(banner(embedded));
+      // Loaded first, even when real services replace the sandboxes: `start` is the demo and development
+      // mode, and without the package (the production image) it should say so before starting anything.
+      const sandbox = await loadSandboxPackage('start');
+      const embedded = await startEmbedded(env, sandbox);
+      out(banner(embedded, sandbox));
       logger.info({ ms: Date.now() - started }, 'Leasehold started');
       untilSignal(embedded.stop);
     });
@@ -104,6 +106,7 @@ export function registerServeCommands(program: Command): void {
     .description('run only the sandbox Jira, Okta and Entra ID servers')
     .action(async () => {
       const env = readEnv();
+      const { startSandboxes } = await loadSandboxPackage('sandbox');
       const sandboxes = await startSandboxes({
         stateDir,
         ports: { jira: env.LEASEHOLD_SANDBOX_JIRA_PORT, okta: env.LEASEHOLD_SANDBOX_OKTA_PORT, entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT },

@@ -11,8 +11,7 @@ import { ConnectorError } from '../../src/connectors/connector-error';
 import { classifyGraphError, EntraIdentityProvider } from '../../src/connectors/entra/entra-identity-provider';
 import { createGraphClient } from '../../src/connectors/entra/graph-client';
 import type { EntraConnection } from '../../src/policy/schema';
-import { leaseholdApp, readOnlyApp, startEntraSandbox, type AppRegistration, type EntraSandbox } from '../../src/sandbox/entra';
-import { sampleEntraGroups, samplePerson } from '../../src/sandbox/sample-data';
+import { type AppRegistration, type EntraSandbox, leaseholdApp, readOnlyApp, sampleEntraGroups, samplePerson, startEntraSandbox } from '@leasehold/sandbox';
 
 const groupId = (name: string): string => {
   const group = sampleEntraGroups.find((g) => g.name === name);

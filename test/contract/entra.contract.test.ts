@@ -12,8 +12,7 @@ import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { Agent } from 'undici';
 import { createGraphClient, GRAPH_DEFAULT_SCOPE } from '../../src/connectors/entra/graph-client';
-import { leaseholdApp, readOnlyApp, startEntraSandbox, type AppRegistration, type EntraSandbox } from '../../src/sandbox/entra';
-import { sampleEntraGroups, samplePerson } from '../../src/sandbox/sample-data';
+import { type AppRegistration, type EntraSandbox, leaseholdApp, readOnlyApp, sampleEntraGroups, samplePerson, startEntraSandbox } from '@leasehold/sandbox';
 
 const execFileAsync = promisify(execFile);
 

@@ -5,8 +5,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { createJiraClient, type Version3Client } from '../../src/connectors/jira/jira-client';
-import { samplePerson, sandboxCredentials } from '../../src/sandbox/sample-data';
-import { JIRA_FIELD_IDS, signWebhookBody, startJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira';
+import { JIRA_FIELD_IDS, type JiraSandbox, samplePerson, sandboxCredentials, signWebhookBody, startJiraSandbox } from '@leasehold/sandbox';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 const bot = sandboxCredentials.jira;

@@ -12,8 +12,7 @@ import {
   type JiraHttpException,
   type Version3Client,
 } from '../../src/connectors/jira/jira-client';
-import { samplePerson, sandboxCredentials } from '../../src/sandbox/sample-data';
-import { AUTOMATION_ACCOUNT_ID, JIRA_FIELD_IDS, startJiraSandbox, type JiraSandbox } from '../../src/sandbox/jira';
+import { AUTOMATION_ACCOUNT_ID, JIRA_FIELD_IDS, type JiraSandbox, samplePerson, sandboxCredentials, startJiraSandbox } from '@leasehold/sandbox';
 
 const execFileAsync = promisify(execFile);
 const bot = sandboxCredentials.jira;

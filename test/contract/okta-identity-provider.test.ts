@@ -4,8 +4,7 @@ import { createOktaClient } from '../../src/connectors/okta/okta-client';
 import { classifyOktaError, OktaIdentityProvider, rateLimitWaitMs } from '../../src/connectors/okta/okta-identity-provider';
 import { SecretUnavailableError } from '../../src/config/settings';
 import type { OktaConnection } from '../../src/policy/schema';
-import { sandboxCredentials, samplePerson } from '../../src/sandbox/sample-data';
-import { OKTA_READONLY_TOKEN, startOktaSandbox, type OktaSandbox } from '../../src/sandbox/okta';
+import { OKTA_READONLY_TOKEN, type OktaSandbox, samplePerson, sandboxCredentials, startOktaSandbox } from '@leasehold/sandbox';
 
 /**
  * The Okta IdentityProvider against the sandbox Okta org, built the way the worker builds it

@@ -4,8 +4,7 @@ import path from 'node:path';
 import { Client, OktaApiError, type Group, type User } from '@okta/okta-sdk-nodejs';
 import { createOktaClient, type OktaClientOptions } from '../../src/connectors/okta/okta-client';
 import { logger } from '../../src/logging';
-import { sandboxCredentials, samplePerson } from '../../src/sandbox/sample-data';
-import { OKTA_READONLY_TOKEN, startOktaSandbox, type OktaSandbox } from '../../src/sandbox/okta';
+import { OKTA_READONLY_TOKEN, type OktaSandbox, samplePerson, sandboxCredentials, startOktaSandbox } from '@leasehold/sandbox';
 
 /**
  * Contract of the sandbox Okta org with the real, unmodified @okta/okta-sdk-nodejs: one test per call

@@ -79,7 +79,7 @@ describe('leasehold start (embedded mode)', () => {
     expect(first.output).toContain('Try it');
     expect((await fetch(`http://127.0.0.1:${env.LEASEHOLD_TEMPORAL_UI_PORT}`)).status).toBe(200);
 
-    const key = await raiseRequest(gatewayAs('alice', `http://127.0.0.1:${env.LEASEHOLD_SANDBOX_JIRA_PORT}`), { as: 'alice', app: 'Jira Software', level: 'User', duration: '1 hour' });
+    const key = await raiseRequest(await gatewayAs('alice', `http://127.0.0.1:${env.LEASEHOLD_SANDBOX_JIRA_PORT}`), { as: 'alice', app: 'Jira Software', level: 'User', duration: '1 hour' });
     await eventually(async () => (await listedRuns()).includes(`access-request-${key}`), 30_000, 'the request workflow');
 
     await stop();

@@ -1,8 +1,7 @@
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { Leasehold } from '../harness/leasehold';
 import { runScenarios } from '../replay/scenarios';
-import { OKTA_READONLY_TOKEN } from '../../src/sandbox/okta';
-import { samplePeople, sandboxCredentials } from '../../src/sandbox/sample-data';
+import { OKTA_READONLY_TOKEN, samplePeople, sandboxCredentials } from '@leasehold/sandbox';
 
 /** Workflow histories are audit evidence shared with operators: no credential may ever be in one. */
 describe('no secret in any workflow history', () => {

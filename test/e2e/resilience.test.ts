@@ -1,6 +1,5 @@
 import { eventually, Leasehold } from '../harness/leasehold';
-import { OKTA_READONLY_TOKEN } from '../../src/sandbox/okta';
-import { sandboxCredentials, samplePerson } from '../../src/sandbox/sample-data';
+import { OKTA_READONLY_TOKEN, samplePerson, sandboxCredentials } from '@leasehold/sandbox';
 import type { EvidenceRecord } from '../../src/workflows/access-request/types';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';
 import { retryProvisioningUpdate } from '../../src/workflows/access-request/messages';

@@ -5,7 +5,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { parse } from 'yaml';
 import { validateRules } from '../../src/policy/validate';
-import { readOnlyApp } from '../../src/sandbox/entra/apps';
+import { readOnlyApp } from '@leasehold/sandbox';
 import type { RulesVersionSummary } from '../../src/workflows/policy/types';
 import { runCli, type CliRun } from '../harness/cli';
 import { Leasehold } from '../harness/leasehold';

@@ -1,5 +1,5 @@
 import { createJiraClient } from '../../src/connectors/jira/jira-client';
-import { samplePerson, sandboxCredentials } from '../../src/sandbox/sample-data';
+import { samplePerson, sandboxCredentials } from '@leasehold/sandbox';
 import { changeRequestedSignal, extendUpdate, removalRequestedSignal, revokeNowUpdate, statusChangedSignal } from '../../src/workflows/access-request/messages';
 import type { EvidenceRecord } from '../../src/workflows/access-request/types';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';

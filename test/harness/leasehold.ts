@@ -9,8 +9,7 @@ import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
 import { RulesStore } from '../../src/temporal/rules-store';
 import { projectRoot } from '../../src/paths';
-import { startSandboxes, type Sandboxes, type SandboxesOptions } from '../../src/sandbox';
-import { sandboxCredentials } from '../../src/sandbox/sample-data';
+import { sandboxCredentials, type Sandboxes, type SandboxesOptions, startSandboxes } from '@leasehold/sandbox';
 import { startWebhookStarter, type RunningStarter } from '../../src/starter/server';
 import { ensureNamespace } from '../../src/temporal/namespace';
 import { stateQuery } from '../../src/workflows/access-request/messages';
@@ -91,12 +90,12 @@ export class Leasehold {
 
   /** A person raises a request in the portal (through the Jira REST API). */
   async request(req: DemoRequest): Promise<string> {
-    return raiseRequest(gatewayAs(req.as, this.sandboxes.jira.url), req);
+    return raiseRequest(await gatewayAs(req.as, this.sandboxes.jira.url), req);
   }
 
   /** A person moves an issue to a status in Jira (an approval is such a move). */
   async move(issueKey: string, status: string, as: string): Promise<void> {
-    await gatewayAs(as, this.sandboxes.jira.url).transitionTo(issueKey, status);
+    await (await gatewayAs(as, this.sandboxes.jira.url)).transitionTo(issueKey, status);
   }
 
   /**

@@ -4,7 +4,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Leasehold } from '../harness/leasehold';
 import { revokeNowUpdate, statusChangedSignal } from '../../src/workflows/access-request/messages';
 import { accessRequestWorkflowId, groupLeaseWorkflowId, POLICY_WORKFLOW_ID } from '../../src/workflows/ids';
-import { samplePerson } from '../../src/sandbox/sample-data';
+import { samplePerson } from '@leasehold/sandbox';
 
 export const historiesDir = path.join(__dirname, 'histories');
 

@@ -1,4 +1,4 @@
-import { FaultSwitch } from '../../../src/sandbox/faults';
+import { FaultSwitch } from '@leasehold/sandbox';
 
 describe('the sandbox fault switch', () => {
   test('an update changes only the fields it names (PUT /__sandbox/faults keeps the others)', () => {

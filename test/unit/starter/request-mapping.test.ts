@@ -1,4 +1,4 @@
-import { samplePerson } from '../../../src/sandbox/sample-data';
+import { samplePerson } from '@leasehold/sandbox';
 import { jiraWebhookSchema, type JiraWebhook } from '../../../src/starter/jira-payload';
 import { classifyEvent, decisionFor } from '../../../src/starter/request-mapping';
 import { examplePortal, sandboxFieldIds, sandboxJiraEvents, type SandboxJiraEvents } from './sandbox-events';

@@ -1,5 +1,5 @@
 import crypto, { createHmac } from 'node:crypto';
-import { signWebhookBody } from '../../../src/sandbox/jira/webhook-signature';
+import { signWebhookBody } from '@leasehold/sandbox';
 import { sharedSecretMatches, signBody, verifySignature } from '../../../src/starter/signature';
 import { sandboxJiraEvents } from './sandbox-events';
 

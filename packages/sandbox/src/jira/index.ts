@@ -19,3 +19,5 @@ export type { RegisteredWebhook, WebhookRegistrationInput } from './webhook-regi
 export { signWebhookBody } from './webhook-signature';
 export { adfToPlainText, adfToWiki, wikiToAdf, type AdfDoc } from './adf';
 export { AUTOMATION_ACCOUNT_ID } from './accounts';
+export { sandboxJiraEvents, type SandboxJiraEvents } from './in-memory-events';
+export type { WebhookMessage } from './webhook-payloads';

@@ -1,4 +1,4 @@
-import { logger } from '../../logging';
+import { logger } from '../logging';
 import { FaultSwitch, type FaultSettingsInput } from '../faults';
 import { Router, startSandboxServer, type SandboxRequest } from '../http';
 import { sandboxCredentials } from '../sample-data';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type ClientRequest } from 'node:http';
 import https from 'node:https';
-import { logger } from '../../logging';
+import { logger } from '../logging';
 import type { WebhookMessage } from './webhook-payloads';
 import type { RegisteredWebhook } from './webhook-registry';
 import { signWebhookBody } from './webhook-signature';

@@ -2,7 +2,7 @@ import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerRespon
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ZodError } from 'zod';
-import { logger } from '../logging';
+import { logger } from './logging';
 import { type Fault, FaultSwitch } from './faults';
 
 /** One request as a sandbox handler sees it: path params decoded, body read whole. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { logger } from '../../logging';
+import { logger } from '../logging';
 
 /**
  * The site's admin webhooks (`/rest/webhooks/1.0/webhook` and the ones given at start): which URL

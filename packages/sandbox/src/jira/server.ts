@@ -1,4 +1,4 @@
-import { logger } from '../../logging';
+import { logger } from '../logging';
 import { FaultSwitch, type FaultSettingsInput } from '../faults';
 import { Router, startSandboxServer } from '../http';
 import { type AccountOptions, JiraAccountDirectory } from './accounts';

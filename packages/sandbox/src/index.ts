@@ -1,0 +1,12 @@
+/**
+ * @leasehold/sandbox: faithful sandboxes of Jira Cloud / JSM, Okta and Entra ID / Microsoft Graph
+ * that the real vendor SDKs talk to, the sample organisation loaded in them, and their fault switches.
+ * Leasehold's demo mode (`npm start`, `leasehold sandbox`, `leasehold demo`) and its tests use it; the
+ * production install (`leasehold worker`, `leasehold webhook`, the image) does not contain it.
+ */
+export { startSandboxes, type Sandboxes, type SandboxesOptions } from './sandboxes';
+export * from './sample-data';
+export { FaultSwitch, type Fault, type FaultSettings, type FaultSettingsInput } from './faults';
+export * from './jira';
+export * from './okta';
+export * from './entra';
