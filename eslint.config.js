@@ -6,7 +6,19 @@ const { builtinModules } = require('node:module');
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
 
 module.exports = tseslint.config(
-  { ignores: ['dist/**', 'packages/*/dist/**', 'node_modules/**', '.leasehold/**', 'coverage/**', '*.config.js', 'eslint.config.js', 'bin/**', 'scripts/**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'packages/*/dist/**',
+      'node_modules/**',
+      '.leasehold/**',
+      'coverage/**',
+      '*.config.js',
+      'eslint.config.js',
+      'bin/**',
+      'scripts/**/*.js',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,8 +41,19 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: [{ name: '@leasehold/sandbox', message: 'Load the sandbox with loadSandboxPackage() (src/app/sandbox-package.ts): it is not in the production install.' }],
-          patterns: [{ group: ['@leasehold/sandbox/*', '**/packages/*'], message: 'The sandbox is a workspace package, not part of the product.' }],
+          paths: [
+            {
+              name: '@leasehold/sandbox',
+              message:
+                'Load the sandbox with loadSandboxPackage() (src/app/sandbox-package.ts): it is not in the production install.',
+            },
+          ],
+          patterns: [
+            {
+              group: ['@leasehold/sandbox/*', '**/packages/*'],
+              message: 'The sandbox is a workspace package, not part of the product.',
+            },
+          ],
         },
       ],
     },
@@ -42,9 +65,23 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: do I/O in an activity.' })),
+          paths: nodeBuiltins.map((name) => ({
+            name,
+            message: 'Workflow code must be deterministic: do I/O in an activity.',
+          })),
           patterns: [
-            { group: ['../activities/*', '../connectors/*', '@leasehold/sandbox', '../starter/*', '../logging', '../config/*'], message: 'Workflows may import only deterministic code (policy, shared types).', allowTypeImports: true },
+            {
+              group: [
+                '../activities/*',
+                '../connectors/*',
+                '@leasehold/sandbox',
+                '../starter/*',
+                '../logging',
+                '../config/*',
+              ],
+              message: 'Workflows may import only deterministic code (policy, shared types).',
+              allowTypeImports: true,
+            },
           ],
         },
       ],

@@ -31,12 +31,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } } });
   const quick = values.quick ?? false;
   const names = values.only ? values.only.split(',') : Object.keys(all);
-  for (const name of names) if (!all[name]) throw new Error(`no scenario ${name} (known: ${Object.keys(all).join(', ')})`);
+  for (const name of names)
+    if (!all[name]) throw new Error(`no scenario ${name} (known: ${Object.keys(all).join(', ')})`);
   installRuntimeLogging();
   process.env.LEASEHOLD_LOG_LEVEL ??= 'error';
   const server = await startDevServer();
   process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS = server.address;
-  process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(path.join(os.tmpdir(), `leasehold-chaos-bundle-${process.pid}.js`));
+  process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(
+    path.join(os.tmpdir(), `leasehold-chaos-bundle-${process.pid}.js`),
+  );
   const ctx: scenarios.ChaosContext = { quick, size: (full, small) => (quick ? small : full) };
   const rows: Row[] = [];
   try {

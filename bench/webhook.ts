@@ -50,7 +50,8 @@ const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000, 10_000];
 const SETTLE_TIMEOUT_MS = 15 * 60_000;
 
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
-const fmt = (n: number, digits = 0): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const fmt = (n: number, digits = 0): string =>
+  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 interface Options {
   issues: number;
@@ -112,7 +113,8 @@ async function startRecorder(approver: string): Promise<Recorder> {
       };
       const identifier = String(req.headers['x-atlassian-webhook-identifier']);
       const signature = String(req.headers['x-hub-signature']);
-      if (json.webhookEvent === 'jira:issue_created') deliveries.push({ identifier, signature, body, event: 'create', issueKey: json.issue.key });
+      if (json.webhookEvent === 'jira:issue_created')
+        deliveries.push({ identifier, signature, body, event: 'create', issueKey: json.issue.key });
       const approved = json.changelog?.items.some((i) => i.field === 'status' && i.toString === 'Approved by Manager');
       if (json.webhookEvent === 'jira:issue_updated' && approved && json.user?.accountId === approver) {
         deliveries.push({ identifier, signature, body, event: 'status', issueKey: json.issue.key });
@@ -164,7 +166,11 @@ function shuffled<T>(items: T[], seed: number): T[] {
 }
 
 /** Runs `fn` over `items` with at most `concurrency` in flight; returns the wall time in ms. */
-async function runPool<T>(items: T[], concurrency: number, fn: (item: T, index: number) => Promise<void>): Promise<number> {
+async function runPool<T>(
+  items: T[],
+  concurrency: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -215,7 +221,14 @@ async function sendLikeJira(pool: Pool, webhookPath: string, send: Send, latenci
     let status: number | undefined;
     let outcome: string | undefined;
     try {
-      const res = await pool.request({ path: webhookPath, method: 'POST', headers, body: send.delivery.body, headersTimeout: JIRA_TIMEOUT_MS, bodyTimeout: JIRA_TIMEOUT_MS });
+      const res = await pool.request({
+        path: webhookPath,
+        method: 'POST',
+        headers,
+        body: send.delivery.body,
+        headersTimeout: JIRA_TIMEOUT_MS,
+        bodyTimeout: JIRA_TIMEOUT_MS,
+      });
       const text = await res.body.text();
       status = res.statusCode;
       outcome = (JSON.parse(text) as { outcome?: string }).outcome;
@@ -224,8 +237,10 @@ async function sendLikeJira(pool: Pool, webhookPath: string, send: Send, latenci
     }
     latencies.push(performance.now() - started);
     if (status !== undefined && status >= 200 && status < 300) return { status, outcome, attempts: attempt + 1 };
-    const retryable = status === undefined || status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
-    if (!retryable || attempt >= RETRY_DELAYS_MS.length) return { status: status ?? 'lost', outcome, attempts: attempt + 1 };
+    const retryable =
+      status === undefined || status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
+    if (!retryable || attempt >= RETRY_DELAYS_MS.length)
+      return { status: status ?? 'lost', outcome, attempts: attempt + 1 };
     await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
   }
 }
@@ -248,7 +263,9 @@ async function main(): Promise<number> {
 
   try {
     out('Leasehold webhook starter load run');
-    out(`  ${os.cpus().length} CPUs, Node ${process.version}; ${fmt(opts.issues)} issues, ${opts.redeliveries * 100}% redeliveries, concurrency ${opts.concurrency}, seed ${opts.seed}`);
+    out(
+      `  ${os.cpus().length} CPUs, Node ${process.version}; ${fmt(opts.issues)} issues, ${opts.redeliveries * 100}% redeliveries, concurrency ${opts.concurrency}, seed ${opts.seed}`,
+    );
     const setupStarted = performance.now();
     const devServer: DevServer = await startDevServer({ startTimeoutMs: 120_000 });
     cleanups.push(() => devServer.stop());
@@ -262,25 +279,44 @@ async function main(): Promise<number> {
     // Without a worker nobody answers the rules query: the starter then reads them once and keeps them.
     const starterRules = new RulesStore(client, lh.taskQueue, opts.workerDuringLoad ? 2_000 : 3_600_000);
     const connectors = new ConnectorRegistry();
-    const starter: RunningStarter = await startWebhookStarter({ client, taskQueue: lh.taskQueue, rules: starterRules, jira: (c) => connectors.jira(c), port: 0 });
+    const starter: RunningStarter = await startWebhookStarter({
+      client,
+      taskQueue: lh.taskQueue,
+      rules: starterRules,
+      jira: (c) => connectors.jira(c),
+      port: 0,
+    });
     cleanups.push(() => starter.close());
-    out(`  Temporal dev server ${devServer.address}, namespace ${lh.namespace}; starter ${starter.webhookUrl} (set up in ${fmt((performance.now() - setupStarted) / 1000, 1)} s)`);
+    out(
+      `  Temporal dev server ${devServer.address}, namespace ${lh.namespace}; starter ${starter.webhookUrl} (set up in ${fmt((performance.now() - setupStarted) / 1000, 1)} s)`,
+    );
 
     // 1. People act in Jira; its deliveries are recorded.
     const recorder = await startRecorder(bob.jiraAccountId);
     cleanups.push(() => recorder.close());
-    lh.sandboxes.jira.registerWebhook({ name: 'recorder', url: recorder.url, events: ['jira:issue_created', 'jira:issue_updated'], secret: sandboxCredentials.jira.webhookSecret });
+    lh.sandboxes.jira.registerWebhook({
+      name: 'recorder',
+      url: recorder.url,
+      events: ['jira:issue_created', 'jira:issue_updated'],
+      secret: sandboxCredentials.jira.webhookSecret,
+    });
     const keys: string[] = [];
     for (let i = 0; i < opts.issues; i++) {
       const requester = i % 2 === 0 ? alice : erin;
-      const issue = lh.sandboxes.jira.raiseRequest({ reporter: requester.handle, application: 'Jira Software', accessType: 'Admin', justification: `bench request ${i}` });
+      const issue = lh.sandboxes.jira.raiseRequest({
+        reporter: requester.handle,
+        application: 'Jira Software',
+        accessType: 'Admin',
+        justification: `bench request ${i}`,
+      });
       keys.push(issue.key);
     }
     for (const key of keys) lh.sandboxes.jira.moveIssue(key, 'Approved by Manager', 'bob');
     await lh.sandboxes.jira.waitForDeliveries();
     const creates = new Map(recorder.deliveries.filter((d) => d.event === 'create').map((d) => [d.issueKey, d]));
     const statuses = new Map(recorder.deliveries.filter((d) => d.event === 'status').map((d) => [d.issueKey, d]));
-    if (creates.size !== opts.issues || statuses.size !== opts.issues) throw new Error(`recorded ${creates.size} creates and ${statuses.size} status changes for ${opts.issues} issues`);
+    if (creates.size !== opts.issues || statuses.size !== opts.issues)
+      throw new Error(`recorded ${creates.size} creates and ${statuses.size} status changes for ${opts.issues} issues`);
 
     // In issue order (deliveries arrive at the recorder in any order), so a seed always gives the same run.
     const distinct = shuffled([...keys.map((k) => creates.get(k)!), ...keys.map((k) => statuses.get(k)!)], opts.seed);
@@ -291,7 +327,9 @@ async function main(): Promise<number> {
       Array.from({ length: sends.length + extra }, (_, i) => i),
       opts.seed + 2,
     ).slice(0, extra);
-    positions.sort((a, b) => a - b).forEach((pos, i) => sends.splice(pos, 0, { delivery: picks[i]!, redelivery: true }));
+    positions
+      .sort((a, b) => a - b)
+      .forEach((pos, i) => sends.splice(pos, 0, { delivery: picks[i]!, redelivery: true }));
     const firstSeen = new Map<string, number>();
     sends.forEach((s, i) => {
       const id = `${s.delivery.event}:${s.delivery.issueKey}`;
@@ -304,7 +342,9 @@ async function main(): Promise<number> {
     );
 
     if (!opts.workerDuringLoad) await lh.stopWorker();
-    out(`  worker during the measured runs: ${opts.workerDuringLoad ? 'running' : 'stopped (started afterwards to run the requests)'}`);
+    out(
+      `  worker during the measured runs: ${opts.workerDuringLoad ? 'running' : 'stopped (started afterwards to run the requests)'}`,
+    );
     out();
 
     // 2. Raw baseline: what Temporal alone takes for the same number of calls at the same concurrency.
@@ -322,7 +362,14 @@ async function main(): Promise<number> {
         requester: { accountId: alice.jiraAccountId },
         requestedAt: new Date().toISOString(),
       };
-      const change: StatusChange = { eventId: send.delivery.identifier, issueKey: key, decision: 'Approved', status: 'Approved by Manager', actorAccountId: bob.jiraAccountId, at: new Date().toISOString() };
+      const change: StatusChange = {
+        eventId: send.delivery.identifier,
+        issueKey: key,
+        decision: 'Approved',
+        status: 'Approved by Manager',
+        actorAccountId: bob.jiraAccountId,
+        at: new Date().toISOString(),
+      };
       const started = performance.now();
       try {
         await client.workflow.signalWithStart<typeof accessRequestWorkflow, [StatusChange]>('accessRequestWorkflow', {
@@ -365,8 +412,14 @@ async function main(): Promise<number> {
       if (r.outcome) byOutcome.set(r.outcome, (byOutcome.get(r.outcome) ?? 0) + 1);
     }
     const retries = results.reduce((n, r) => n + r.attempts - 1, 0);
-    const list = (m: Map<string, number>): string => [...m].sort().map(([k, v]) => `${k} ×${fmt(v)}`).join(', ');
-    out(`  starter answers: ${list(byStatus)}; outcomes: ${list(byOutcome)}; retries after 5xx/timeout: ${fmt(retries)}; raw call errors: ${rawErrors}`);
+    const list = (m: Map<string, number>): string =>
+      [...m]
+        .sort()
+        .map(([k, v]) => `${k} ×${fmt(v)}`)
+        .join(', ');
+    out(
+      `  starter answers: ${list(byStatus)}; outcomes: ${list(byOutcome)}; retries after 5xx/timeout: ${fmt(retries)}; raw call errors: ${rawErrors}`,
+    );
     out();
 
     // 4. The worker runs the requests.
@@ -375,11 +428,16 @@ async function main(): Promise<number> {
     const states = new Map<string, RequestSnapshot>();
     let pending = [...keys];
     const settled = (key: string, s: RequestSnapshot): boolean =>
-      s.approvals.length + s.ignored.length > 0 && s.state === 'AwaitingApproval' && lh.sandboxes.jira.issue(key)?.status === 'Waiting for approval';
+      s.approvals.length + s.ignored.length > 0 &&
+      s.state === 'AwaitingApproval' &&
+      lh.sandboxes.jira.issue(key)?.status === 'Waiting for approval';
     while (pending.length > 0 && performance.now() - settleStarted < SETTLE_TIMEOUT_MS) {
       const still: string[] = [];
       await runPool(pending, opts.concurrency, async (key) => {
-        const s = await client.workflow.getHandle(accessRequestWorkflowId(key)).query(stateQuery).catch(() => undefined);
+        const s = await client.workflow
+          .getHandle(accessRequestWorkflowId(key))
+          .query(stateQuery)
+          .catch(() => undefined);
         if (s) states.set(key, s);
         if (!s || !settled(key, s)) still.push(key);
       });
@@ -389,7 +447,10 @@ async function main(): Promise<number> {
     const settleMs = performance.now() - settleStarted;
     // One more pass over every request, now that all have settled.
     await runPool(keys, opts.concurrency, async (key) => {
-      const s = await client.workflow.getHandle(accessRequestWorkflowId(key)).query(stateQuery).catch(() => undefined);
+      const s = await client.workflow
+        .getHandle(accessRequestWorkflowId(key))
+        .query(stateQuery)
+        .catch(() => undefined);
       if (s) states.set(key, s);
     });
 
@@ -425,7 +486,9 @@ async function main(): Promise<number> {
       const mine = s?.approvals.filter((a) => a.eventId === status.identifier).length ?? 0;
       if (!s || mine === 0) {
         lost++;
-        problems.push(`${key}: the status change ${status.identifier} was not recorded (${s ? `state ${s.state}, ${s.approvals.length} approvals` : 'no state'})`);
+        problems.push(
+          `${key}: the status change ${status.identifier} was not recorded (${s ? `state ${s.state}, ${s.approvals.length} approvals` : 'no state'})`,
+        );
       } else if (mine > 1 || s.approvals.length > 1 || s.ignored.length > 0) {
         duplicated++;
         problems.push(`${key}: ${s.approvals.length} approvals, ${s.ignored.length} ignored decisions`);
@@ -447,9 +510,15 @@ async function main(): Promise<number> {
       problems.push(`${oktaAdds} Okta group additions, though no request had its second approval`);
     }
 
-    out(`effects (the worker took ${fmt(settleMs / 1000, 1)} s to run the ${fmt(keys.length)} requests to bob's approval; each now waits for a second one):`);
-    out(`  workflows: ${fmt(runs.size)} for ${fmt(keys.length)} issues, ${fmt([...runs.values()].filter((n) => n > 1).length)} with more than one run`);
-    out(`  status changes recorded exactly once (approval carries the delivery's identifier): ${fmt(recordedOnce)} of ${fmt(keys.length)}`);
+    out(
+      `effects (the worker took ${fmt(settleMs / 1000, 1)} s to run the ${fmt(keys.length)} requests to bob's approval; each now waits for a second one):`,
+    );
+    out(
+      `  workflows: ${fmt(runs.size)} for ${fmt(keys.length)} issues, ${fmt([...runs.values()].filter((n) => n > 1).length)} with more than one run`,
+    );
+    out(
+      `  status changes recorded exactly once (approval carries the delivery's identifier): ${fmt(recordedOnce)} of ${fmt(keys.length)}`,
+    );
     out(`  Jira "Approved by" comments: ${fmt(approvedComments)}; Okta group additions: ${oktaAdds}`);
     for (const p of problems.slice(0, 20)) out(`  ! ${p}`);
     if (problems.length > 20) out(`  ! … and ${problems.length - 20} more`);

@@ -17,7 +17,9 @@ async function main(): Promise<void> {
   installRuntimeLogging();
   const server = await startDevServer();
   process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS = server.address;
-  process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(path.join(os.tmpdir(), 'leasehold-capture-bundle.js'));
+  process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(
+    path.join(os.tmpdir(), 'leasehold-capture-bundle.js'),
+  );
   const lh = await Leasehold.start();
   try {
     const args = process.argv.slice(2);

@@ -26,7 +26,13 @@ for (const [where, pkg] of Object.entries(packages)) {
     const cpu = cpus.find((c) => parts.includes(c) || parts.includes(c.replace('arm', 'armv7')));
     if (!os) continue; // not a platform build: leave it to npm
     const version = String(range).replace(/^[\^~=]/, '');
-    packages[`node_modules/${name}`] = { version, cpu: cpu ? [cpu === 'arm' ? 'arm' : cpu] : undefined, dev: pkg.dev, optional: true, os: [os] };
+    packages[`node_modules/${name}`] = {
+      version,
+      cpu: cpu ? [cpu === 'arm' ? 'arm' : cpu] : undefined,
+      dev: pkg.dev,
+      optional: true,
+      os: [os],
+    };
     added++;
   }
 }

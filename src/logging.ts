@@ -6,12 +6,12 @@ import pino, { type Logger } from 'pino';
  */
 export const logger: Logger = pino(
   {
-  name: 'leasehold',
-  level: process.env.LEASEHOLD_LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'error' : 'info'),
-  redact: {
-    paths: ['*.apiToken', '*.token', '*.clientSecret', '*.secret', '*.password', 'headers.authorization'],
-    censor: '[redacted]',
-  },
+    name: 'leasehold',
+    level: process.env.LEASEHOLD_LOG_LEVEL ?? (process.env.JEST_WORKER_ID ? 'error' : 'info'),
+    redact: {
+      paths: ['*.apiToken', '*.token', '*.clientSecret', '*.secret', '*.password', 'headers.authorization'],
+      censor: '[redacted]',
+    },
   },
   // stderr: a command's results go to stdout, the logs beside them.
   pino.destination(2),

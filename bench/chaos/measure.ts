@@ -22,7 +22,12 @@ export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeou
 /** The people of the sandbox directories who can be granted (frank's email is hidden, mallory is in no directory). */
 const PEOPLE = ['alice', 'bob', 'carol', 'dave', 'erin'];
 
-export async function raise(lh: Leasehold, n: number, spec: (i: number, as: string) => Omit<DemoRequest, 'as'>, people = PEOPLE): Promise<string[]> {
+export async function raise(
+  lh: Leasehold,
+  n: number,
+  spec: (i: number, as: string) => Omit<DemoRequest, 'as'>,
+  people = PEOPLE,
+): Promise<string[]> {
   const keys: string[] = [];
   for (let i = 0; i < n; i++) {
     const as = people[i % people.length]!;
@@ -32,7 +37,12 @@ export async function raise(lh: Leasehold, n: number, spec: (i: number, as: stri
 }
 
 /** Each request's state once `done` holds for it (or the last state seen when the time is up). */
-export async function settle(lh: Leasehold, keys: string[], done: (s: RequestSnapshot) => boolean, timeoutMs: number): Promise<Map<string, RequestSnapshot | undefined>> {
+export async function settle(
+  lh: Leasehold,
+  keys: string[],
+  done: (s: RequestSnapshot) => boolean,
+  timeoutMs: number,
+): Promise<Map<string, RequestSnapshot | undefined>> {
   const deadline = Date.now() + timeoutMs;
   const states = new Map<string, RequestSnapshot | undefined>();
   for (;;) {
@@ -78,7 +88,14 @@ export function writeBackComplete(lh: Leasehold, key: string, outcome: 'Expired'
 }
 
 /** The row for requests expected to end `outcome`, from their final states. */
-export function row(scenario: string, lh: Leasehold, keys: string[], states: Map<string, RequestSnapshot | undefined>, note: string, outcome: RequestSnapshot['state'] = 'Expired'): Row {
+export function row(
+  scenario: string,
+  lh: Leasehold,
+  keys: string[],
+  states: Map<string, RequestSnapshot | undefined>,
+  note: string,
+  outcome: RequestSnapshot['state'] = 'Expired',
+): Row {
   const finals = keys.map((k) => states.get(k));
   const late = finals.map((s) => (s ? latenessSeconds(s) : undefined)).filter((x): x is number => x !== undefined);
   return {
@@ -98,7 +115,9 @@ export function row(scenario: string, lh: Leasehold, keys: string[], states: Map
 function oktaWritesPerChange(lh: Leasehold): number | undefined {
   const okta = lh.sandboxes.okta;
   const changes = okta.membershipChanges().length;
-  return changes ? (okta.requestCount('assignUserToGroup') + okta.requestCount('unassignUserFromGroup')) / changes : undefined;
+  return changes
+    ? (okta.requestCount('assignUserToGroup') + okta.requestCount('unassignUserFromGroup')) / changes
+    : undefined;
 }
 
 export function printTable(rows: Row[]): void {
@@ -106,7 +125,10 @@ export function printTable(rows: Row[]): void {
   const lines = [
     '| scenario | requests | lost | duplicated | failed | lateness median (s) | lateness max (s) | IdP calls / change | notes |',
     '|---|---|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${r.scenario} | ${r.requests} | ${r.lost} | ${r.duplicated} | ${r.failed} | ${f(r.lateMedian)} | ${f(r.lateMax)} | ${f(r.idpCallsPerChange, 2)} | ${r.note} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.scenario} | ${r.requests} | ${r.lost} | ${r.duplicated} | ${r.failed} | ${f(r.lateMedian)} | ${f(r.lateMax)} | ${f(r.idpCallsPerChange, 2)} | ${r.note} |`,
+    ),
   ];
   process.stdout.write(`${lines.join('\n')}\n`);
 }

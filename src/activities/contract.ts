@@ -62,7 +62,9 @@ export interface LeaseholdActivities {
   loadPolicy(input: { application: string | null; accessType: string | null }): Promise<PinnedPolicy>;
 
   /** Requester: Jira accountId → email (Jira user API or mapping) → directory user and manager. */
-  resolveRequester(input: ConnectionRef & { jira: PinnedPolicy['jira']; accountId: string }): Promise<{ requester: PersonRef; manager?: PersonRef }>;
+  resolveRequester(
+    input: ConnectionRef & { jira: PinnedPolicy['jira']; accountId: string },
+  ): Promise<{ requester: PersonRef; manager?: PersonRef }>;
   /** An actor on the issue: email, and which of the rule's approver groups they belong to. */
   identifyActor(input: {
     jira: PinnedPolicy['jira'];
@@ -98,5 +100,7 @@ export interface LeaseholdActivities {
   /** Moves the issue to a status by name; no-op when it is already there. */
   transitionIssue(input: JiraTarget & { toStatus: string }): Promise<{ changed: boolean }>;
   /** Attaches the evidence JSON to the issue (a comment when attachments are unavailable). */
-  attachEvidence(input: JiraTarget & { fileName: string; json: string; recheck?: boolean }): Promise<{ as: 'attachment' | 'comment' | 'already' }>;
+  attachEvidence(
+    input: JiraTarget & { fileName: string; json: string; recheck?: boolean },
+  ): Promise<{ as: 'attachment' | 'comment' | 'already' }>;
 }

@@ -43,12 +43,19 @@ export function decisionActivities(deps: PeopleDeps) {
         if (!current) throw permanent('no rules have been applied yet', 'NoRules');
         const portal = current.rules.portal;
         const ids = await fields.resolve(jira, portal);
-        const issue = await readIssue(jira, input.issueKey, [...Object.values(ids), 'project', 'reporter', 'creator', 'created']);
+        const issue = await readIssue(jira, input.issueKey, [
+          ...Object.values(ids),
+          'project',
+          'reporter',
+          'creator',
+          'created',
+        ]);
         if (!issue) return { found: false, reason: `Jira has no issue ${input.issueKey}` };
         const parsed = jiraWebhookSchema.safeParse({ webhookEvent: 'jira:issue_created', issue });
         if (!parsed.success) return { found: false, reason: `Jira's answer for ${input.issueKey} is not an issue` };
         const event = classifyEvent(parsed.data, portal, ids);
-        if (event.action !== 'created') return { found: false, reason: event.action === 'ignore' ? event.reason : 'not a request' };
+        if (event.action !== 'created')
+          return { found: false, reason: event.action === 'ignore' ? event.reason : 'not a request' };
         const { input: request, kind } = event.issue;
         return {
           found: true,

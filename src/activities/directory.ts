@@ -12,9 +12,15 @@ export function directoryActivities(deps: { provider: (name: string, connection:
   return {
     async resolveGroups(input: ConnectionRef & { groups: string[] }): Promise<DirectoryGroup[]> {
       return classified(async () => {
-        const found = await Promise.all(input.groups.map(async (name) => ({ name, group: await idp(input).findGroup(name) })));
+        const found = await Promise.all(
+          input.groups.map(async (name) => ({ name, group: await idp(input).findGroup(name) })),
+        );
         const missing = found.filter((f) => !f.group).map((f) => f.name);
-        if (missing.length > 0) throw permanent(`group ${missing.map((m) => `"${m}"`).join(', ')} does not exist in ${input.connectionName}`, 'UnknownGroup');
+        if (missing.length > 0)
+          throw permanent(
+            `group ${missing.map((m) => `"${m}"`).join(', ')} does not exist in ${input.connectionName}`,
+            'UnknownGroup',
+          );
         return found.map((f) => f.group!);
       });
     },

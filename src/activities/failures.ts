@@ -9,13 +9,22 @@ import { SecretUnavailableError } from '../config/settings';
  */
 export function asActivityFailure(err: unknown): unknown {
   if (err instanceof SecretUnavailableError) {
-    return ApplicationFailure.create({ message: `credentials unavailable: ${err.message}`, type: 'CredentialsUnavailable', nonRetryable: true });
+    return ApplicationFailure.create({
+      message: `credentials unavailable: ${err.message}`,
+      type: 'CredentialsUnavailable',
+      nonRetryable: true,
+    });
   }
   if (!(err instanceof ConnectorError)) return err;
   const details = [err.details];
   switch (err.kind) {
     case 'permanent':
-      return ApplicationFailure.create({ message: err.message, type: 'PermanentConnectorError', nonRetryable: true, details });
+      return ApplicationFailure.create({
+        message: err.message,
+        type: 'PermanentConnectorError',
+        nonRetryable: true,
+        details,
+      });
     case 'rate-limited':
       return ApplicationFailure.create({
         message: err.message,

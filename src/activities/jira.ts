@@ -19,14 +19,19 @@ export function jiraActivities(deps: { jira: (connection: JiraConnection) => Jir
     },
 
     async transitionIssue(input: JiraTarget & { toStatus: string }): Promise<{ changed: boolean }> {
-      return classified(async () => ({ changed: await deps.jira(input.jira.connection).transitionTo(input.issueKey, input.toStatus) }));
+      return classified(async () => ({
+        changed: await deps.jira(input.jira.connection).transitionTo(input.issueKey, input.toStatus),
+      }));
     },
 
-    async attachEvidence(input: JiraTarget & { fileName: string; json: string; recheck?: boolean }): Promise<{ as: 'attachment' | 'comment' | 'already' }> {
+    async attachEvidence(
+      input: JiraTarget & { fileName: string; json: string; recheck?: boolean },
+    ): Promise<{ as: 'attachment' | 'comment' | 'already' }> {
       return classified(async () => {
         const jira = deps.jira(input.jira.connection);
         const retry = Context.current().info.attempt > 1 || input.recheck === true;
-        if (retry && (await jira.attachmentNames(input.issueKey)).includes(input.fileName)) return { as: 'already' as const };
+        if (retry && (await jira.attachmentNames(input.issueKey)).includes(input.fileName))
+          return { as: 'already' as const };
         try {
           await jira.attach(input.issueKey, input.fileName, input.json);
           return { as: 'attachment' as const };

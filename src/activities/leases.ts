@@ -24,7 +24,11 @@ export function leaseActivities(deps: { client: () => Client; taskQueue: string 
       try {
         const described = await deps.client().workflow.getHandle(workflowId).describe();
         const expiresAt = described.typedSearchAttributes.get(searchAttributes.expiresAt);
-        return { workflowId, status: described.status.name, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) };
+        return {
+          workflowId,
+          status: described.status.name,
+          ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+        };
       } catch (err) {
         if (err instanceof WorkflowNotFoundError) return { workflowId, status: 'NOT_FOUND' };
         throw err;

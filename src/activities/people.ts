@@ -16,7 +16,10 @@ export interface PeopleDeps {
 
 /** People: from a Jira accountId to an email (Jira user API, or the rules' email overrides) to a directory user. */
 export function people(deps: PeopleDeps) {
-  async function emailOf(jira: PinnedPolicy['jira'], accountId: string): Promise<{ email?: string; displayName?: string }> {
+  async function emailOf(
+    jira: PinnedPolicy['jira'],
+    accountId: string,
+  ): Promise<{ email?: string; displayName?: string }> {
     // Pinned with the policy; runs started before overrides were pinned read the rules in force.
     const overrides = jira.emailOverrides ?? (await deps.rules.current())?.rules.portal.emailOverrides ?? {};
     const user = await deps.jira(jira.connection).user(accountId);
@@ -27,7 +30,11 @@ export function people(deps: PeopleDeps) {
    * Who an actor is: their email and which of the rule's approver groups they are in. An account Jira
    * cannot resolve (an app account, a deleted user) is a fact, not a failure: no email, the reason kept.
    */
-  async function actorFacts(input: { jira: PinnedPolicy['jira']; accountId: string; approverGroups: Array<ConnectionRef & { group: string }> }): Promise<ApproverFacts> {
+  async function actorFacts(input: {
+    jira: PinnedPolicy['jira'];
+    accountId: string;
+    approverGroups: Array<ConnectionRef & { group: string }>;
+  }): Promise<ApproverFacts> {
     let email: string | undefined;
     try {
       email = (await emailOf(input.jira, input.accountId)).email;
@@ -52,24 +59,42 @@ export function people(deps: PeopleDeps) {
 export function peopleActivities(deps: PeopleDeps) {
   const { emailOf, actorFacts } = people(deps);
   return {
-    async resolveRequester(input: ConnectionRef & { jira: PinnedPolicy['jira']; accountId: string }): Promise<{ requester: PersonRef; manager?: PersonRef }> {
+    async resolveRequester(
+      input: ConnectionRef & { jira: PinnedPolicy['jira']; accountId: string },
+    ): Promise<{ requester: PersonRef; manager?: PersonRef }> {
       return classified(async () => {
         const { email, displayName } = await emailOf(input.jira, input.accountId);
         if (!email) {
-          throw permanent(`Jira does not reveal the email of account ${input.accountId}; add it to portal.emailOverrides in the rules`, 'UnknownUser');
+          throw permanent(
+            `Jira does not reveal the email of account ${input.accountId}; add it to portal.emailOverrides in the rules`,
+            'UnknownUser',
+          );
         }
         const idp = deps.provider(input.connectionName, input.connection);
         const user = await idp.findUser(email);
         if (!user) throw permanent(`${email} is not a user in ${input.connectionName} (${idp.kind})`, 'UnknownUser');
         const manager = await idp.findManager(user.id);
         return {
-          requester: { accountId: input.accountId, email: user.email ?? email, displayName: displayName ?? user.displayName, directoryUserId: user.id },
-          manager: manager && { email: manager.email ?? manager.login, displayName: manager.displayName, directoryUserId: manager.id },
+          requester: {
+            accountId: input.accountId,
+            email: user.email ?? email,
+            displayName: displayName ?? user.displayName,
+            directoryUserId: user.id,
+          },
+          manager: manager && {
+            email: manager.email ?? manager.login,
+            displayName: manager.displayName,
+            directoryUserId: manager.id,
+          },
         };
       });
     },
 
-    async identifyActor(input: { jira: PinnedPolicy['jira']; accountId: string; approverGroups: Array<ConnectionRef & { group: string }> }): Promise<ApproverFacts> {
+    async identifyActor(input: {
+      jira: PinnedPolicy['jira'];
+      accountId: string;
+      approverGroups: Array<ConnectionRef & { group: string }>;
+    }): Promise<ApproverFacts> {
       return classified(() => actorFacts(input));
     },
   };

@@ -16,11 +16,17 @@ export function rulesDigest(rules: RulesDocument): string {
   const canonical = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(canonical);
     if (value && typeof value === 'object') {
-      return Object.fromEntries(Object.keys(value).sort().map((k) => [k, canonical((value as Record<string, unknown>)[k])]));
+      return Object.fromEntries(
+        Object.keys(value)
+          .sort()
+          .map((k) => [k, canonical((value as Record<string, unknown>)[k])]),
+      );
     }
     return value;
   };
-  return createHash('sha256').update(JSON.stringify(canonical(rules))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(canonical(rules)))
+    .digest('hex');
 }
 
 /**
@@ -28,7 +34,11 @@ export function rulesDigest(rules: RulesDocument): string {
  * and a webhook (or Automation) secret the worker can read, and Jira must accept the token. Otherwise
  * genuine deliveries would get 401 (Jira does not retry them: requests lost) or every write-back fail.
  */
-async function checkIntake(rules: RulesDocument, problems: RuleProblem[], jira: (connection: JiraConnection) => JiraGateway): Promise<void> {
+async function checkIntake(
+  rules: RulesDocument,
+  problems: RuleProblem[],
+  jira: (connection: JiraConnection) => JiraGateway,
+): Promise<void> {
   const name = rules.portal.connection;
   const connection = rules.connections[name];
   if (connection?.type !== 'jira') return; // the schema already reported it
@@ -42,10 +52,16 @@ async function checkIntake(rules: RulesDocument, problems: RuleProblem[], jira: 
       return true;
     }
   };
-  const secrets = [connection.webhookSecret && (['webhookSecret', connection.webhookSecret] as const), connection.automationSecret && (['automationSecret', connection.automationSecret] as const)].filter(
-    (x): x is readonly ['webhookSecret' | 'automationSecret', SecretRef] => Boolean(x),
-  );
-  if (secrets.length === 0 && process.env.LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS !== 'true') problems.push({ path: `${path}.webhookSecret`, message: 'the portal connection needs a webhookSecret (or automationSecret): without one the starter rejects every delivery' });
+  const secrets = [
+    connection.webhookSecret && (['webhookSecret', connection.webhookSecret] as const),
+    connection.automationSecret && (['automationSecret', connection.automationSecret] as const),
+  ].filter((x): x is readonly ['webhookSecret' | 'automationSecret', SecretRef] => Boolean(x));
+  if (secrets.length === 0 && process.env.LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS !== 'true')
+    problems.push({
+      path: `${path}.webhookSecret`,
+      message:
+        'the portal connection needs a webhookSecret (or automationSecret): without one the starter rejects every delivery',
+    });
   for (const [key, ref] of secrets) unreadable(key, ref);
   if (unreadable('apiToken', connection.apiToken)) return;
   try {
@@ -55,26 +71,52 @@ async function checkIntake(rules: RulesDocument, problems: RuleProblem[], jira: 
   }
 }
 
-export function rulesActivities(deps: { rules: RulesStore; provider: (name: string, connection: Connection) => IdentityProvider; jira: (connection: JiraConnection) => JiraGateway }) {
+export function rulesActivities(deps: {
+  rules: RulesStore;
+  provider: (name: string, connection: Connection) => IdentityProvider;
+  jira: (connection: JiraConnection) => JiraGateway;
+}) {
   return {
-    async loadPolicy({ application, accessType }: { application: string | null; accessType: string | null }): Promise<PinnedPolicy> {
+    async loadPolicy({
+      application,
+      accessType,
+    }: {
+      application: string | null;
+      accessType: string | null;
+    }): Promise<PinnedPolicy> {
       const current = await deps.rules.current();
-      if (!current) throw ApplicationFailure.create({ message: 'no rules have been applied yet (leasehold rules apply FILE)', type: 'NoRules' });
+      if (!current)
+        throw ApplicationFailure.create({
+          message: 'no rules have been applied yet (leasehold rules apply FILE)',
+          type: 'NoRules',
+        });
       const rules = current.rules;
       const jiraName = rules.portal.connection;
       const jiraConnection = rules.connections[jiraName];
-      if (jiraConnection?.type !== 'jira') throw ApplicationFailure.nonRetryable(`portal connection ${jiraName} is not a jira connection`);
-      const base = { version: current.version, jira: { connectionName: jiraName, connection: jiraConnection, emailOverrides: rules.portal.emailOverrides }, outcomes: rules.portal.outcomes,
+      if (jiraConnection?.type !== 'jira')
+        throw ApplicationFailure.nonRetryable(`portal connection ${jiraName} is not a jira connection`);
+      const base = {
+        version: current.version,
+        jira: { connectionName: jiraName, connection: jiraConnection, emailOverrides: rules.portal.emailOverrides },
+        outcomes: rules.portal.outcomes,
         settings: { allowOperatorExtensions: rules.settings.allowOperatorExtensions },
       };
 
       const { app, level } = findRule(rules, application, accessType);
       if (!application || !app) {
-        return { ...base, unmatchedReason: application ? `no rule for application "${application}" (rules v${current.version})` : 'the request has no Application' };
+        return {
+          ...base,
+          unmatchedReason: application
+            ? `no rule for application "${application}" (rules v${current.version})`
+            : 'the request has no Application',
+        };
       }
       if (!accessType || !level) {
         const known = app.levels.map((l) => l.name).join(', ');
-        return { ...base, unmatchedReason: `no rule for access type "${accessType ?? '(none)'}" of ${app.name} (known: ${known}; rules v${current.version})` };
+        return {
+          ...base,
+          unmatchedReason: `no rule for access type "${accessType ?? '(none)'}" of ${app.name} (known: ${known}; rules v${current.version})`,
+        };
       }
       const connection = rules.connections[level.connection]!;
       return {
@@ -87,7 +129,9 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
           connectionName: level.connection,
           connection,
           approverConnections: Object.fromEntries(
-            level.approval.approvers.flatMap((a) => (typeof a === 'object' && 'group' in a ? [[a.connection, rules.connections[a.connection]!]] : [])),
+            level.approval.approvers.flatMap((a) =>
+              typeof a === 'object' && 'group' in a ? [[a.connection, rules.connections[a.connection]!]] : [],
+            ),
           ),
         },
       };
@@ -112,7 +156,10 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
               found.set(key, (await deps.provider(connectionName, connection).findGroup(group)) !== undefined);
             } catch (err) {
               unreachable.add(connectionName);
-              problems.push({ path: `connections.${connectionName}`, message: `cannot check groups: ${(err as Error).message}` });
+              problems.push({
+                path: `connections.${connectionName}`,
+                message: `cannot check groups: ${(err as Error).message}`,
+              });
               return;
             }
           }
@@ -121,10 +168,15 @@ export function rulesActivities(deps: { rules: RulesStore; provider: (name: stri
         await checkIntake(rules, problems, deps.jira);
         for (const [a, app] of rules.applications.entries()) {
           for (const [l, level] of app.levels.entries()) {
-            for (const [g, group] of level.groups.entries()) await groupExists(level.connection, group, `applications[${a}].levels[${l}].groups[${g}]`);
+            for (const [g, group] of level.groups.entries())
+              await groupExists(level.connection, group, `applications[${a}].levels[${l}].groups[${g}]`);
             for (const [i, approver] of level.approval.approvers.entries()) {
               if (typeof approver === 'object' && 'group' in approver) {
-                await groupExists(approver.connection, approver.group, `applications[${a}].levels[${l}].approval.approvers[${i}].group`);
+                await groupExists(
+                  approver.connection,
+                  approver.group,
+                  `applications[${a}].levels[${l}].approval.approvers[${i}].group`,
+                );
               }
             }
           }

@@ -32,7 +32,8 @@ export const defaultRulesFile = path.join(projectRoot, 'rules', 'example.yaml');
 export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<Embedded> {
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
-    for (const fn of stoppers.reverse()) await fn().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
+    for (const fn of stoppers.reverse())
+      await fn().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
   };
   try {
     let devServer: DevServer | undefined;
@@ -53,13 +54,22 @@ export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<
     if (wantsSandboxes(env)) {
       sandboxes = await sandbox.startSandboxes({
         stateDir,
-        ports: { jira: env.LEASEHOLD_SANDBOX_JIRA_PORT, okta: env.LEASEHOLD_SANDBOX_OKTA_PORT, entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT },
+        ports: {
+          jira: env.LEASEHOLD_SANDBOX_JIRA_PORT,
+          okta: env.LEASEHOLD_SANDBOX_OKTA_PORT,
+          entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT,
+        },
       });
       stoppers.push(() => sandboxes!.close());
       // The example rules read these; the worker and the starter run in this process, and the
       // CLI in another shell reads them from the file (demo credentials of loopback sandboxes only).
       Object.assign(process.env, sandboxes.env);
-      fs.writeFileSync(sandboxEnvFile, Object.entries(sandboxes.env).map(([k, v]) => `${k}=${v}`).join('\n') + '\n');
+      fs.writeFileSync(
+        sandboxEnvFile,
+        Object.entries(sandboxes.env)
+          .map(([k, v]) => `${k}=${v}`)
+          .join('\n') + '\n',
+      );
       stoppers.push(async () => fs.rmSync(sandboxEnvFile, { force: true }));
     }
 
@@ -71,8 +81,13 @@ export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<
     if (rulesVersion === undefined) {
       const file = env.LEASEHOLD_RULES_FILE ?? defaultRulesFile;
       const parsed = parseRulesText(fs.readFileSync(file, 'utf8'));
-      if (!parsed.ok) throw new Error(`${file} is not valid:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
-      const result = await rules.submit({ document: parsed.raw, submittedBy: 'leasehold start', comment: `initial rules from ${path.relative(projectRoot, file)}` });
+      if (!parsed.ok)
+        throw new Error(`${file} is not valid:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+      const result = await rules.submit({
+        document: parsed.raw,
+        submittedBy: 'leasehold start',
+        comment: `initial rules from ${path.relative(projectRoot, file)}`,
+      });
       rulesVersion = result.version;
     }
 

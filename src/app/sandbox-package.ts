@@ -64,5 +64,9 @@ export async function loadSandboxPackage(command: string): Promise<SandboxPackag
 }
 
 function isNotFound(e: unknown, what: string): boolean {
-  return e instanceof Error && (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' && e.message.split('\n')[0]!.includes(what);
+  return (
+    e instanceof Error &&
+    (e as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' &&
+    e.message.split('\n')[0]!.includes(what)
+  );
 }

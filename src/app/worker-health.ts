@@ -6,11 +6,20 @@ import { logger } from '../logging';
  * The worker's health endpoint for orchestrators: `GET /healthz` answers 200 while the worker is
  * polling (state RUNNING) and 503 with its state otherwise (starting, draining, stopped, failed).
  */
-export async function serveWorkerHealth(worker: Pick<Worker, 'getState'>, port: number, host = '0.0.0.0'): Promise<{ url: string; close(): Promise<void> }> {
+export async function serveWorkerHealth(
+  worker: Pick<Worker, 'getState'>,
+  port: number,
+  host = '0.0.0.0',
+): Promise<{ url: string; close(): Promise<void> }> {
   const server = http.createServer((req, res) => {
     const path = (req.url ?? '/').split('?')[0];
     const state = worker.getState();
-    const [status, body] = path !== '/healthz' ? [404, { error: `no route ${path}` }] : state === 'RUNNING' ? [200, { status: 'ok', worker: state }] : [503, { status: 'unavailable', worker: state }];
+    const [status, body] =
+      path !== '/healthz'
+        ? [404, { error: `no route ${path}` }]
+        : state === 'RUNNING'
+          ? [200, { status: 'ok', worker: state }]
+          : [503, { status: 'unavailable', worker: state }];
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   });

@@ -21,7 +21,11 @@ export interface RunWorkerOptions {
 }
 
 /** Connects to Temporal and runs the Leasehold worker until stopped. */
-export async function runWorker(target: TemporalTarget, taskQueue: string, options: RunWorkerOptions = {}): Promise<RunningWorker> {
+export async function runWorker(
+  target: TemporalTarget,
+  taskQueue: string,
+  options: RunWorkerOptions = {},
+): Promise<RunningWorker> {
   const client = await connectClient(target);
   const connection: NativeConnection = await connectWorker(target);
   const activities = createActivities({
@@ -30,7 +34,13 @@ export async function runWorker(target: TemporalTarget, taskQueue: string, optio
     rules: new RulesStore(client, taskQueue, options.rulesCacheMs ?? 1_000),
     connectors: new ConnectorRegistry(),
   });
-  const worker = await createLeaseholdWorker({ connection, namespace: target.namespace, taskQueue, activities, workflowBundlePath: options.workflowBundlePath });
+  const worker = await createLeaseholdWorker({
+    connection,
+    namespace: target.namespace,
+    taskQueue,
+    activities,
+    workflowBundlePath: options.workflowBundlePath,
+  });
   const running = worker.run();
   running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped with an error'));
   logger.info({ address: target.address, namespace: target.namespace, taskQueue }, 'worker running');

@@ -15,7 +15,9 @@ export function registerConnectionsCommand(program: Command, ctx: CliContext): v
     .command('test')
     .argument('[name]', 'one connection (default: all)')
     .option('--rules <file>', 'check the connections of this document instead of the rules in force')
-    .description('real calls per connection saying exactly what is wrong: credentials, permissions, reachability, unknown groups')
+    .description(
+      'real calls per connection saying exactly what is wrong: credentials, permissions, reachability, unknown groups',
+    )
     .action(async (name: string | undefined, opts: { rules?: string }) => {
       let rules: RulesDocument | undefined;
       if (opts.rules) {
@@ -26,7 +28,10 @@ export function registerConnectionsCommand(program: Command, ctx: CliContext): v
           return fail(`cannot read ${opts.rules}: ${(e as Error).message}`);
         }
         const parsed = parseRulesText(text);
-        if (!parsed.ok) return fail(`${opts.rules} is not valid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`);
+        if (!parsed.ok)
+          return fail(
+            `${opts.rules} is not valid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+          );
         rules = parsed.rules;
       } else {
         rules = (await new RulesStore(await ctx.temporal(), ctx.env.LEASEHOLD_TASK_QUEUE, 0).current())?.rules;
@@ -36,7 +41,10 @@ export function registerConnectionsCommand(program: Command, ctx: CliContext): v
       const registry = new ConnectorRegistry();
       let allOk = true;
       for (const n of names) {
-        const report = await checkConnection(n, rules, { provider: registry.provider.bind(registry), jira: registry.jira.bind(registry) });
+        const report = await checkConnection(n, rules, {
+          provider: registry.provider.bind(registry),
+          jira: registry.jira.bind(registry),
+        });
         allOk &&= report.ok;
         out(`${report.ok ? '✓' : '✗'} ${report.name}${report.type ? ` (${report.type})` : ''}`);
         for (const line of report.lines) out(`    ${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`);

@@ -5,7 +5,10 @@ import { loadSandboxPackage } from '../app/sandbox-package';
 import { out } from './output';
 
 /** Acting in the sandbox Jira as one of the sample people, through the real REST API (jira.js). */
-export async function gatewayAs(handle: string, site = process.env.JIRA_SITE ?? 'http://127.0.0.1:8091'): Promise<JiraGateway> {
+export async function gatewayAs(
+  handle: string,
+  site = process.env.JIRA_SITE ?? 'http://127.0.0.1:8091',
+): Promise<JiraGateway> {
   const person = (await loadSandboxPackage('demo')).samplePerson(handle);
   return new JiraGateway(createJiraClient({ host: site, email: person.email, apiToken: person.jiraApiToken }), site);
 }
@@ -43,7 +46,9 @@ export async function raiseRequest(jira: JiraGateway, req: DemoRequest): Promise
 }
 
 export function registerDemoCommands(program: Command): void {
-  const demo = program.command('demo').description('act in the sandbox Jira as a sample person (alice, bob, carol, dave, erin, frank, mallory)');
+  const demo = program
+    .command('demo')
+    .description('act in the sandbox Jira as a sample person (alice, bob, carol, dave, erin, frank, mallory)');
 
   demo
     .command('request')

@@ -1,6 +1,11 @@
 import type { Command } from 'commander';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { extendUpdate, retryProvisioningUpdate, revokeNowUpdate, stateQuery } from '../workflows/access-request/messages';
+import {
+  extendUpdate,
+  retryProvisioningUpdate,
+  revokeNowUpdate,
+  stateQuery,
+} from '../workflows/access-request/messages';
 import type { EvidenceRecord, RequestSnapshot } from '../workflows/access-request/types';
 import { accessRequestWorkflowId } from '../workflows/ids';
 import { searchAttributes } from '../workflows/search-attributes';
@@ -54,19 +59,29 @@ export function registerRequestCommands(program: Command, ctx: CliContext): void
 
   operatorAction('revoke', 'revoke now: removes the access (or cancels a pending request)').action(
     async (key: string, opts: { reason: string; as?: string }) => {
-      const state = await (await handle(key)).executeUpdate(revokeNowUpdate, { args: [{ operator: ctx.actor(opts.as), reason: opts.reason }] });
+      const state = await (
+        await handle(key)
+      ).executeUpdate(revokeNowUpdate, { args: [{ operator: ctx.actor(opts.as), reason: opts.reason }] });
       out(`${key}: revocation requested (state ${state.state})`);
     },
   );
   operatorAction('extend', 'move the end of an active grant (within the rule maximum, counted from the grant)')
     .requiredOption('-d, --duration <duration>', 'new total duration from the grant, e.g. "3 days"')
     .action(async (key: string, opts: { reason: string; as?: string; duration: string }) => {
-      const state = await (await handle(key)).executeUpdate(extendUpdate, { args: [{ operator: ctx.actor(opts.as), reason: opts.reason, duration: opts.duration }] });
-      out(`${key}: access now ends ${state.expiresAt}${state.extensions.at(-1)?.capped ? ' (capped at the rule maximum)' : ''}`);
+      const state = await (
+        await handle(key)
+      ).executeUpdate(extendUpdate, {
+        args: [{ operator: ctx.actor(opts.as), reason: opts.reason, duration: opts.duration }],
+      });
+      out(
+        `${key}: access now ends ${state.expiresAt}${state.extensions.at(-1)?.capped ? ' (capped at the rule maximum)' : ''}`,
+      );
     });
   operatorAction('retry', 'retry provisioning of a request that failed (after fixing the cause)').action(
     async (key: string, opts: { reason: string; as?: string }) => {
-      const state = await (await handle(key)).executeUpdate(retryProvisioningUpdate, { args: [{ operator: ctx.actor(opts.as), reason: opts.reason }] });
+      const state = await (
+        await handle(key)
+      ).executeUpdate(retryProvisioningUpdate, { args: [{ operator: ctx.actor(opts.as), reason: opts.reason }] });
       out(`${key}: provisioning retried (state ${state.state})`);
     },
   );
@@ -74,7 +89,7 @@ export function registerRequestCommands(program: Command, ctx: CliContext): void
   program
     .command('evidence')
     .argument('<issue>', 'Jira issue key, e.g. ACCESS-12')
-    .description("the audit evidence record of a request, rebuilt from its workflow history")
+    .description('the audit evidence record of a request, rebuilt from its workflow history')
     .action(async (key: string) => {
       try {
         const evidence: EvidenceRecord = await evidenceFromHistory(await ctx.temporal(), accessRequestWorkflowId(key));

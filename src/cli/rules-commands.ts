@@ -34,7 +34,8 @@ function printProblems(file: string, problems: RuleProblem[]): void {
   process.exitCode = 1;
 }
 
-export const rulesJsonSchema = (): unknown => z.toJSONSchema(rulesDocumentSchema, { io: 'input', unrepresentable: 'any' });
+export const rulesJsonSchema = (): unknown =>
+  z.toJSONSchema(rulesDocumentSchema, { io: 'input', unrepresentable: 'any' });
 
 export function registerRulesCommands(program: Command, ctx: CliContext): void {
   const rules = program.command('rules').description('validate, apply and inspect the rules (policy as code)');
@@ -48,7 +49,9 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
       const result = readRules(file);
       if (!result.ok) return;
       const levels = result.rules.applications.reduce((n, a) => n + a.levels.length, 0);
-      out(`${file} is valid: ${result.rules.applications.length} applications, ${levels} access levels, ${Object.keys(result.rules.connections).length} connections`);
+      out(
+        `${file} is valid: ${result.rules.applications.length} applications, ${levels} access levels, ${Object.keys(result.rules.connections).length} connections`,
+      );
     });
 
   rules
@@ -56,12 +59,16 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
     .argument('<file>', 'rules document (YAML or JSON)')
     .option('-m, --comment <text>', 'why this change (recorded with the version)')
     .option('--as <name>', 'who submits (default: LEASEHOLD_ACTOR or the OS user)')
-    .description('submit the rules to the policy workflow: checked whole (schema, then groups in each connection); nothing is applied unless all of it is valid')
+    .description(
+      'submit the rules to the policy workflow: checked whole (schema, then groups in each connection); nothing is applied unless all of it is valid',
+    )
     .action(async (file: string, opts: { comment?: string; as?: string }) => {
       const result = readRules(file);
       if (!result.ok) return;
       try {
-        const submitted = await (await store()).submit({ document: result.raw, submittedBy: ctx.actor(opts.as), comment: opts.comment });
+        const submitted = await (
+          await store()
+        ).submit({ document: result.raw, submittedBy: ctx.actor(opts.as), comment: opts.comment });
         const what = {
           active: 'is now active',
           pending: `waits for a second admin (leasehold rules approve ${submitted.version} --as OTHER_ADMIN)`,
@@ -72,7 +79,10 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
         const problems = rejectionProblems(e);
         if (problems) printProblems(file, problems);
         // Refused before any handler ran (a message too large, a namespace missing): Temporal's own reason.
-        else if (e instanceof ServiceError) fail(`rules apply was refused by Temporal: ${(e.cause as { details?: string } | undefined)?.details ?? e.message}`);
+        else if (e instanceof ServiceError)
+          fail(
+            `rules apply was refused by Temporal: ${(e.cause as { details?: string } | undefined)?.details ?? e.message}`,
+          );
         else throw e;
       }
     });
@@ -90,7 +100,8 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
         out(`rules v${summary.version} approved by ${summary.approvedBy} and active`);
       } catch (e) {
         // The validator's reason (not pending, submitter approving their own change), not "Workflow Update failed".
-        if (e instanceof WorkflowUpdateFailedError) return fail(`cannot approve v${n}: ${e.cause?.message ?? e.message}`);
+        if (e instanceof WorkflowUpdateFailedError)
+          return fail(`cannot approve v${n}: ${e.cause?.message ?? e.message}`);
         throw e;
       }
     });
@@ -103,9 +114,12 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
     .action(async (opts: { version?: string; json?: boolean }) => {
       const s = await store();
       const version = opts.version ? await s.version(Number(opts.version)) : await s.current();
-      if (!version) return fail(opts.version ? `version ${opts.version} is not kept` : 'no rules have been applied yet');
+      if (!version)
+        return fail(opts.version ? `version ${opts.version} is not kept` : 'no rules have been applied yet');
       if (opts.json) return out(JSON.stringify(version.rules, null, 2));
-      out(`# rules v${version.version}, submitted by ${version.submittedBy} at ${version.submittedAt}${version.approvedBy ? `, approved by ${version.approvedBy}` : ''}`);
+      out(
+        `# rules v${version.version}, submitted by ${version.submittedBy} at ${version.submittedAt}${version.approvedBy ? `, approved by ${version.approvedBy}` : ''}`,
+      );
       out(stringify(version.rules).trimEnd());
     });
 
@@ -117,9 +131,19 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
       const history = await (await store()).history();
       if (opts.json) return out(JSON.stringify(history, null, 2));
       if (history.length === 0) return out('no rules have been applied yet');
-      out(table(['version', 'status', 'submitted by', 'submitted at', 'approved by', 'comment'], history.map((h) => [
-        `v${h.version}`, h.status, h.submittedBy, h.submittedAt, h.approvedBy ?? '', h.comment ?? '',
-      ])));
+      out(
+        table(
+          ['version', 'status', 'submitted by', 'submitted at', 'approved by', 'comment'],
+          history.map((h) => [
+            `v${h.version}`,
+            h.status,
+            h.submittedBy,
+            h.submittedAt,
+            h.approvedBy ?? '',
+            h.comment ?? '',
+          ]),
+        ),
+      );
     });
 
   rules
@@ -148,7 +172,8 @@ function rejectionProblems(e: unknown): RuleProblem[] | undefined {
   if (!(e instanceof WorkflowUpdateFailedError)) return problemLines(e instanceof Error ? e.message : '');
   const cause = e.cause;
   // Apply-time checks: the handler's failure carries the problems.
-  if (cause instanceof ApplicationFailure && Array.isArray(cause.details?.[0])) return cause.details[0] as RuleProblem[];
+  if (cause instanceof ApplicationFailure && Array.isArray(cause.details?.[0]))
+    return cause.details[0] as RuleProblem[];
   // The update's validator: one problem per line of its message.
   return problemLines(cause?.message ?? '') ?? [{ path: '(document)', message: cause?.message ?? e.message }];
 }
@@ -172,7 +197,7 @@ export function rulesDiff(before: string, after: string, context = 2): string[] 
   // Within each run of changes, removals first (lineDiff may interleave them).
   const raw = lineDiff(before, after);
   const lines: string[] = [];
-  for (let i = 0; i < raw.length; ) {
+  for (let i = 0; i < raw.length;) {
     if (raw[i]!.startsWith('  ')) {
       lines.push(raw[i++]!);
       continue;
@@ -243,12 +268,14 @@ class YamlLocator {
   }
 
   private pathAt(node: unknown, offset: number, path: (string | number)[]): (string | number)[] {
-    const within = (from: number | undefined, to: number | undefined): boolean => from !== undefined && to !== undefined && offset >= from && offset < to;
+    const within = (from: number | undefined, to: number | undefined): boolean =>
+      from !== undefined && to !== undefined && offset >= from && offset < to;
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? pair.key : undefined;
         const value = pair.value as { range?: [number, number, number] } | null;
-        if (key && within(key.range?.[0], (value?.range ?? key.range)?.[2])) return this.pathAt(pair.value, offset, [...path, String(key.value)]);
+        if (key && within(key.range?.[0], (value?.range ?? key.range)?.[2]))
+          return this.pathAt(pair.value, offset, [...path, String(key.value)]);
       }
     } else if (isSeq(node)) {
       for (const [i, item] of node.items.entries()) {

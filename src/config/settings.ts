@@ -8,12 +8,15 @@ import { projectRoot } from '../paths';
  * Settings are expanded where they are used (in the worker), so a submitted document stays as written.
  */
 export function expandSetting(value: string, env: NodeJS.ProcessEnv = process.env): string {
-  return value.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g, (_m, name: string, fallback: string | undefined) => {
-    const found = env[name];
-    if (found !== undefined && found !== '') return found;
-    if (fallback !== undefined) return fallback;
-    throw new Error(`setting refers to \${${name}}, which is not set`);
-  });
+  return value.replace(
+    /\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}/g,
+    (_m, name: string, fallback: string | undefined) => {
+      const found = env[name];
+      if (found !== undefined && found !== '') return found;
+      if (fallback !== undefined) return fallback;
+      throw new Error(`setting refers to \${${name}}, which is not set`);
+    },
+  );
 }
 
 /** Resolves a relative path in a setting against the project root (where `npm start` runs). */

@@ -17,7 +17,10 @@ export interface ConnectionReport {
 }
 
 /** Ids that exist in no directory: a write probe against them cannot change anything. */
-const ABSENT_USER: Record<string, string> = { okta: '00uleaseholdprobe0000', entra: '00000000-0000-4000-8000-00000000dead' };
+const ABSENT_USER: Record<string, string> = {
+  okta: '00uleaseholdprobe0000',
+  entra: '00000000-0000-4000-8000-00000000dead',
+};
 
 const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
 
@@ -35,12 +38,19 @@ const authReason = (err: unknown): string => {
 export async function checkConnection(
   name: string,
   rules: RulesDocument,
-  deps: { provider: (name: string, c: Connection) => IdentityProvider; jira: (c: Extract<Connection, { type: 'jira' }>) => JiraGateway },
+  deps: {
+    provider: (name: string, c: Connection) => IdentityProvider;
+    jira: (c: Extract<Connection, { type: 'jira' }>) => JiraGateway;
+  },
 ): Promise<ConnectionReport> {
   const connection = rules.connections[name];
   if (!connection) {
     const known = Object.keys(rules.connections).join(', ');
-    return { name, ok: false, lines: [{ ok: false, text: `no connection named ${name} in the rules (known: ${known})` }] };
+    return {
+      name,
+      ok: false,
+      lines: [{ ok: false, text: `no connection named ${name} in the rules (known: ${known})` }],
+    };
   }
   const lines: CheckLine[] = [];
   const report = (): ConnectionReport => ({ name, type: connection.type, ok: lines.every((l) => l.ok), lines });
@@ -50,7 +60,10 @@ export async function checkConnection(
     try {
       jira = deps.jira(connection);
       const me = await jira.myself();
-      lines.push({ ok: true, text: `authenticated as ${me.displayName ?? me.accountId} (${me.email ?? 'email hidden'})` });
+      lines.push({
+        ok: true,
+        text: `authenticated as ${me.displayName ?? me.accountId} (${me.email ?? 'email hidden'})`,
+      });
     } catch (err) {
       lines.push({ ok: false, text: authReason(err) });
       return report();
@@ -60,7 +73,11 @@ export async function checkConnection(
         const fields = new Set((await jira.fields()).flatMap((f) => [f.name.toLowerCase(), f.id]));
         const wanted = ['Request Type', ...Object.values(rules.portal.fields)];
         const missing = wanted.filter((f) => !fields.has(f.toLowerCase()) && !fields.has(f));
-        lines.push(missing.length ? { ok: false, text: `fields not found: ${missing.join(', ')}` } : { ok: true, text: `fields found: ${wanted.join(', ')}` });
+        lines.push(
+          missing.length
+            ? { ok: false, text: `fields not found: ${missing.join(', ')}` }
+            : { ok: true, text: `fields found: ${wanted.join(', ')}` },
+        );
       } catch (err) {
         lines.push({ ok: false, text: reason(err) });
       }
@@ -82,7 +99,8 @@ export async function checkConnection(
   for (const app of rules.applications) {
     for (const level of app.levels) {
       if (level.connection === name) level.groups.forEach((g) => groups.add(g));
-      for (const a of level.approval.approvers) if (typeof a === 'object' && 'group' in a && a.connection === name) groups.add(a.group);
+      for (const a of level.approval.approvers)
+        if (typeof a === 'object' && 'group' in a && a.connection === name) groups.add(a.group);
     }
   }
   let probeGroup: string | undefined;
@@ -90,7 +108,11 @@ export async function checkConnection(
     try {
       const found = await idp.findGroup(group);
       if (found) probeGroup ??= found.id;
-      lines.push(found ? { ok: true, text: `group ${group} exists (${found.id})` } : { ok: false, text: `unknown group: ${group} does not exist in ${name}` });
+      lines.push(
+        found
+          ? { ok: true, text: `group ${group} exists (${found.id})` }
+          : { ok: false, text: `unknown group: ${group} does not exist in ${name}` },
+      );
     } catch (err) {
       lines.push({ ok: false, text: `group ${group}: ${reason(err)}` });
     }

@@ -23,9 +23,7 @@ export interface ApprovalContext {
   ownerEmail: string;
 }
 
-export type ApproverVerdict =
-  | { authorized: true; as: string }
-  | { authorized: false; reason: string };
+export type ApproverVerdict = { authorized: true; as: string } | { authorized: false; reason: string };
 
 const same = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
@@ -43,12 +41,17 @@ export function authorizeApprover(level: AccessLevel, ctx: ApprovalContext, acto
   for (const approver of level.approval.approvers) {
     if (approver === 'manager' && same(actor.email, ctx.managerEmail)) return { authorized: true, as: 'manager' };
     if (approver === 'app-owner' && same(actor.email, ctx.ownerEmail)) return { authorized: true, as: 'app-owner' };
-    if (typeof approver === 'object' && 'user' in approver && same(actor.email, approver.user)) return { authorized: true, as: approver.user };
+    if (typeof approver === 'object' && 'user' in approver && same(actor.email, approver.user))
+      return { authorized: true, as: approver.user };
     if (typeof approver === 'object' && 'group' in approver && actor.approverGroups.includes(approver.group)) {
       return { authorized: true, as: `group ${approver.group}` };
     }
   }
-  if (actor.unresolvable) return { authorized: false, reason: `account ${actor.accountId} cannot be resolved in Jira (${actor.unresolvable})` };
+  if (actor.unresolvable)
+    return {
+      authorized: false,
+      reason: `account ${actor.accountId} cannot be resolved in Jira (${actor.unresolvable})`,
+    };
   const allowed = level.approval.approvers.map(approverLabel).join(', ');
   const who = actor.email ?? `account ${actor.accountId}`;
   return { authorized: false, reason: `${who} is not an authorized approver (allowed: ${allowed})` };

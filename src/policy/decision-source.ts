@@ -28,35 +28,57 @@ export type DecisionMatch = { confirmed: true; source: DecisionSource } | { conf
 /** How far a claim's time may be from the changelog entry's (webhook timestamps equal it; clocks drift). */
 export const DECISION_TIME_TOLERANCE_MS = 5 * 60_000;
 
-const same = (a: string | null | undefined, b: string): boolean => typeof a === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase();
+const same = (a: string | null | undefined, b: string): boolean =>
+  typeof a === 'string' && a.trim().toLowerCase() === b.trim().toLowerCase();
 
 function statusItem(entry: JiraChangelogEntry, status: string) {
   return entry.items.find((i) => (i.field === 'status' || i.fieldId === 'status') && same(i.toString, status));
 }
 
-export function matchDecision(entries: readonly JiraChangelogEntry[], claim: DecisionClaim, consumed: ReadonlySet<string>): DecisionMatch {
+export function matchDecision(
+  entries: readonly JiraChangelogEntry[],
+  claim: DecisionClaim,
+  consumed: ReadonlySet<string>,
+): DecisionMatch {
   const claimedAt = Date.parse(claim.at);
-  const near = (entry: JiraChangelogEntry): boolean => Number.isNaN(claimedAt) || Math.abs(Date.parse(entry.created) - claimedAt) <= DECISION_TIME_TOLERANCE_MS;
+  const near = (entry: JiraChangelogEntry): boolean =>
+    Number.isNaN(claimedAt) || Math.abs(Date.parse(entry.created) - claimedAt) <= DECISION_TIME_TOLERANCE_MS;
   const source = (entry: JiraChangelogEntry): DecisionMatch => ({
     confirmed: true,
-    source: { changelogId: entry.id, accountId: claim.actorAccountId, at: new Date(Date.parse(entry.created)).toISOString(), status: statusItem(entry, claim.status)!.toString! },
+    source: {
+      changelogId: entry.id,
+      accountId: claim.actorAccountId,
+      at: new Date(Date.parse(entry.created)).toISOString(),
+      status: statusItem(entry, claim.status)!.toString!,
+    },
   });
 
   if (claim.changelogId !== undefined) {
     const entry = entries.find((e) => e.id === claim.changelogId);
     if (!entry) return { confirmed: false, reason: `Jira has no changelog entry ${claim.changelogId} on this issue` };
     if (consumed.has(entry.id)) return { confirmed: false, reason: `changelog entry ${entry.id} was already counted` };
-    if (entry.authorAccountId !== claim.actorAccountId) return { confirmed: false, reason: `changelog entry ${entry.id} was made by another account` };
-    if (!statusItem(entry, claim.status)) return { confirmed: false, reason: `changelog entry ${entry.id} is not a change to "${claim.status}"` };
-    if (!near(entry)) return { confirmed: false, reason: `changelog entry ${entry.id} was made at ${entry.created}, not at ${claim.at}` };
+    if (entry.authorAccountId !== claim.actorAccountId)
+      return { confirmed: false, reason: `changelog entry ${entry.id} was made by another account` };
+    if (!statusItem(entry, claim.status))
+      return { confirmed: false, reason: `changelog entry ${entry.id} is not a change to "${claim.status}"` };
+    if (!near(entry))
+      return {
+        confirmed: false,
+        reason: `changelog entry ${entry.id} was made at ${entry.created}, not at ${claim.at}`,
+      };
     return source(entry);
   }
 
   // No id (e.g. Jira Automation's body): the newest uncounted entry by that account to that status, near that time.
-  const candidates = entries.filter((e) => e.authorAccountId === claim.actorAccountId && statusItem(e, claim.status) && near(e));
+  const candidates = entries.filter(
+    (e) => e.authorAccountId === claim.actorAccountId && statusItem(e, claim.status) && near(e),
+  );
   const fresh = candidates.filter((e) => !consumed.has(e.id));
   const entry = fresh.at(-1);
   if (entry) return source(entry);
   if (candidates.length > 0) return { confirmed: false, reason: `every matching changelog entry was already counted` };
-  return { confirmed: false, reason: `Jira's changelog has no change to "${claim.status}" by this account around ${claim.at}` };
+  return {
+    confirmed: false,
+    reason: `Jira's changelog has no change to "${claim.status}" by this account around ${claim.at}`,
+  };
 }

@@ -1,7 +1,8 @@
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { validateRules, type RulesParseResult } from './validate';
 
-export type RulesTextResult = Extract<RulesParseResult, { ok: false }> | (Extract<RulesParseResult, { ok: true }> & { raw: unknown });
+export type RulesTextResult =
+  Extract<RulesParseResult, { ok: false }> | (Extract<RulesParseResult, { ok: true }> & { raw: unknown });
 
 /** Parses YAML or JSON text (JSON is YAML) and validates it whole; `raw` is the document as written. */
 export function parseRulesText(text: string): RulesTextResult {

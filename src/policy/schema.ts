@@ -10,12 +10,15 @@ import { parseDuration } from './duration';
 
 /** A secret is never written inline: it is read by the worker from an env var or a file. */
 export const secretRefSchema = z
-  .union([
-    z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
-    z.object({ file: z.string().min(1) }).strict(),
-  ], {
-    error: 'secrets must be referenced as { env: NAME } or { file: PATH }, never written inline',
-  })
+  .union(
+    [
+      z.object({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name') }).strict(),
+      z.object({ file: z.string().min(1) }).strict(),
+    ],
+    {
+      error: 'secrets must be referenced as { env: NAME } or { file: PATH }, never written inline',
+    },
+  )
   .describe('Where the worker reads the secret: { env: NAME } or { file: PATH }. Never inline.');
 
 /** Plain settings may use `${VAR}` or `${VAR:-default}`, expanded by the worker at use time. */
@@ -58,7 +61,11 @@ const jiraConnectionSchema = z
   })
   .strict();
 
-export const connectionSchema = z.discriminatedUnion('type', [oktaConnectionSchema, entraConnectionSchema, jiraConnectionSchema]);
+export const connectionSchema = z.discriminatedUnion('type', [
+  oktaConnectionSchema,
+  entraConnectionSchema,
+  jiraConnectionSchema,
+]);
 
 const durationText = z
   .string()
@@ -68,7 +75,10 @@ const approverSchema = z.union([
   z.literal('manager').describe("The requester's manager in the directory"),
   z.literal('app-owner').describe("The application's owner"),
   z.object({ user: z.string().email() }).strict().describe('A named person (email)'),
-  z.object({ group: z.string().min(1), connection: z.string().min(1) }).strict().describe('Any member of a directory group'),
+  z
+    .object({ group: z.string().min(1), connection: z.string().min(1) })
+    .strict()
+    .describe('Any member of a directory group'),
 ]);
 
 export const approvalPolicySchema = z
@@ -110,22 +120,48 @@ export const accessLevelSchema = z
       const max = text(duration.max) === undefined ? undefined : parseDuration(text(duration.max)!);
       const required = typeof approval.required === 'number' ? approval.required : undefined;
       if (def !== undefined && max !== undefined && def > max) {
-        ctx.addIssue({ code: 'custom', path: ['duration', 'default'], message: `default ${String(duration.default)} exceeds max ${String(duration.max)}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['duration', 'default'],
+          message: `default ${String(duration.default)} exceeds max ${String(duration.max)}`,
+        });
       }
       if (level.risk === 'high') {
-        if (isRecord(level.duration) && duration.max === undefined) ctx.addIssue({ code: 'custom', path: ['duration', 'max'], message: 'high-risk access must be time-bound: set a max duration' });
-        if (required !== undefined && required < 2) ctx.addIssue({ code: 'custom', path: ['approval', 'required'], message: 'high-risk access needs at least 2 distinct approvers' });
+        if (isRecord(level.duration) && duration.max === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['duration', 'max'],
+            message: 'high-risk access must be time-bound: set a max duration',
+          });
+        if (required !== undefined && required < 2)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['approval', 'required'],
+            message: 'high-risk access needs at least 2 distinct approvers',
+          });
       }
       if (level.autoApprove === true && typeof level.risk === 'string' && level.risk !== 'low') {
-        ctx.addIssue({ code: 'custom', path: ['autoApprove'], message: `auto-approval is allowed for low risk only, not ${level.risk}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['autoApprove'],
+          message: `auto-approval is allowed for low risk only, not ${level.risk}`,
+        });
       }
       // Without a group, only the listed people can approve: `required` must not exceed how many distinct
       // people that is (the manager, the owner, each named user), or no request could ever be approved.
       const approvers: unknown[] = Array.isArray(approval.approvers) ? approval.approvers : [];
       if (required !== undefined && approvers.length > 0 && !approvers.some((a) => isRecord(a) && 'group' in a)) {
-        const people = new Set(approvers.map((a) => (isRecord(a) && typeof a.user === 'string' ? `user:${a.user.toLowerCase()}` : String(a))));
+        const people = new Set(
+          approvers.map((a) =>
+            isRecord(a) && typeof a.user === 'string' ? `user:${a.user.toLowerCase()}` : String(a),
+          ),
+        );
         if (required > people.size) {
-          ctx.addIssue({ code: 'custom', path: ['approval', 'required'], message: `needs ${required} distinct approvers but only ${people.size} can approve (${[...people].map((p) => p.replace(/^user:/, '')).join(', ')})` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['approval', 'required'],
+            message: `needs ${required} distinct approvers but only ${people.size} can approve (${[...people].map((p) => p.replace(/^user:/, '')).join(', ')})`,
+          });
         }
       }
     },
@@ -196,7 +232,10 @@ export const portalSchema = z
 export const rulesDocumentSchema = z
   .object({
     version: z.literal(1).describe('Schema version of this document'),
-    connections: z.record(z.string().regex(/^[a-z][a-z0-9-]*$/, 'connection names are lower-case words joined by -'), connectionSchema),
+    connections: z.record(
+      z.string().regex(/^[a-z][a-z0-9-]*$/, 'connection names are lower-case words joined by -'),
+      connectionSchema,
+    ),
     portal: portalSchema,
     applications: z.array(applicationSchema).min(1),
     settings: z
@@ -218,12 +257,23 @@ export const rulesDocumentSchema = z
       // judged (every level would otherwise repeat it). The same for a connection whose type is invalid.
       const connectionsKnown = isRecord(doc.connections);
       const connections: Record<string, { type?: unknown } | undefined> = connectionsKnown ? doc.connections : {};
-      const typeOf = (name: string): unknown => (Object.hasOwn(connections, name) ? connections[name]?.type : undefined);
-      const judgeable = (name: string): boolean => connectionsKnown && (!Object.hasOwn(connections, name) || CONNECTION_TYPES.includes(typeOf(name) as string));
+      const typeOf = (name: string): unknown =>
+        Object.hasOwn(connections, name) ? connections[name]?.type : undefined;
+      const judgeable = (name: string): boolean =>
+        connectionsKnown && (!Object.hasOwn(connections, name) || CONNECTION_TYPES.includes(typeOf(name) as string));
       // Names are matched case-insensitively (rules lookup, Jira statuses), so duplicates are too.
       const norm = (name: string): string => name.trim().toLowerCase();
-      if (isRecord(doc.portal) && typeof doc.portal.connection === 'string' && judgeable(doc.portal.connection) && typeOf(doc.portal.connection) !== 'jira') {
-        ctx.addIssue({ code: 'custom', path: ['portal', 'connection'], message: `"${doc.portal.connection}" is not a jira connection` });
+      if (
+        isRecord(doc.portal) &&
+        typeof doc.portal.connection === 'string' &&
+        judgeable(doc.portal.connection) &&
+        typeOf(doc.portal.connection) !== 'jira'
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['portal', 'connection'],
+          message: `"${doc.portal.connection}" is not a jira connection`,
+        });
       }
       const mapping = isRecord(doc.portal) && isRecord(doc.portal.statusMapping) ? doc.portal.statusMapping : {};
       const seenStatus = new Map<string, string>();
@@ -233,7 +283,11 @@ export const rulesDocumentSchema = z
           if (typeof status !== 'string') return;
           const other = seenStatus.get(norm(status));
           if (other && other !== decision) {
-            ctx.addIssue({ code: 'custom', path: ['portal', 'statusMapping', decision, i], message: `"${status}" is already mapped to ${other}` });
+            ctx.addIssue({
+              code: 'custom',
+              path: ['portal', 'statusMapping', decision, i],
+              message: `"${status}" is already mapped to ${other}`,
+            });
           }
           seenStatus.set(norm(status), decision);
         });
@@ -243,7 +297,12 @@ export const rulesDocumentSchema = z
       apps.forEach((app, a) => {
         if (!isRecord(app)) return;
         if (typeof app.name === 'string') {
-          if (seenApps.has(norm(app.name))) ctx.addIssue({ code: 'custom', path: ['applications', a, 'name'], message: `duplicate application "${app.name}"` });
+          if (seenApps.has(norm(app.name)))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['applications', a, 'name'],
+              message: `duplicate application "${app.name}"`,
+            });
           seenApps.add(norm(app.name));
         }
         const seenLevels = new Set<string>();
@@ -252,7 +311,12 @@ export const rulesDocumentSchema = z
           if (!isRecord(level)) return;
           const at = (...rest: (string | number)[]) => ['applications', a, 'levels', l, ...rest];
           if (typeof level.name === 'string') {
-            if (seenLevels.has(norm(level.name))) ctx.addIssue({ code: 'custom', path: at('name'), message: `duplicate access level "${level.name}" of "${String(app.name)}"` });
+            if (seenLevels.has(norm(level.name)))
+              ctx.addIssue({
+                code: 'custom',
+                path: at('name'),
+                message: `duplicate access level "${level.name}" of "${String(app.name)}"`,
+              });
             seenLevels.add(norm(level.name));
           }
           const directory = (name: string): string | undefined => {
@@ -263,10 +327,15 @@ export const rulesDocumentSchema = z
           };
           const levelProblem = typeof level.connection === 'string' ? directory(level.connection) : undefined;
           if (levelProblem) ctx.addIssue({ code: 'custom', path: at('connection'), message: levelProblem });
-          const approvers: unknown[] = isRecord(level.approval) && Array.isArray(level.approval.approvers) ? level.approval.approvers : [];
+          const approvers: unknown[] =
+            isRecord(level.approval) && Array.isArray(level.approval.approvers) ? level.approval.approvers : [];
           approvers.forEach((approver, i) => {
-            const problem = isRecord(approver) && typeof approver.connection === 'string' ? directory(approver.connection) : undefined;
-            if (problem) ctx.addIssue({ code: 'custom', path: at('approval', 'approvers', i, 'connection'), message: problem });
+            const problem =
+              isRecord(approver) && typeof approver.connection === 'string'
+                ? directory(approver.connection)
+                : undefined;
+            if (problem)
+              ctx.addIssue({ code: 'custom', path: at('approval', 'approvers', i, 'connection'), message: problem });
           });
         });
       });

@@ -62,7 +62,15 @@ export function validateRules(value: unknown): RulesParseResult {
   if (!result.success) return { ok: false, problems: problemsOf(result.error) };
   const bytes = jsonBytes(result.data);
   if (bytes > MAX_DOCUMENT_BYTES) {
-    return { ok: false, problems: [{ path: '(document)', message: `${Math.ceil(bytes / 1024)} KiB of JSON; at most ${MAX_DOCUMENT_BYTES / 1024} KiB can be kept` }] };
+    return {
+      ok: false,
+      problems: [
+        {
+          path: '(document)',
+          message: `${Math.ceil(bytes / 1024)} KiB of JSON; at most ${MAX_DOCUMENT_BYTES / 1024} KiB can be kept`,
+        },
+      ],
+    };
   }
   return { ok: true, rules: result.data };
 }

@@ -12,7 +12,11 @@ import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { formatDuration, parseDuration } from '../policy/duration';
 import { findRule } from '../policy/lookup';
 import type { JiraConnection, RulesDocument } from '../policy/schema';
-import { changeRequestedSignal, removalRequestedSignal, statusChangedSignal } from '../workflows/access-request/messages';
+import {
+  changeRequestedSignal,
+  removalRequestedSignal,
+  statusChangedSignal,
+} from '../workflows/access-request/messages';
 import type { AccessRequestInput, StatusChange } from '../workflows/access-request/types';
 import type { accessRequestWorkflow } from '../workflows/access-request/workflow';
 import { accessRequestWorkflowId } from '../workflows/ids';
@@ -69,7 +73,12 @@ export class Dispatcher {
       if (event.issue.kind === 'access') return this.startRequest(event.issue, rules, jira);
       return this.routeRelated(event.issue, 'created', rules, jira, async (workflowId) => {
         const handle = this.deps.client.workflow.getHandle(workflowId);
-        const base = { eventId, issueKey: event.issue.input.issueKey, actorAccountId: event.issue.input.requester.accountId, at: new Date().toISOString() };
+        const base = {
+          eventId,
+          issueKey: event.issue.input.issueKey,
+          actorAccountId: event.issue.input.requester.accountId,
+          at: new Date().toISOString(),
+        };
         if (event.issue.kind === 'removal') await handle.signal(removalRequestedSignal, base);
         else await handle.signal(changeRequestedSignal, { ...base, duration: event.issue.input.duration });
       });
@@ -78,7 +87,11 @@ export class Dispatcher {
     // A status change counts only if the issue is still in that status: a replayed old delivery cannot approve.
     const now = await this.jiraCall(() => jira.issueStatus(event.issue.input.issueKey));
     if (now.toLowerCase() !== event.status.toLowerCase()) {
-      return { status: 202, outcome: 'ignored', reason: `stale: ${event.issue.input.issueKey} is now "${now}", not "${event.status}"` };
+      return {
+        status: 202,
+        outcome: 'ignored',
+        reason: `stale: ${event.issue.input.issueKey} is now "${now}", not "${event.status}"`,
+      };
     }
     const change: StatusChange = {
       eventId,
@@ -91,7 +104,9 @@ export class Dispatcher {
       ...(payload.changelog?.id ? { changelogId: payload.changelog.id } : {}),
     };
     if (event.issue.kind === 'access') return this.signalRequest(event.issue, change, rules, jira);
-    return this.routeRelated(event.issue, 'status', rules, jira, (workflowId) => this.deps.client.workflow.getHandle(workflowId).signal(statusChangedSignal, change));
+    return this.routeRelated(event.issue, 'status', rules, jira, (workflowId) =>
+      this.deps.client.workflow.getHandle(workflowId).signal(statusChangedSignal, change),
+    );
   }
 
   private startOptions(issue: MappedIssue, rules: RulesDocument, requesterLabel: string) {
@@ -120,28 +135,45 @@ export class Dispatcher {
     try {
       // A running or closed run of this issue fails the start (the default conflict policy, and
       // REJECT_DUPLICATE): a redelivered create is reported as the duplicate it is.
-      await this.temporal(() => this.deps.client.workflow.start<typeof accessRequestWorkflow>('accessRequestWorkflow', options));
+      await this.temporal(() =>
+        this.deps.client.workflow.start<typeof accessRequestWorkflow>('accessRequestWorkflow', options),
+      );
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 200, outcome: 'duplicate', workflowId: options.workflowId, reason: 'request already handled' };
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return { status: 200, outcome: 'duplicate', workflowId: options.workflowId, reason: 'request already handled' };
       throw err;
     }
     return { status: 200, outcome: 'started', workflowId: options.workflowId };
   }
 
-  private async signalRequest(issue: MappedIssue, change: StatusChange, rules: RulesDocument, jira: JiraGateway): Promise<DispatchResult> {
+  private async signalRequest(
+    issue: MappedIssue,
+    change: StatusChange,
+    rules: RulesDocument,
+    jira: JiraGateway,
+  ): Promise<DispatchResult> {
     const label = await this.requesterLabel(issue, rules, jira);
     const options = this.startOptions(issue, rules, label);
     try {
       // Signal-with-start: a status change delivered before its issue_created still lands.
       await this.temporal(() =>
-        this.deps.client.workflow.signalWithStart<typeof accessRequestWorkflow, [StatusChange]>('accessRequestWorkflow', {
-          ...options,
-          signal: statusChangedSignal,
-          signalArgs: [change],
-        }),
+        this.deps.client.workflow.signalWithStart<typeof accessRequestWorkflow, [StatusChange]>(
+          'accessRequestWorkflow',
+          {
+            ...options,
+            signal: statusChangedSignal,
+            signalArgs: [change],
+          },
+        ),
       );
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return { status: 202, outcome: 'ignored', workflowId: options.workflowId, reason: 'the request is already closed' };
+      if (err instanceof WorkflowExecutionAlreadyStartedError)
+        return {
+          status: 202,
+          outcome: 'ignored',
+          workflowId: options.workflowId,
+          reason: 'the request is already closed',
+        };
       throw err;
     }
     return { status: 200, outcome: 'signalled', workflowId: options.workflowId };
@@ -161,12 +193,24 @@ export class Dispatcher {
     deliver: (workflowId: string) => Promise<void>,
   ): Promise<DispatchResult> {
     const consumer = await this.consumerOf(issue.input.issueKey);
-    if (consumer && what === 'created') return { status: 200, outcome: 'duplicate', workflowId: consumer, reason: `${issue.input.issueKey} was already applied by ${consumer}` };
+    if (consumer && what === 'created')
+      return {
+        status: 200,
+        outcome: 'duplicate',
+        workflowId: consumer,
+        reason: `${issue.input.issueKey} was already applied by ${consumer}`,
+      };
     if (consumer) {
       try {
         await this.temporal(() => deliver(consumer));
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError) return { status: 202, outcome: 'ignored', workflowId: consumer, reason: `${consumer}, which ${issue.input.issueKey} applied to, is closed` };
+        if (err instanceof WorkflowNotFoundError)
+          return {
+            status: 202,
+            outcome: 'ignored',
+            workflowId: consumer,
+            reason: `${consumer}, which ${issue.input.issueKey} applied to, is closed`,
+          };
         throw err;
       }
       return { status: 200, outcome: 'routed', workflowId: consumer };
@@ -187,12 +231,21 @@ export class Dispatcher {
         candidates.push({ workflowId: wf.workflowId, state, started: wf.startTime.getTime() });
       }
     });
-    const target = candidates.sort((a, b) => Number(b.state === 'Active') - Number(a.state === 'Active') || b.started - a.started)[0];
+    const target = candidates.sort(
+      (a, b) => Number(b.state === 'Active') - Number(a.state === 'Active') || b.started - a.started,
+    )[0];
     if (!target) {
       await this.jiraCall(() =>
-        jira.addComment(issue.input.issueKey, `Leasehold found no open grant of ${application ?? '(no application)'} (${accessType ?? '(no access type)'}) for ${label}; nothing was changed.`),
+        jira.addComment(
+          issue.input.issueKey,
+          `Leasehold found no open grant of ${application ?? '(no application)'} (${accessType ?? '(no access type)'}) for ${label}; nothing was changed.`,
+        ),
       ).catch(() => undefined);
-      return { status: 202, outcome: 'ignored', reason: `no open grant of ${application} (${accessType}) for ${label}` };
+      return {
+        status: 202,
+        outcome: 'ignored',
+        reason: `no open grant of ${application} (${accessType}) for ${label}`,
+      };
     }
     await this.temporal(() => deliver(target.workflowId));
     return { status: 200, outcome: 'routed', workflowId: target.workflowId };
@@ -201,7 +254,11 @@ export class Dispatcher {
   /** The request (running or closed) that consumed this removal or change request, if any. */
   private async consumerOf(issueKey: string): Promise<string | undefined> {
     return this.temporal(async () => {
-      for await (const wf of this.deps.client.workflow.list({ query: `${searchAttributes.relatedIssues.name} = ${quote(issueKey)}`, pageSize: 1 })) return wf.workflowId;
+      for await (const wf of this.deps.client.workflow.list({
+        query: `${searchAttributes.relatedIssues.name} = ${quote(issueKey)}`,
+        pageSize: 1,
+      }))
+        return wf.workflowId;
       return undefined;
     });
   }
@@ -253,14 +310,19 @@ function quote(value: string): string {
 /** The run's one-line summary in the Temporal UI, e.g. `ACCESS-12: alice@example.com → okta jira-software-users (User) for 1d`. */
 export function summarize(input: AccessRequestInput, rules: RulesDocument, requester: string): string {
   const { app, level } = findRule(rules, input.application, input.accessType);
-  if (!app || !level) return `${input.issueKey}: ${requester} → ${input.application ?? '?'} (${input.accessType ?? '?'}): no rule, manual handling`;
+  if (!app || !level)
+    return `${input.issueKey}: ${requester} → ${input.application ?? '?'} (${input.accessType ?? '?'}): no rule, manual handling`;
   const requested = input.duration ? parseDuration(input.duration) : undefined;
   const duration = requested ? formatDuration(requested) : `${level.duration.default} (default)`;
   return `${input.issueKey}: ${requester} → ${level.connection} ${level.groups.join(', ')} (${level.name}) for ${duration}`;
 }
 
 export function isUnavailable(err: unknown): boolean {
-  const grpcCodes = new Set<number>([grpcStatus.UNAVAILABLE, grpcStatus.DEADLINE_EXCEEDED, grpcStatus.RESOURCE_EXHAUSTED]);
+  const grpcCodes = new Set<number>([
+    grpcStatus.UNAVAILABLE,
+    grpcStatus.DEADLINE_EXCEEDED,
+    grpcStatus.RESOURCE_EXHAUSTED,
+  ]);
   for (let e: unknown = err; e; e = (e as { cause?: unknown }).cause) {
     if (isGrpcServiceError(e) && grpcCodes.has(e.code)) return true;
     if (e instanceof ServiceError && /unavailable|connect|deadline/i.test(e.message)) return true;

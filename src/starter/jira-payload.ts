@@ -54,7 +54,10 @@ export const jiraWebhookSchema = z
     user: userSchema.optional(),
     issue: jiraIssueSchema,
     changelog: z
-      .object({ id: z.union([z.string(), z.number()]).transform(String).optional(), items: z.array(changelogItemSchema) })
+      .object({
+        id: z.union([z.string(), z.number()]).transform(String).optional(),
+        items: z.array(changelogItemSchema),
+      })
       .loose()
       .optional(),
   })
@@ -72,7 +75,8 @@ export function exceedsDepth(value: unknown, max = MAX_JSON_DEPTH): boolean {
     const [node, depth] = stack.pop()!;
     if (node === null || typeof node !== 'object') continue;
     if (depth > max) return true;
-    for (const child of Object.values(node as Record<string, unknown>)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    for (const child of Object.values(node as Record<string, unknown>))
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return false;
 }

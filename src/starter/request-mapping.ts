@@ -41,7 +41,8 @@ export function decisionFor(portal: Portal, status: string): Decision | undefine
 export function classifyEvent(payload: JiraWebhook, portal: Portal, fields: PortalFieldIds): ClassifiedEvent {
   const issue = payload.issue;
   const project = issue.fields.project?.key ?? issue.key.split('-')[0];
-  if (project !== portal.project) return { action: 'ignore', reason: `issue ${issue.key} is in project ${project}, not ${portal.project}` };
+  if (project !== portal.project)
+    return { action: 'ignore', reason: `issue ${issue.key} is in project ${project}, not ${portal.project}` };
 
   const typeName = requestTypeName(issue.fields[fields.requestType]);
   const kinds: Record<string, RequestKind> = {
@@ -50,7 +51,11 @@ export function classifyEvent(payload: JiraWebhook, portal: Portal, fields: Port
     [portal.requestTypes.change.toLowerCase()]: 'change',
   };
   const kind = typeName ? kinds[typeName.toLowerCase()] : undefined;
-  if (!kind) return { action: 'ignore', reason: `request type ${typeName ? `"${typeName}"` : '(none)'} is not an access request type` };
+  if (!kind)
+    return {
+      action: 'ignore',
+      reason: `request type ${typeName ? `"${typeName}"` : '(none)'} is not an access request type`,
+    };
 
   const requester = issue.fields.reporter ?? issue.fields.creator ?? payload.user;
   if (!requester) return { action: 'ignore', reason: `issue ${issue.key} has no reporter` };
@@ -73,7 +78,8 @@ export function classifyEvent(payload: JiraWebhook, portal: Portal, fields: Port
   if (event !== 'jira:issue_updated') return { action: 'ignore', reason: `event ${event} is not handled` };
 
   const change = statusChange(payload);
-  if (!change) return { action: 'ignore', reason: `${payload.issue_event_type_name ?? 'update'} without a status change` };
+  if (!change)
+    return { action: 'ignore', reason: `${payload.issue_event_type_name ?? 'update'} without a status change` };
   const decision = decisionFor(portal, change.to);
   if (!decision) return { action: 'ignore', reason: `status "${change.to}" is not mapped to a decision` };
   if (!payload.user) return { action: 'ignore', reason: 'a status change without an actor cannot count as a decision' };

@@ -107,12 +107,16 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
     } catch (err) {
       return reject('malformed_json', 400, `malformed JSON: ${(err as Error).message}`);
     }
-    if (exceedsDepth(json)) return reject('invalid_payload', 400, `the payload nests deeper than ${MAX_JSON_DEPTH} levels`);
+    if (exceedsDepth(json))
+      return reject('invalid_payload', 400, `the payload nests deeper than ${MAX_JSON_DEPTH} levels`);
     const parsed = jiraWebhookSchema.safeParse(json);
     if (!parsed.success) {
       const problems = problemsOf(parsed.error);
       log.warn({ problems }, 'webhook rejected: invalid payload');
-      return { ...reject('invalid_payload', 400, 'the payload is not a Jira issue event'), body: { error: 'the payload is not a Jira issue event', problems } };
+      return {
+        ...reject('invalid_payload', 400, 'the payload is not a Jira issue event'),
+        body: { error: 'the payload is not a Jira issue event', problems },
+      };
     }
     const payload = parsed.data;
     seen.event = payload.webhookEvent ?? 'automation';
@@ -153,7 +157,9 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
     if (path === '/readyz') {
       // Ready means a delivery would be taken: Temporal answers and rules are in force.
       try {
-        await options.client.connection.withDeadline(Date.now() + 2_000, () => options.client.workflowService.getSystemInfo({}));
+        await options.client.connection.withDeadline(Date.now() + 2_000, () =>
+          options.client.workflowService.getSystemInfo({}),
+        );
       } catch (err) {
         return { status: 503, body: { status: 'unavailable', error: `Temporal: ${(err as Error).message}` } };
       }
@@ -163,7 +169,14 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
       } catch (err) {
         return { status: 503, body: { status: 'unavailable', error: (err as Error).message } };
       }
-      if (!current) return { status: 503, body: { status: 'not ready', error: 'no rules applied yet: deliveries are answered 503 until `leasehold rules apply`' } };
+      if (!current)
+        return {
+          status: 503,
+          body: {
+            status: 'not ready',
+            error: 'no rules applied yet: deliveries are answered 503 until `leasehold rules apply`',
+          },
+        };
       return { status: 200, body: { status: 'ready', rulesVersion: current.version } };
     }
     return { status: 404, body: { error: `no route ${path}` } };
@@ -186,9 +199,14 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
       })
       .then((reply) => {
         const payload = JSON.stringify(reply.body);
-        res.writeHead(reply.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), ...(reply.headers ?? {}) });
+        res.writeHead(reply.status, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+          ...(reply.headers ?? {}),
+        });
         res.end(payload);
-        if (path === WEBHOOK_PATH) metrics.latency.observe({ status: String(reply.status) }, Number(process.hrtime.bigint() - started) / 1e9);
+        if (path === WEBHOOK_PATH)
+          metrics.latency.observe({ status: String(reply.status) }, Number(process.hrtime.bigint() - started) / 1e9);
       })
       .catch((err: unknown) => logger.error({ err }, 'could not answer'));
   });
@@ -241,13 +259,21 @@ function optionalSecret(ref: JiraConnection['webhookSecret']): string | undefine
   }
 }
 
-function authenticate(req: IncomingMessage, body: Buffer, jira: JiraConnection, allowUnsigned: boolean): { ok: true } | { ok: false; reason: string } {
+function authenticate(
+  req: IncomingMessage,
+  body: Buffer,
+  jira: JiraConnection,
+  allowUnsigned: boolean,
+): { ok: true } | { ok: false; reason: string } {
   const signature = header(req, 'x-hub-signature');
   const shared = header(req, AUTOMATION_SECRET_HEADER);
   const webhookSecret = optionalSecret(jira.webhookSecret);
   const automationSecret = optionalSecret(jira.automationSecret);
   if (signature) {
-    if (!webhookSecret) return allowUnsigned ? { ok: true } : { ok: false, reason: 'signed delivery but no webhook secret is configured' };
+    if (!webhookSecret)
+      return allowUnsigned
+        ? { ok: true }
+        : { ok: false, reason: 'signed delivery but no webhook secret is configured' };
     return verifySignature(webhookSecret, body, signature);
   }
   if (shared !== undefined) {
@@ -259,7 +285,10 @@ function authenticate(req: IncomingMessage, body: Buffer, jira: JiraConnection, 
 }
 
 /** Refuses to run open to the world: a webhook secret is required unless unsigned deliveries were explicitly allowed. */
-async function assertSecretsConfigured(options: StarterOptions, readRules: () => Promise<RulesVersion | undefined>): Promise<void> {
+async function assertSecretsConfigured(
+  options: StarterOptions,
+  readRules: () => Promise<RulesVersion | undefined>,
+): Promise<void> {
   if (options.allowUnsigned) {
     logger.warn('LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS=true: unsigned deliveries are accepted (local development only)');
     await readRules().catch(() => undefined);
@@ -279,7 +308,9 @@ async function assertSecretsConfigured(options: StarterOptions, readRules: () =>
 }
 
 /** Jira Automation sends no identifier: the same issue in the same state at the same update time is the same event. */
-function automationEventId(payload: { issue: { key: string; fields: { status?: { name: string }; updated?: string } } }): string {
+function automationEventId(payload: {
+  issue: { key: string; fields: { status?: { name: string }; updated?: string } };
+}): string {
   const { key, fields } = payload.issue;
   return `automation:${key}:${fields.status?.name ?? ''}:${fields.updated ?? ''}`;
 }

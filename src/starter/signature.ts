@@ -19,9 +19,16 @@ export function verifySignature(secret: string, rawBody: Buffer, header: string 
   if (eq <= 0) return { ok: false, reason: 'malformed X-Hub-Signature header' };
   const method = header.slice(0, eq).toLowerCase();
   if (!SUPPORTED.has(method)) return { ok: false, reason: `unsupported signature method ${method}` };
-  const given = Buffer.from(header.slice(eq + 1).trim().toLowerCase(), 'utf8');
+  const given = Buffer.from(
+    header
+      .slice(eq + 1)
+      .trim()
+      .toLowerCase(),
+    'utf8',
+  );
   const expected = Buffer.from(createHmac(method, secret).update(rawBody).digest('hex'), 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'signature does not match the body' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'signature does not match the body' };
   return { ok: true };
 }
 

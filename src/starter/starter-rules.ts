@@ -46,13 +46,21 @@ export class StarterRules {
     if (this.lastKnown) deadline = Math.min(deadline, Date.now() + FALLBACK_READ_MS);
     try {
       // The reader may use another connection than this client: beforeDeadline bounds it regardless.
-      const value = await beforeDeadline(deadline, this.read(deadline), () => new Error('the rules query did not answer in time'));
+      const value = await beforeDeadline(
+        deadline,
+        this.read(deadline),
+        () => new Error('the rules query did not answer in time'),
+      );
       this.recovered(value);
       return value;
     } catch (err) {
       const reason = (err as Error).message;
       if (this.lastKnown) {
-        if (this.degradedUntil === 0) logger.warn({ err: reason, version: this.lastKnown.version }, 'cannot read the rules from Temporal; using the last version read');
+        if (this.degradedUntil === 0)
+          logger.warn(
+            { err: reason, version: this.lastKnown.version },
+            'cannot read the rules from Temporal; using the last version read',
+          );
         this.degradedUntil = Date.now() + DEGRADED_MS;
         return this.lastKnown;
       }
@@ -62,9 +70,11 @@ export class StarterRules {
 
   /** One read at a time, shared by every delivery that needs it meanwhile. */
   private read(deadline: number): Promise<RulesVersion | undefined> {
-    this.inflight ??= this.client.withDeadline(deadline, () => this.reader.current()).finally(() => {
-      this.inflight = undefined;
-    });
+    this.inflight ??= this.client
+      .withDeadline(deadline, () => this.reader.current())
+      .finally(() => {
+        this.inflight = undefined;
+      });
     return this.inflight;
   }
 

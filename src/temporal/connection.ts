@@ -16,7 +16,9 @@ export function temporalTarget(env: Env, embeddedAddress?: string): TemporalTarg
   if (!address) throw new Error('TEMPORAL_ADDRESS is not set and no embedded server is running');
   let tls: TemporalTarget['tls'];
   if (env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY) {
-    tls = { clientCertPair: { crt: fs.readFileSync(env.TEMPORAL_TLS_CERT), key: fs.readFileSync(env.TEMPORAL_TLS_KEY) } };
+    tls = {
+      clientCertPair: { crt: fs.readFileSync(env.TEMPORAL_TLS_CERT), key: fs.readFileSync(env.TEMPORAL_TLS_KEY) },
+    };
   } else if (env.TEMPORAL_API_KEY || env.TEMPORAL_TLS === 'true') {
     tls = true;
   }

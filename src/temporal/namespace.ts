@@ -62,30 +62,46 @@ export async function setupTemporal(connection: Connection, options: SetupOption
   let current = await describeNamespace(connection, namespace);
   if (!current) {
     if (verifyOnly) return { ...report, problems: [`namespace ${namespace} does not exist`] };
-    await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(retentionDays * DAY_MS), description: 'Leasehold access requests (history = audit evidence)' }).catch(ignore(/already (exists|registered)/i));
+    await connection.workflowService
+      .registerNamespace({
+        namespace,
+        workflowExecutionRetentionPeriod: msToTs(retentionDays * DAY_MS),
+        description: 'Leasehold access requests (history = audit evidence)',
+      })
+      .catch(ignore(/already (exists|registered)/i));
     report.created = true;
-    current = await until(deadline, `namespace ${namespace} to be usable`, () => describeNamespace(connection, namespace));
+    current = await until(deadline, `namespace ${namespace} to be usable`, () =>
+      describeNamespace(connection, namespace),
+    );
   }
   const had = Math.round(tsToMs(current.config?.workflowExecutionRetentionTtl) / DAY_MS);
   if (had !== retentionDays) {
     if (verifyOnly) report.problems.push(`namespace ${namespace} keeps history ${had} days, not ${retentionDays}`);
     else {
-      await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(retentionDays * DAY_MS) } });
+      await connection.workflowService.updateNamespace({
+        namespace,
+        config: { workflowExecutionRetentionTtl: msToTs(retentionDays * DAY_MS) },
+      });
       report.retentionChangedFrom = had;
     }
   }
 
   const wanted = Object.fromEntries(Object.values(searchAttributes).map((k) => [k.name, indexedType[k.type]!]));
-  const existing = await until(deadline, `the search attributes of ${namespace}`, () => listCustom(connection, namespace));
+  const existing = await until(deadline, `the search attributes of ${namespace}`, () =>
+    listCustom(connection, namespace),
+  );
   const missing: Record<string, temporal.api.enums.v1.IndexedValueType> = {};
   for (const [name, type] of Object.entries(wanted)) {
     if (existing[name] === undefined) missing[name] = type;
     else if (existing[name] !== type) {
-      report.problems.push(`search attribute ${name} is ${IndexedValueType[existing[name]!]}, Leasehold needs ${IndexedValueType[type]}`);
+      report.problems.push(
+        `search attribute ${name} is ${IndexedValueType[existing[name]!]}, Leasehold needs ${IndexedValueType[type]}`,
+      );
     }
   }
   if (verifyOnly) {
-    for (const name of Object.keys(missing)) report.problems.push(`search attribute ${name} (${IndexedValueType[missing[name]!]}) is not registered`);
+    for (const name of Object.keys(missing))
+      report.problems.push(`search attribute ${name} (${IndexedValueType[missing[name]!]}) is not registered`);
     return report;
   }
   if (report.problems.length > 0) throw new TemporalSetupError(report.problems.join('; '));
@@ -110,7 +126,10 @@ export async function ensureNamespace(connection: Connection, namespace: string,
   await setupTemporal(connection, { namespace, retentionDays });
 }
 
-async function describeNamespace(connection: Connection, namespace: string): Promise<temporal.api.workflowservice.v1.DescribeNamespaceResponse | undefined> {
+async function describeNamespace(
+  connection: Connection,
+  namespace: string,
+): Promise<temporal.api.workflowservice.v1.DescribeNamespaceResponse | undefined> {
   try {
     return await connection.workflowService.describeNamespace({ namespace });
   } catch (err) {
@@ -119,7 +138,10 @@ async function describeNamespace(connection: Connection, namespace: string): Pro
   }
 }
 
-async function listCustom(connection: Connection, namespace: string): Promise<Record<string, temporal.api.enums.v1.IndexedValueType>> {
+async function listCustom(
+  connection: Connection,
+  namespace: string,
+): Promise<Record<string, temporal.api.enums.v1.IndexedValueType>> {
   const listed = await connection.operatorService.listSearchAttributes({ namespace });
   return (listed.customAttributes ?? {}) as Record<string, temporal.api.enums.v1.IndexedValueType>;
 }
@@ -136,10 +158,12 @@ async function until<T>(deadline: number, what: string, attempt: () => Promise<T
       const value = await attempt();
       if (value !== undefined) return value;
     } catch (err) {
-      if (/permission|unauthori[sz]ed|unimplemented/i.test((err as Error).message)) throw new TemporalSetupError(`${what}: ${(err as Error).message}`);
+      if (/permission|unauthori[sz]ed|unimplemented/i.test((err as Error).message))
+        throw new TemporalSetupError(`${what}: ${(err as Error).message}`);
       last = err;
     }
-    if (Date.now() > deadline) throw new TemporalSetupError(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    if (Date.now() > deadline)
+      throw new TemporalSetupError(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
     await new Promise((r) => setTimeout(r, 250));
   }
 }

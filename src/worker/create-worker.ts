@@ -22,14 +22,23 @@ export async function createLeaseholdWorker(options: LeaseholdWorkerOptions): Pr
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    ...(options.workflowBundlePath ? { workflowBundle: { codePath: options.workflowBundlePath } } : await workflowBundleOption()),
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : await workflowBundleOption()),
     sinks: {
       // The audit stream: one structured line per request state change (not repeated on replay).
       audit: {
         stateChanged: {
           fn: (info, snapshot: RequestSnapshot) =>
             logger.info(
-              { audit: true, workflowId: info.workflowId, issueKey: snapshot.issueKey, state: snapshot.state, requester: snapshot.requester?.email, expiresAt: snapshot.expiresAt },
+              {
+                audit: true,
+                workflowId: info.workflowId,
+                issueKey: snapshot.issueKey,
+                state: snapshot.state,
+                requester: snapshot.requester?.email,
+                expiresAt: snapshot.expiresAt,
+              },
               `${snapshot.issueKey} is ${snapshot.state}`,
             ),
           callDuringReplay: false,

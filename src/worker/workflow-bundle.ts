@@ -5,7 +5,14 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 /** Where `npm run build` writes the pre-built workflow bundle (the worker and replays use it if present). */
 export const prebuiltBundlePath = path.join(__dirname, '..', 'workflow-bundle.js');
 
-const quietLogger = { log: () => undefined, trace: () => undefined, debug: () => undefined, info: () => undefined, warn: () => undefined, error: () => undefined };
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: () => undefined,
+  error: () => undefined,
+};
 
 /** Bundles src/workflows into one file (webpack, as the worker would) and returns its path. */
 export async function writeWorkflowBundle(outFile: string): Promise<string> {
@@ -16,10 +23,13 @@ export async function writeWorkflowBundle(outFile: string): Promise<string> {
 }
 
 /** Worker options naming the workflow code: the pre-built bundle when there is one, else the sources. */
-export async function workflowBundleOption(): Promise<{ workflowBundle: { codePath: string } } | { workflowsPath: string }> {
+export async function workflowBundleOption(): Promise<
+  { workflowBundle: { codePath: string } } | { workflowsPath: string }
+> {
   const fromEnv = process.env.LEASEHOLD_WORKFLOW_BUNDLE;
   if (fromEnv && fs.existsSync(fromEnv)) return { workflowBundle: { codePath: fromEnv } };
-  if (__filename.endsWith('.js') && fs.existsSync(prebuiltBundlePath)) return { workflowBundle: { codePath: prebuiltBundlePath } };
+  if (__filename.endsWith('.js') && fs.existsSync(prebuiltBundlePath))
+    return { workflowBundle: { codePath: prebuiltBundlePath } };
   return { workflowsPath: require.resolve('../workflows') };
 }
 

@@ -11,7 +11,15 @@ import { ConnectorError } from '../../src/connectors/connector-error';
 import { classifyGraphError, EntraIdentityProvider } from '../../src/connectors/entra/entra-identity-provider';
 import { createGraphClient } from '../../src/connectors/entra/graph-client';
 import type { EntraConnection } from '../../src/policy/schema';
-import { type AppRegistration, type EntraSandbox, leaseholdApp, readOnlyApp, sampleEntraGroups, samplePerson, startEntraSandbox } from '@leasehold/sandbox';
+import {
+  type AppRegistration,
+  type EntraSandbox,
+  leaseholdApp,
+  readOnlyApp,
+  sampleEntraGroups,
+  samplePerson,
+  startEntraSandbox,
+} from '@leasehold/sandbox';
 
 const groupId = (name: string): string => {
   const group = sampleEntraGroups.find((g) => g.name === name);
@@ -36,7 +44,8 @@ async function connectorError(call: () => Promise<unknown>): Promise<ConnectorEr
     () => undefined,
     (err: unknown) => err,
   );
-  if (!(outcome instanceof ConnectorError)) throw new Error(`expected a ConnectorError, got ${outcome === undefined ? 'success' : String(outcome)}`);
+  if (!(outcome instanceof ConnectorError))
+    throw new Error(`expected a ConnectorError, got ${outcome === undefined ? 'success' : String(outcome)}`);
   return outcome;
 }
 
@@ -85,7 +94,13 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
 
   describe('users', () => {
     it('finds a user by email / userPrincipalName and by object id', async () => {
-      const alice = { id: entraId('alice'), login: 'alice@example.com', email: 'alice@example.com', displayName: 'Alice Anders', status: 'enabled' };
+      const alice = {
+        id: entraId('alice'),
+        login: 'alice@example.com',
+        email: 'alice@example.com',
+        displayName: 'Alice Anders',
+        status: 'enabled',
+      };
       expect(idp.kind).toBe('entra');
       await expect(idp.findUser('alice@example.com')).resolves.toEqual(alice);
       // Entra compares mail and userPrincipalName case-insensitively.
@@ -126,7 +141,10 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
     it('reads the last sign-in, undefined when the user never signed in', async () => {
       await expect(idp.lastActivity(entraId('alice'))).resolves.toEqual(new Date(samplePerson('alice').lastLogin!));
       await expect(idp.lastActivity(entraId('frank'))).resolves.toBeUndefined();
-      await expect(connectorError(() => idp.lastActivity(UNKNOWN_USER))).resolves.toMatchObject({ kind: 'permanent', message: expect.stringMatching(/^unknown user/) as unknown });
+      await expect(connectorError(() => idp.lastActivity(UNKNOWN_USER))).resolves.toMatchObject({
+        kind: 'permanent',
+        message: expect.stringMatching(/^unknown user/) as unknown,
+      });
     });
 
     it('answers undefined for the last sign-in on a tenant without Entra ID P1/P2 (not an error)', async () => {
@@ -166,7 +184,10 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
       const noUser = await connectorError(() => idp.isMember(SF_ADMIN, UNKNOWN_USER));
       expect(noUser).toMatchObject({ kind: 'permanent', message: expect.stringMatching(/^unknown user: /) as unknown });
       const noGroup = await connectorError(() => idp.isMember(UNKNOWN_GROUP, entraId('alice')));
-      expect(noGroup).toMatchObject({ kind: 'permanent', message: expect.stringMatching(new RegExp(`^unknown group: ${UNKNOWN_GROUP}`)) as unknown });
+      expect(noGroup).toMatchObject({
+        kind: 'permanent',
+        message: expect.stringMatching(new RegExp(`^unknown group: ${UNKNOWN_GROUP}`)) as unknown,
+      });
     });
 
     it('lists members, following @odata.nextLink across pages', async () => {
@@ -214,7 +235,11 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
     it('treats adding an existing member as success, with a single write', async () => {
       await idp.addMember(SF_ADMIN, entraId('alice'));
       const again = await idp.addMember(SF_ADMIN, entraId('alice'));
-      expect(again).toEqual({ status: 400, requestId: expect.stringMatching(GUID) as unknown, note: 'already a member' });
+      expect(again).toEqual({
+        status: 400,
+        requestId: expect.stringMatching(GUID) as unknown,
+        note: 'already a member',
+      });
       expect(sandbox.writeCounts().addMember).toBe(2);
       expect(sandbox.groupMembers('SF-Admin').sort()).toEqual([entraId('alice'), entraId('carol')].sort());
     });
@@ -231,7 +256,10 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
     });
 
     it('fails permanently with a clear reason for an unknown group', async () => {
-      for (const change of [() => idp.addMember(UNKNOWN_GROUP, entraId('alice')), () => idp.removeMember(UNKNOWN_GROUP, entraId('alice'))]) {
+      for (const change of [
+        () => idp.addMember(UNKNOWN_GROUP, entraId('alice')),
+        () => idp.removeMember(UNKNOWN_GROUP, entraId('alice')),
+      ]) {
         const err = await connectorError(change);
         expect(err.kind).toBe('permanent');
         expect(err.message).toMatch(new RegExp(`^unknown group: ${UNKNOWN_GROUP} does not exist in Entra ID`));
@@ -239,7 +267,10 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
     });
 
     it('fails permanently with a clear reason for an unknown user (removal is not "not a member")', async () => {
-      for (const change of [() => idp.addMember(SF_ADMIN, UNKNOWN_USER), () => idp.removeMember(SF_ADMIN, UNKNOWN_USER)]) {
+      for (const change of [
+        () => idp.addMember(SF_ADMIN, UNKNOWN_USER),
+        () => idp.removeMember(SF_ADMIN, UNKNOWN_USER),
+      ]) {
         const err = await connectorError(change);
         expect(err.kind).toBe('permanent');
         expect(err.message).toMatch(new RegExp(`^unknown user: ${UNKNOWN_USER} does not exist in Entra ID`));
@@ -281,7 +312,10 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
     });
 
     it('reports an unreachable authority as retryable', async () => {
-      const unreachable = EntraIdentityProvider.fromConnection({ ...connectionFor(leaseholdApp), authorityHost: 'https://localhost:1' });
+      const unreachable = EntraIdentityProvider.fromConnection({
+        ...connectionFor(leaseholdApp),
+        authorityHost: 'https://localhost:1',
+      });
       const err = await connectorError(() => unreachable.findUser('alice@example.com'));
       expect(err.kind).toBe('retryable');
       expect(err.message).toMatch(/^cannot reach the Entra ID authority/);

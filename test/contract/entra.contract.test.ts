@@ -12,7 +12,15 @@ import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { Agent } from 'undici';
 import { createGraphClient, GRAPH_DEFAULT_SCOPE } from '../../src/connectors/entra/graph-client';
-import { type AppRegistration, type EntraSandbox, leaseholdApp, readOnlyApp, sampleEntraGroups, samplePerson, startEntraSandbox } from '@leasehold/sandbox';
+import {
+  type AppRegistration,
+  type EntraSandbox,
+  leaseholdApp,
+  readOnlyApp,
+  sampleEntraGroups,
+  samplePerson,
+  startEntraSandbox,
+} from '@leasehold/sandbox';
 
 const execFileAsync = promisify(execFile);
 
@@ -89,18 +97,32 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
   describe('token acquisition', () => {
     it('gets a Bearer token through the OpenID configuration and the v2.0 token endpoint', async () => {
       sandbox.reset();
-      const credential = new ClientSecretCredential(sandbox.tenantId, leaseholdApp.clientId, leaseholdApp.clientSecret, {
-        authorityHost: sandbox.url,
-        disableInstanceDiscovery: true,
-        tlsOptions: { ca: sandbox.caCertificate },
-      });
+      const credential = new ClientSecretCredential(
+        sandbox.tenantId,
+        leaseholdApp.clientId,
+        leaseholdApp.clientSecret,
+        {
+          authorityHost: sandbox.url,
+          disableInstanceDiscovery: true,
+          tlsOptions: { ca: sandbox.caCertificate },
+        },
+      );
       const token = await credential.getToken(GRAPH_DEFAULT_SCOPE);
 
       expect(token.tokenType).toBe('Bearer');
       expect(token.expiresOnTimestamp).toBeGreaterThan(Date.now());
-      const claims = JSON.parse(Buffer.from(token.token.split('.')[1]!, 'base64url').toString('utf8')) as Record<string, unknown>;
-      expect(claims).toMatchObject({ aud: 'https://graph.microsoft.com', tid: sandbox.tenantId, appid: leaseholdApp.clientId });
-      expect(claims.roles).toEqual(expect.arrayContaining(['GroupMember.ReadWrite.All', 'User.Read.All', 'AuditLog.Read.All']));
+      const claims = JSON.parse(Buffer.from(token.token.split('.')[1]!, 'base64url').toString('utf8')) as Record<
+        string,
+        unknown
+      >;
+      expect(claims).toMatchObject({
+        aud: 'https://graph.microsoft.com',
+        tid: sandbox.tenantId,
+        appid: leaseholdApp.clientId,
+      });
+      expect(claims.roles).toEqual(
+        expect.arrayContaining(['GroupMember.ReadWrite.All', 'User.Read.All', 'AuditLog.Read.All']),
+      );
       expect(sandbox.requestCount('openidConfiguration')).toBe(1);
       expect(sandbox.requestCount('token')).toBe(1);
       expect(sandbox.tokensIssued()[leaseholdApp.clientId]).toBe(1);
@@ -108,7 +130,9 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
 
     it('serves the OpenID configuration MSAL validates (issuer and endpoints under the authority)', async () => {
       const dispatcher = new Agent({ connect: { ca: sandbox.caCertificate } });
-      const response = await fetch(`${sandbox.url}/${sandbox.tenantId}/v2.0/.well-known/openid-configuration`, { dispatcher });
+      const response = await fetch(`${sandbox.url}/${sandbox.tenantId}/v2.0/.well-known/openid-configuration`, {
+        dispatcher,
+      });
       expect(response.status).toBe(200);
       expect(response.headers.get('content-type')).toMatch(/^application\/json/);
       expect(await response.json()).toMatchObject({
@@ -138,7 +162,15 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
       `;
       const { stdout } = await execFileAsync(
         process.execPath,
-        ['-e', script, sandbox.url, sandbox.tenantId, leaseholdApp.clientId, leaseholdApp.clientSecret, entraId('alice')],
+        [
+          '-e',
+          script,
+          sandbox.url,
+          sandbox.tenantId,
+          leaseholdApp.clientId,
+          leaseholdApp.clientSecret,
+          entraId('alice'),
+        ],
         { cwd: path.resolve(__dirname, '../..'), env: { ...process.env, NODE_EXTRA_CA_CERTS: caFile } },
       );
       fs.rmSync(dir, { recursive: true, force: true });
@@ -147,13 +179,20 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
 
     it('works with the SDK options alone in-process (what the factory sets, nothing more)', async () => {
       const ca = sandbox.caCertificate;
-      const credential = new ClientSecretCredential(sandbox.tenantId, leaseholdApp.clientId, leaseholdApp.clientSecret, {
-        authorityHost: sandbox.url,
-        disableInstanceDiscovery: true,
-        tlsOptions: { ca },
-      });
+      const credential = new ClientSecretCredential(
+        sandbox.tenantId,
+        leaseholdApp.clientId,
+        leaseholdApp.clientSecret,
+        {
+          authorityHost: sandbox.url,
+          disableInstanceDiscovery: true,
+          tlsOptions: { ca },
+        },
+      );
       const client = Client.initWithMiddleware({
-        authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: ['https://graph.microsoft.com/.default'] }),
+        authProvider: new TokenCredentialAuthenticationProvider(credential, {
+          scopes: ['https://graph.microsoft.com/.default'],
+        }),
         baseUrl: sandbox.url,
         customHosts: new Set(['localhost']),
         fetchOptions: { dispatcher: new Agent({ connect: { ca } }) },
@@ -166,8 +205,16 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leasehold-entra-'));
       const caFile = path.join(dir, 'sandbox-ca.pem');
       fs.writeFileSync(caFile, sandbox.caCertificate);
-      const client = createGraphClient({ ...leaseholdCredentials(), authorityHost: sandbox.url, graphBaseUrl: sandbox.url, caCertificate: caFile });
-      const user = (await client.api(`/users/${entraId('carol')}`).select('id').get()) as UserBody;
+      const client = createGraphClient({
+        ...leaseholdCredentials(),
+        authorityHost: sandbox.url,
+        graphBaseUrl: sandbox.url,
+        caCertificate: caFile,
+      });
+      const user = (await client
+        .api(`/users/${entraId('carol')}`)
+        .select('id')
+        .get()) as UserBody;
       fs.rmSync(dir, { recursive: true, force: true });
       expect(user.id).toBe(entraId('carol'));
     });
@@ -175,18 +222,27 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
     it('needs the CA on both halves, the token endpoint and Graph, or TLS fails', async () => {
       sandbox.reset();
       // Nothing trusts the sandbox: MSAL cannot read the OpenID configuration.
-      const untrusted = createGraphClient({ ...leaseholdCredentials(), authorityHost: sandbox.url, graphBaseUrl: sandbox.url });
+      const untrusted = createGraphClient({
+        ...leaseholdCredentials(),
+        authorityHost: sandbox.url,
+        graphBaseUrl: sandbox.url,
+      });
       const tokenSide = await graphError(() => untrusted.api(`/users/${entraId('alice')}`).get());
       expect(tokenSide.code).toBe('CredentialUnavailableError');
       expect(tokenSide.message).toContain('endpoints_resolution_error');
       expect(sandbox.requestCount('openidConfiguration')).toBe(0);
 
       // The credential trusts it but Graph's fetch does not: a token is issued, the Graph call fails.
-      const credential = new ClientSecretCredential(sandbox.tenantId, leaseholdApp.clientId, leaseholdApp.clientSecret, {
-        authorityHost: sandbox.url,
-        disableInstanceDiscovery: true,
-        tlsOptions: { ca: sandbox.caCertificate },
-      });
+      const credential = new ClientSecretCredential(
+        sandbox.tenantId,
+        leaseholdApp.clientId,
+        leaseholdApp.clientSecret,
+        {
+          authorityHost: sandbox.url,
+          disableInstanceDiscovery: true,
+          tlsOptions: { ca: sandbox.caCertificate },
+        },
+      );
       const halfTrusted = Client.initWithMiddleware({
         authProvider: new TokenCredentialAuthenticationProvider(credential, { scopes: [GRAPH_DEFAULT_SCOPE] }),
         baseUrl: sandbox.url,
@@ -214,7 +270,11 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
       expect((failure as Error).message).toContain('invalid_client');
 
       // Through the Graph client the same failure arrives as a GraphError carrying the cause.
-      const err = await graphError(() => clientFor(leaseholdApp, 'not-the-secret').api(`/users/${entraId('alice')}`).get());
+      const err = await graphError(() =>
+        clientFor(leaseholdApp, 'not-the-secret')
+          .api(`/users/${entraId('alice')}`)
+          .get(),
+      );
       expect(err.code).toBe('AuthenticationRequiredError');
       expect(String(err.body)).toContain('AADSTS7000215');
     });
@@ -225,13 +285,20 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
         disableInstanceDiscovery: true,
         tlsOptions: { ca: sandbox.caCertificate },
       });
-      await expect(unknownApp.getToken(GRAPH_DEFAULT_SCOPE)).rejects.toThrow(/AADSTS700016: Application with identifier '00000000-0000-4000-8000-0000000000ff' was not found/);
+      await expect(unknownApp.getToken(GRAPH_DEFAULT_SCOPE)).rejects.toThrow(
+        /AADSTS700016: Application with identifier '00000000-0000-4000-8000-0000000000ff' was not found/,
+      );
 
       const dispatcher = new Agent({ connect: { ca: sandbox.caCertificate } });
       const response = await fetch(`${sandbox.url}/11111111-0000-4000-8000-000000000000/oauth2/v2.0/token`, {
         method: 'POST',
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: leaseholdApp.clientId, client_secret: leaseholdApp.clientSecret, scope: GRAPH_DEFAULT_SCOPE }).toString(),
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: leaseholdApp.clientId,
+          client_secret: leaseholdApp.clientSecret,
+          scope: GRAPH_DEFAULT_SCOPE,
+        }).toString(),
         dispatcher,
       });
       await dispatcher.close();
@@ -239,20 +306,34 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
       const body = (await response.json()) as Record<string, unknown>;
       expect(body).toMatchObject({ error: 'invalid_request', error_codes: [90002] });
       expect(body.error_description).toMatch(/^AADSTS90002: Tenant '11111111-0000-4000-8000-000000000000' not found\./);
-      expect(Object.keys(body).sort()).toEqual(['correlation_id', 'error', 'error_codes', 'error_description', 'error_uri', 'timestamp', 'trace_id']);
+      expect(Object.keys(body).sort()).toEqual([
+        'correlation_id',
+        'error',
+        'error_codes',
+        'error_description',
+        'error_uri',
+        'timestamp',
+        'trace_id',
+      ]);
     });
   });
 
   describe('group membership', () => {
     it('adds a member (204) and answers 400 Request_BadRequest when already a member', async () => {
-      const added: unknown = await graph.api(`/groups/${SF_ADMIN}/members/$ref`).post(directoryObject(entraId('alice')));
+      const added: unknown = await graph
+        .api(`/groups/${SF_ADMIN}/members/$ref`)
+        .post(directoryObject(entraId('alice')));
       expect(added).toBeUndefined();
       expect(sandbox.isMember('SF-Admin', entraId('alice'))).toBe(true);
 
-      const err = await graphError(() => graph.api(`/groups/${SF_ADMIN}/members/$ref`).post(directoryObject(entraId('alice'))));
+      const err = await graphError(() =>
+        graph.api(`/groups/${SF_ADMIN}/members/$ref`).post(directoryObject(entraId('alice'))),
+      );
       expect(err.statusCode).toBe(400);
       expect(err.code).toBe('Request_BadRequest');
-      expect(err.message).toBe("One or more added object references already exist for the following modified properties: 'members'.");
+      expect(err.message).toBe(
+        "One or more added object references already exist for the following modified properties: 'members'.",
+      );
       expect(err.requestId).toMatch(/^[0-9a-f-]{36}$/);
       expect(sandbox.writeCounts().addMember).toBe(2);
     });
@@ -265,11 +346,15 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
       const err = await graphError(() => graph.api(`/groups/${SF_ADMIN}/members/${entraId('carol')}/$ref`).delete());
       expect(err.statusCode).toBe(404);
       expect(err.code).toBe('Request_ResourceNotFound');
-      expect(err.message).toBe(`Resource '${entraId('carol')}' does not exist or one of its queried reference-property objects are not present.`);
+      expect(err.message).toBe(
+        `Resource '${entraId('carol')}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     });
 
     it('lists members page by page through an absolute @odata.nextLink', async () => {
-      const first = (await graph.api(`/groups/${SF_USER}/members`).top(2).get()) as Collection<UserBody & { '@odata.type': string }>;
+      const first = (await graph.api(`/groups/${SF_USER}/members`).top(2).get()) as Collection<
+        UserBody & { '@odata.type': string }
+      >;
       expect(first.value).toHaveLength(2);
       expect(first.value.every((m) => m['@odata.type'] === '#microsoft.graph.user')).toBe(true);
       expect(first['@odata.nextLink']).toMatch(new RegExp(`^${sandbox.url}/v1\\.0/groups/${SF_USER}/members\\?`));
@@ -281,19 +366,33 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
     });
 
     it('answers membership checks through memberOf and checkMemberGroups', async () => {
-      const memberOf = (await graph.api(`/users/${entraId('carol')}/memberOf`).get()) as Collection<{ '@odata.type': string; displayName: string }>;
+      const memberOf = (await graph.api(`/users/${entraId('carol')}/memberOf`).get()) as Collection<{
+        '@odata.type': string;
+        displayName: string;
+      }>;
       expect(memberOf.value.map((g) => g.displayName).sort()).toEqual(['SF-Admin', 'SF-User']);
       expect(memberOf.value.every((g) => g['@odata.type'] === '#microsoft.graph.group')).toBe(true);
 
-      const checked = (await graph.api(`/users/${entraId('carol')}/checkMemberGroups`).post({ groupIds: [SF_ADMIN, FINANCE] })) as Collection<string>;
+      const checked = (await graph
+        .api(`/users/${entraId('carol')}/checkMemberGroups`)
+        .post({ groupIds: [SF_ADMIN, FINANCE] })) as Collection<string>;
       expect(checked.value).toEqual([SF_ADMIN]);
     });
 
     it('finds a group by display name with $filter', async () => {
-      const groups = (await graph.api('/groups').filter("displayName eq 'SF-Admin'").get()) as Collection<{ id: string; displayName: string }>;
-      expect(groups.value).toEqual([expect.objectContaining({ id: SF_ADMIN, displayName: 'SF-Admin', securityEnabled: true })]);
+      const groups = (await graph.api('/groups').filter("displayName eq 'SF-Admin'").get()) as Collection<{
+        id: string;
+        displayName: string;
+      }>;
+      expect(groups.value).toEqual([
+        expect.objectContaining({ id: SF_ADMIN, displayName: 'SF-Admin', securityEnabled: true }),
+      ]);
       const group = (await graph.api(`/groups/${SF_ADMIN}`).select('id,displayName').get()) as Record<string, unknown>;
-      expect(group).toEqual({ '@odata.context': `${sandbox.url}/v1.0/$metadata#groups(id,displayName)/$entity`, id: SF_ADMIN, displayName: 'SF-Admin' });
+      expect(group).toEqual({
+        '@odata.context': `${sandbox.url}/v1.0/$metadata#groups(id,displayName)/$entity`,
+        id: SF_ADMIN,
+        displayName: 'SF-Admin',
+      });
     });
   });
 
@@ -316,40 +415,72 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
 
     it('answers 403 for signInActivity on a non-premium tenant, and without AuditLog.Read.All', async () => {
       sandbox.configure({ premiumTenant: false });
-      const nonPremium = await graphError(() => graph.api(`/users/${entraId('alice')}`).select('id,signInActivity').get());
+      const nonPremium = await graphError(() =>
+        graph
+          .api(`/users/${entraId('alice')}`)
+          .select('id,signInActivity')
+          .get(),
+      );
       expect(nonPremium.statusCode).toBe(403);
       expect(nonPremium.code).toBe('Authentication_RequestFromNonPremiumTenantOrB2CTenant');
       // Without signInActivity the same user is readable.
-      await expect(graph.api(`/users/${entraId('alice')}`).select('id').get()).resolves.toMatchObject({ id: entraId('alice') });
+      await expect(
+        graph
+          .api(`/users/${entraId('alice')}`)
+          .select('id')
+          .get(),
+      ).resolves.toMatchObject({ id: entraId('alice') });
 
       sandbox.configure({ premiumTenant: true });
-      const noAuditLog = await graphError(() => clientFor(readOnlyApp).api(`/users/${entraId('alice')}`).select('id,signInActivity').get());
+      const noAuditLog = await graphError(() =>
+        clientFor(readOnlyApp)
+          .api(`/users/${entraId('alice')}`)
+          .select('id,signInActivity')
+          .get(),
+      );
       expect(noAuditLog.statusCode).toBe(403);
       expect(noAuditLog.code).toBe('Authorization_RequestDenied');
     });
 
     it('finds a user by mail with $filter', async () => {
-      const found = (await graph.api('/users').filter("mail eq 'erin@example.com'").select('id,mail').get()) as Collection<UserBody>;
+      const found = (await graph
+        .api('/users')
+        .filter("mail eq 'erin@example.com'")
+        .select('id,mail')
+        .get()) as Collection<UserBody>;
       expect(found.value).toEqual([{ id: entraId('erin'), mail: 'erin@example.com' }]);
-      const none = (await graph.api('/users').filter("userPrincipalName eq 'mallory@example.com'").get()) as Collection<UserBody>;
+      const none = (await graph
+        .api('/users')
+        .filter("userPrincipalName eq 'mallory@example.com'")
+        .get()) as Collection<UserBody>;
       expect(none.value).toEqual([]);
     });
 
     it("gets a user's manager (200) and 404 Request_ResourceNotFound when there is none", async () => {
-      const manager = (await graph.api(`/users/${entraId('alice')}/manager`).get()) as UserBody & { '@odata.type': string };
-      expect(manager).toMatchObject({ '@odata.type': '#microsoft.graph.user', id: entraId('bob'), mail: 'bob@example.com' });
+      const manager = (await graph.api(`/users/${entraId('alice')}/manager`).get()) as UserBody & {
+        '@odata.type': string;
+      };
+      expect(manager).toMatchObject({
+        '@odata.type': '#microsoft.graph.user',
+        id: entraId('bob'),
+        mail: 'bob@example.com',
+      });
 
       const err = await graphError(() => graph.api(`/users/${entraId('dave')}/manager`).get());
       expect(err.statusCode).toBe(404);
       expect(err.code).toBe('Request_ResourceNotFound');
-      expect(err.message).toBe("Resource 'manager' does not exist or one of its queried reference-property objects are not present.");
+      expect(err.message).toBe(
+        "Resource 'manager' does not exist or one of its queried reference-property objects are not present.",
+      );
     });
 
     it('answers 404 Request_ResourceNotFound for an unknown user', async () => {
       const err = await graphError(() => graph.api('/users/mallory@example.com').get());
       expect(err.statusCode).toBe(404);
       expect(err.code).toBe('Request_ResourceNotFound');
-      expect(err.message).toBe("Resource 'mallory@example.com' does not exist or one of its queried reference-property objects are not present.");
+      expect(err.message).toBe(
+        "Resource 'mallory@example.com' does not exist or one of its queried reference-property objects are not present.",
+      );
       const body = JSON.parse(String(err.body)) as { innerError: Record<string, string> };
       expect(Object.keys(body.innerError).sort()).toEqual(['client-request-id', 'date', 'request-id']);
     });
@@ -358,7 +489,9 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
   describe('authorization', () => {
     it('answers 403 Authorization_RequestDenied when the app lacks GroupMember.ReadWrite.All', async () => {
       const readOnly = clientFor(readOnlyApp);
-      const err = await graphError(() => readOnly.api(`/groups/${SF_ADMIN}/members/$ref`).post(directoryObject(entraId('alice'))));
+      const err = await graphError(() =>
+        readOnly.api(`/groups/${SF_ADMIN}/members/$ref`).post(directoryObject(entraId('alice'))),
+      );
       expect(err.statusCode).toBe(403);
       expect(err.code).toBe('Authorization_RequestDenied');
       expect(err.message).toBe('Insufficient privileges to complete the operation.');
@@ -397,7 +530,9 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
 
     it('surfaces 429 as a GraphError with Retry-After once the client has used its 3 retries', async () => {
       sandbox.faults.update({ throttleNext: 5, retryAfterSeconds: 1 });
-      const err = await graphError(() => graph.api(`/groups/${SF_ADMIN}/members/$ref`).post(directoryObject(entraId('erin'))));
+      const err = await graphError(() =>
+        graph.api(`/groups/${SF_ADMIN}/members/$ref`).post(directoryObject(entraId('erin'))),
+      );
       expect(err.statusCode).toBe(429);
       expect(err.code).toBe('TooManyRequests');
       expect(err.message).toBe('Too many requests');
@@ -417,9 +552,13 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
       // The write is committed (a second add conflicts) but reads do not see it yet.
       expect(sandbox.groupMembers('Finance-Reports')).toEqual([entraId('alice')]);
       await expect(members(FINANCE)).resolves.toEqual([]);
-      const checked = (await graph.api(`/users/${entraId('alice')}/checkMemberGroups`).post({ groupIds: [FINANCE] })) as Collection<string>;
+      const checked = (await graph
+        .api(`/users/${entraId('alice')}/checkMemberGroups`)
+        .post({ groupIds: [FINANCE] })) as Collection<string>;
       expect(checked.value).toEqual([]);
-      const again = await graphError(() => graph.api(`/groups/${FINANCE}/members/$ref`).post(directoryObject(entraId('alice'))));
+      const again = await graphError(() =>
+        graph.api(`/groups/${FINANCE}/members/$ref`).post(directoryObject(entraId('alice'))),
+      );
       expect(again.code).toBe('Request_BadRequest');
 
       sandbox.flushReplication();

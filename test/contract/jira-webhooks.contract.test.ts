@@ -5,13 +5,21 @@
  */
 import { createHmac } from 'node:crypto';
 import { createJiraClient, type Version3Client } from '../../src/connectors/jira/jira-client';
-import { JIRA_FIELD_IDS, type JiraSandbox, samplePerson, sandboxCredentials, signWebhookBody, startJiraSandbox } from '@leasehold/sandbox';
+import {
+  JIRA_FIELD_IDS,
+  type JiraSandbox,
+  samplePerson,
+  sandboxCredentials,
+  signWebhookBody,
+  startJiraSandbox,
+} from '@leasehold/sandbox';
 import { startWebhookReceiver, type WebhookReceiver } from './support/webhook-receiver';
 
 const bot = sandboxCredentials.jira;
 const alice = samplePerson('alice');
 const SECRET = 'leasehold-webhook-secret';
-const authHeader = (email: string, token: string): string => `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
+const authHeader = (email: string, token: string): string =>
+  `Basic ${Buffer.from(`${email}:${token}`).toString('base64')}`;
 
 let sandbox: JiraSandbox;
 let jira: Version3Client;
@@ -35,7 +43,10 @@ afterAll(async () => {
   await sandbox.close();
 });
 
-async function registerWebhook(body: Record<string, unknown>, auth = authHeader(bot.email, bot.apiToken)): Promise<Response> {
+async function registerWebhook(
+  body: Record<string, unknown>,
+  auth = authHeader(bot.email, bot.apiToken),
+): Promise<Response> {
   return fetch(`${sandbox.url}/rest/webhooks/1.0/webhook`, {
     method: 'POST',
     headers: { authorization: auth, 'content-type': 'application/json' },
@@ -44,7 +55,13 @@ async function registerWebhook(body: Record<string, unknown>, auth = authHeader(
 }
 
 async function registerReceiver(events = ['jira:issue_created', 'jira:issue_updated']): Promise<string> {
-  const res = await registerWebhook({ name: 'Leasehold', url: receiver.url, events, filters: { 'issue-related-events-section': 'project = ACCESS' }, secret: SECRET });
+  const res = await registerWebhook({
+    name: 'Leasehold',
+    url: receiver.url,
+    events,
+    filters: { 'issue-related-events-section': 'project = ACCESS' },
+    secret: SECRET,
+  });
   expect(res.status).toBe(201);
   return String(((await res.json()) as { self: string }).self);
 }
@@ -68,7 +85,9 @@ async function createIssue(): Promise<string> {
 
 describe('webhook signature', () => {
   it("matches Atlassian's test vector", () => {
-    expect(signWebhookBody("It's a Secret to Everybody", 'Hello World!')).toBe('sha256=a4771c39fbe90f317c7824e83ddef3caae9cb3d976c214ace1f2937e133263c9');
+    expect(signWebhookBody("It's a Secret to Everybody", 'Hello World!')).toBe(
+      'sha256=a4771c39fbe90f317c7824e83ddef3caae9cb3d976c214ace1f2937e133263c9',
+    );
   });
 });
 
@@ -78,8 +97,18 @@ describe('webhook registration', () => {
     expect(self).toMatch(new RegExp(`^${sandbox.url}/rest/webhooks/1\\.0/webhook/\\d+$`));
 
     const auth = { authorization: authHeader(bot.email, bot.apiToken) };
-    const list = (await (await fetch(`${sandbox.url}/rest/webhooks/1.0/webhook`, { headers: auth })).json()) as Array<Record<string, unknown>>;
-    expect(list).toEqual([expect.objectContaining({ self, name: 'Leasehold', url: receiver.url, events: ['jira:issue_created', 'jira:issue_updated'], enabled: true })]);
+    const list = (await (await fetch(`${sandbox.url}/rest/webhooks/1.0/webhook`, { headers: auth })).json()) as Array<
+      Record<string, unknown>
+    >;
+    expect(list).toEqual([
+      expect.objectContaining({
+        self,
+        name: 'Leasehold',
+        url: receiver.url,
+        events: ['jira:issue_created', 'jira:issue_updated'],
+        enabled: true,
+      }),
+    ]);
     expect(list[0]).not.toHaveProperty('secret');
 
     expect((await fetch(self, { method: 'DELETE', headers: auth })).status).toBe(204);
@@ -90,7 +119,10 @@ describe('webhook registration', () => {
   });
 
   it('is for Jira administrators only', async () => {
-    const res = await registerWebhook({ name: 'x', url: receiver.url, events: ['jira:issue_created'] }, authHeader(alice.email, alice.jiraApiToken));
+    const res = await registerWebhook(
+      { name: 'x', url: receiver.url, events: ['jira:issue_created'] },
+      authHeader(alice.email, alice.jiraApiToken),
+    );
     expect(res.status).toBe(403);
     expect(await res.json()).toMatchObject({ errorMessages: [expect.stringContaining('Administrator')] });
   });
@@ -118,22 +150,42 @@ describe('issue events', () => {
     expect(hook!.headers['x-hub-signature']).toBe(expected);
 
     const body = hook!.json();
-    expect(body).toMatchObject({ timestamp: expect.any(Number), webhookEvent: 'jira:issue_created', issue_event_type_name: 'issue_created' });
+    expect(body).toMatchObject({
+      timestamp: expect.any(Number),
+      webhookEvent: 'jira:issue_created',
+      issue_event_type_name: 'issue_created',
+    });
     expect(body).not.toHaveProperty('changelog');
-    expect(body.user).toMatchObject({ accountId: samplePerson('leasehold').jiraAccountId, accountType: 'atlassian', displayName: 'Leasehold Bot', active: true });
+    expect(body.user).toMatchObject({
+      accountId: samplePerson('leasehold').jiraAccountId,
+      accountType: 'atlassian',
+      displayName: 'Leasehold Bot',
+      active: true,
+    });
     expect(body.user).not.toHaveProperty('emailAddress');
 
     const issue = body.issue as { id: string; key: string; self: string; fields: Record<string, unknown> };
     expect(issue.key).toBe(key);
     expect(issue.self).toBe(`${sandbox.url}/rest/api/2/issue/${issue.id}`);
     expect(issue.fields.description).toBe('Incident 77 follow-up.');
-    expect(issue.fields.status).toMatchObject({ id: '10002', name: 'Waiting for approval', statusCategory: { key: 'new' } });
+    expect(issue.fields.status).toMatchObject({
+      id: '10002',
+      name: 'Waiting for approval',
+      statusCategory: { key: 'new' },
+    });
     expect(issue.fields.reporter).toMatchObject({ accountId: alice.jiraAccountId });
     expect(issue.fields.reporter).not.toHaveProperty('emailAddress');
     expect(issue.fields.assignee).toBeNull();
-    expect(issue.fields[JIRA_FIELD_IDS.accessType]).toMatchObject({ value: 'Read-only', id: expect.any(String), self: expect.stringContaining('/customFieldOption/') });
+    expect(issue.fields[JIRA_FIELD_IDS.accessType]).toMatchObject({
+      value: 'Read-only',
+      id: expect.any(String),
+      self: expect.stringContaining('/customFieldOption/'),
+    });
     expect(issue.fields[JIRA_FIELD_IDS.justification]).toBeNull();
-    expect(issue.fields[JIRA_FIELD_IDS.requestType]).toMatchObject({ requestType: { id: '10', name: 'Request Application Access' }, currentStatus: { status: 'Waiting for approval' } });
+    expect(issue.fields[JIRA_FIELD_IDS.requestType]).toMatchObject({
+      requestType: { id: '10', name: 'Request Application Access' },
+      currentStatus: { status: 'Waiting for approval' },
+    });
   });
 
   it('POSTs jira:issue_updated (issue_generic) with the status changelog on a transition', async () => {
@@ -148,7 +200,17 @@ describe('issue events', () => {
       issue: { key, fields: { status: { name: 'Approved by Manager' } } },
       changelog: {
         id: expect.any(String),
-        items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '10002', fromString: 'Waiting for approval', to: '10010', toString: 'Approved by Manager' }],
+        items: [
+          {
+            field: 'status',
+            fieldtype: 'jira',
+            fieldId: 'status',
+            from: '10002',
+            fromString: 'Waiting for approval',
+            to: '10010',
+            toString: 'Approved by Manager',
+          },
+        ],
       },
     });
     // The same entry, by id, in the issue's changelog: what Leasehold verifies a decision against.
@@ -165,7 +227,10 @@ describe('issue events', () => {
     const bodies = receiver.received.map((r) => r.json());
     expect(bodies.map((b) => b.webhookEvent).sort()).toEqual(['comment_created', 'jira:issue_updated']);
     const commented = bodies.find((b) => b.webhookEvent === 'jira:issue_updated');
-    expect(commented).toMatchObject({ issue_event_type_name: 'issue_commented', comment: { body: 'Approved for 8 hours.', author: { accountId: samplePerson('leasehold').jiraAccountId } } });
+    expect(commented).toMatchObject({
+      issue_event_type_name: 'issue_commented',
+      comment: { body: 'Approved for 8 hours.', author: { accountId: samplePerson('leasehold').jiraAccountId } },
+    });
     expect(commented).not.toHaveProperty('changelog');
     expect((commented!.comment as Record<string, unknown>).author).not.toHaveProperty('emailAddress');
   });
@@ -185,7 +250,10 @@ describe('issue events', () => {
     sandbox.moveIssue(key, 'Approved by Manager', 'bob');
     await sandbox.waitForDeliveries();
 
-    expect(receiver.received[0]!.json()).toMatchObject({ user: { accountId: samplePerson('bob').jiraAccountId }, changelog: { items: [{ toString: 'Approved by Manager' }] } });
+    expect(receiver.received[0]!.json()).toMatchObject({
+      user: { accountId: samplePerson('bob').jiraAccountId },
+      changelog: { items: [{ toString: 'Approved by Manager' }] },
+    });
   });
 });
 
@@ -203,7 +271,14 @@ describe('delivery retries', () => {
     expect(second!.headers['x-atlassian-webhook-retry']).toBe('1');
     expect(second!.rawBody.equals(first!.rawBody)).toBe(true);
     expect(second!.headers['x-hub-signature']).toBe(first!.headers['x-hub-signature']);
-    expect(delivery).toMatchObject({ state: 'delivered', identifier: first!.headers['x-atlassian-webhook-identifier'], attempts: [{ retry: 0, status: 500 }, { retry: 1, status: 200 }] });
+    expect(delivery).toMatchObject({
+      state: 'delivered',
+      identifier: first!.headers['x-atlassian-webhook-identifier'],
+      attempts: [
+        { retry: 0, status: 500 },
+        { retry: 1, status: 200 },
+      ],
+    });
   });
 
   it('gives up after the last retry, and does not retry a 400', async () => {
@@ -236,7 +311,13 @@ describe('delivery retries', () => {
     expect(gone.attempts).toHaveLength(3);
     expect(gone.attempts.every((a) => a.status === undefined && typeof a.error === 'string')).toBe(true);
     const slow = deliveries.find((d) => d.url === receiver.url)!;
-    expect(slow).toMatchObject({ state: 'delivered', attempts: [{ retry: 0, error: expect.stringContaining('timed out') }, { retry: 1, status: 200 }] });
+    expect(slow).toMatchObject({
+      state: 'delivered',
+      attempts: [
+        { retry: 0, error: expect.stringContaining('timed out') },
+        { retry: 1, status: 200 },
+      ],
+    });
   });
 
   it('shows the delivery log on the admin route', async () => {
@@ -244,7 +325,17 @@ describe('delivery retries', () => {
     const key = await createIssue();
     await sandbox.waitForDeliveries();
 
-    const log = (await (await fetch(`${sandbox.url}/__sandbox/webhook-deliveries`)).json()) as Array<Record<string, unknown>>;
-    expect(log).toEqual([expect.objectContaining({ url: receiver.url, webhookEvent: 'jira:issue_created', issueKey: key, state: 'delivered', attempts: [expect.objectContaining({ status: 200 })] })]);
+    const log = (await (await fetch(`${sandbox.url}/__sandbox/webhook-deliveries`)).json()) as Array<
+      Record<string, unknown>
+    >;
+    expect(log).toEqual([
+      expect.objectContaining({
+        url: receiver.url,
+        webhookEvent: 'jira:issue_created',
+        issueKey: key,
+        state: 'delivered',
+        attempts: [expect.objectContaining({ status: 200 })],
+      }),
+    ]);
   });
 });

@@ -12,7 +12,14 @@ import {
   type JiraHttpException,
   type Version3Client,
 } from '../../src/connectors/jira/jira-client';
-import { AUTOMATION_ACCOUNT_ID, JIRA_FIELD_IDS, type JiraSandbox, samplePerson, sandboxCredentials, startJiraSandbox } from '@leasehold/sandbox';
+import {
+  AUTOMATION_ACCOUNT_ID,
+  JIRA_FIELD_IDS,
+  type JiraSandbox,
+  samplePerson,
+  sandboxCredentials,
+  startJiraSandbox,
+} from '@leasehold/sandbox';
 
 const execFileAsync = promisify(execFile);
 const bot = sandboxCredentials.jira;
@@ -36,7 +43,11 @@ afterEach(() => {
   sandbox.faults.reset();
 });
 
-const adf = (text: string) => ({ type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text }] }] });
+const adf = (text: string) => ({
+  type: 'doc',
+  version: 1,
+  content: [{ type: 'paragraph', content: [{ type: 'text', text }] }],
+});
 
 /** The call's rejection, which must be jira.js's HttpException. */
 async function httpError(call: Promise<unknown>): Promise<JiraHttpException> {
@@ -49,9 +60,13 @@ async function httpError(call: Promise<unknown>): Promise<JiraHttpException> {
 }
 
 const dataOf = (err: JiraHttpException): unknown => (err.response as { data?: unknown }).data;
-const headersOf = (err: JiraHttpException): Record<string, string> => (err.cause as { response: { headers: Record<string, string> } }).response.headers;
+const headersOf = (err: JiraHttpException): Record<string, string> =>
+  (err.cause as { response: { headers: Record<string, string> } }).response.headers;
 
-async function createAccessRequest(client: Version3Client = jira, extra: Record<string, unknown> = {}): Promise<{ id: string; key: string; self: string }> {
+async function createAccessRequest(
+  client: Version3Client = jira,
+  extra: Record<string, unknown> = {},
+): Promise<{ id: string; key: string; self: string }> {
   const created = await client.issues.createIssue({
     fields: {
       project: { key: 'ACCESS' },
@@ -86,9 +101,16 @@ describe('field discovery', () => {
     });
     expect(byName('Application')?.id).toBe('customfield_10050');
     expect(byName('Duration')?.id).toBe('customfield_10052');
-    expect(byName('Justification')?.schema).toMatchObject({ type: 'string', custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textarea' });
+    expect(byName('Justification')?.schema).toMatchObject({
+      type: 'string',
+      custom: 'com.atlassian.jira.plugin.system.customfieldtypes:textarea',
+    });
     expect(byName('Request Type')?.id).toBe('customfield_10010');
-    expect(byName('Summary')).toMatchObject({ id: 'summary', custom: false, schema: { type: 'string', system: 'summary' } });
+    expect(byName('Summary')).toMatchObject({
+      id: 'summary',
+      custom: false,
+      schema: { type: 'string', system: 'summary' },
+    });
     expect(byName('Status')?.custom).toBe(false);
   });
 });
@@ -124,19 +146,35 @@ describe('issues.createIssue', () => {
       reporter: { accountId: alice.jiraAccountId },
     });
 
-    expect(sandbox.issue(created.key)).toMatchObject({ requestType: 'Request Access Change', accessType: 'Read-only', duration: '2 seconds', reporterAccountId: alice.jiraAccountId });
+    expect(sandbox.issue(created.key)).toMatchObject({
+      requestType: 'Request Access Change',
+      accessType: 'Read-only',
+      duration: '2 seconds',
+      reporterAccountId: alice.jiraAccountId,
+    });
   });
 
   it('rejects an unknown option with 400 naming the field', async () => {
     const err = await httpError(createAccessRequest(jira, { [JIRA_FIELD_IDS.accessType]: { value: 'Superuser' } }));
 
     expect(err.status).toBe(400);
-    expect(dataOf(err)).toEqual({ errorMessages: [], errors: { customfield_10051: "Option value 'Superuser' is not valid" } });
+    expect(dataOf(err)).toEqual({
+      errorMessages: [],
+      errors: { customfield_10051: "Option value 'Superuser' is not valid" },
+    });
   });
 
   it('reports every invalid field at once, in Jira words', async () => {
     const err = await httpError(
-      jira.issues.createIssue({ fields: { project: { key: 'NOPE' }, issuetype: { name: 'Service Request' }, summary: '', [JIRA_FIELD_IDS.justification]: 'plain text in v3', customfield_99999: 'x' } }),
+      jira.issues.createIssue({
+        fields: {
+          project: { key: 'NOPE' },
+          issuetype: { name: 'Service Request' },
+          summary: '',
+          [JIRA_FIELD_IDS.justification]: 'plain text in v3',
+          customfield_99999: 'x',
+        },
+      }),
     );
 
     expect(err.status).toBe(400);
@@ -155,13 +193,24 @@ describe('issues.createIssue', () => {
 describe('issues.getIssue', () => {
   it('returns only the requested fields', async () => {
     const { key, id } = await createAccessRequest();
-    const issue = await jira.issues.getIssue({ issueIdOrKey: key, fields: ['summary', 'status', JIRA_FIELD_IDS.accessType] });
+    const issue = await jira.issues.getIssue({
+      issueIdOrKey: key,
+      fields: ['summary', 'status', JIRA_FIELD_IDS.accessType],
+    });
 
     expect(issue).toMatchObject({ id, key, self: `${sandbox.url}/rest/api/3/issue/${id}` });
     expect(Object.keys(issue.fields).sort()).toEqual(['customfield_10051', 'status', 'summary']);
-    expect(issue.fields.status).toMatchObject({ id: '10002', name: 'Waiting for approval', statusCategory: { key: 'new', name: 'To Do' } });
+    expect(issue.fields.status).toMatchObject({
+      id: '10002',
+      name: 'Waiting for approval',
+      statusCategory: { key: 'new', name: 'To Do' },
+    });
     const accessType = sandbox.catalog.selectFields.accessType.options.find((o) => o.value === 'Admin')!;
-    expect(issue.fields[JIRA_FIELD_IDS.accessType]).toEqual({ self: `${sandbox.url}/rest/api/3/customFieldOption/${accessType.id}`, value: 'Admin', id: accessType.id });
+    expect(issue.fields[JIRA_FIELD_IDS.accessType]).toEqual({
+      self: `${sandbox.url}/rest/api/3/customFieldOption/${accessType.id}`,
+      value: 'Admin',
+      id: accessType.id,
+    });
   });
 
   it('returns every field by default, with the JSM request type value and null for unset fields', async () => {
@@ -171,12 +220,26 @@ describe('issues.getIssue', () => {
 
     expect(fields[JIRA_FIELD_IDS.duration]).toBeNull();
     expect(fields.assignee).toBeNull();
-    expect(fields.reporter).toMatchObject({ accountId: samplePerson('leasehold').jiraAccountId, emailAddress: bot.email, accountType: 'atlassian' });
+    expect(fields.reporter).toMatchObject({
+      accountId: samplePerson('leasehold').jiraAccountId,
+      emailAddress: bot.email,
+      accountType: 'atlassian',
+    });
     expect(fields.description).toEqual(adf('Need to rotate the deploy keys.'));
     expect(fields[JIRA_FIELD_IDS.requestType]).toMatchObject({
       _links: { web: `${sandbox.url}/servicedesk/customer/portal/1/${key}` },
-      requestType: { id: '10', name: 'Request Application Access', issueTypeId: '10004', serviceDeskId: '1', groupIds: ['1'] },
-      currentStatus: { status: 'Waiting for approval', statusCategory: 'NEW', statusDate: { epochMillis: expect.any(Number) } },
+      requestType: {
+        id: '10',
+        name: 'Request Application Access',
+        issueTypeId: '10004',
+        serviceDeskId: '1',
+        groupIds: ['1'],
+      },
+      currentStatus: {
+        status: 'Waiting for approval',
+        statusCategory: 'NEW',
+        statusDate: { epochMillis: expect.any(Number) },
+      },
     });
   });
 
@@ -184,7 +247,10 @@ describe('issues.getIssue', () => {
     const err = await httpError(jira.issues.getIssue({ issueIdOrKey: 'ACCESS-999999' }));
 
     expect(err.status).toBe(404);
-    expect(dataOf(err)).toEqual({ errorMessages: ['Issue does not exist or you do not have permission to see it.'], errors: {} });
+    expect(dataOf(err)).toEqual({
+      errorMessages: ['Issue does not exist or you do not have permission to see it.'],
+      errors: {},
+    });
   });
 });
 
@@ -194,20 +260,40 @@ describe('issues.getTransitions and issues.doTransition', () => {
     const { transitions = [] } = await jira.issues.getTransitions({ issueIdOrKey: key });
     const targets = transitions.map((t) => t.to?.name);
 
-    expect(targets).toEqual(expect.arrayContaining(['Approved by Manager', 'Rejected', 'Access Granted', 'Access Expired', 'Access Revoked', 'Access Failed', 'Declined by User']));
+    expect(targets).toEqual(
+      expect.arrayContaining([
+        'Approved by Manager',
+        'Rejected',
+        'Access Granted',
+        'Access Expired',
+        'Access Revoked',
+        'Access Failed',
+        'Declined by User',
+      ]),
+    );
     expect(targets).not.toContain('Waiting for approval');
     const approve = transitions.find((t) => t.to?.name === 'Approved by Manager');
-    expect(approve).toMatchObject({ id: '21', hasScreen: false, isGlobal: true, isAvailable: true, to: { id: '10010', statusCategory: { key: 'indeterminate' } } });
+    expect(approve).toMatchObject({
+      id: '21',
+      hasScreen: false,
+      isGlobal: true,
+      isAvailable: true,
+      to: { id: '10010', statusCategory: { key: 'indeterminate' } },
+    });
   });
 
   it('moves the issue (204) and back to Waiting for approval', async () => {
     const { key } = await createAccessRequest();
-    const grant = (await jira.issues.getTransitions({ issueIdOrKey: key })).transitions!.find((t) => t.to?.name === 'Access Granted')!;
+    const grant = (await jira.issues.getTransitions({ issueIdOrKey: key })).transitions!.find(
+      (t) => t.to?.name === 'Access Granted',
+    )!;
 
     await expect(jira.issues.doTransition({ issueIdOrKey: key, transition: { id: grant.id! } })).resolves.toBeFalsy();
     expect(sandbox.issue(key)?.status).toBe('Access Granted');
 
-    const back = (await jira.issues.getTransitions({ issueIdOrKey: key })).transitions!.find((t) => t.to?.name === 'Waiting for approval')!;
+    const back = (await jira.issues.getTransitions({ issueIdOrKey: key })).transitions!.find(
+      (t) => t.to?.name === 'Waiting for approval',
+    )!;
     await jira.issues.doTransition({ issueIdOrKey: key, transition: { id: back.id! } });
     expect(sandbox.issue(key)?.status).toBe('Waiting for approval');
   });
@@ -226,7 +312,10 @@ describe('issues.getTransitions and issues.doTransition', () => {
 
     const unknown = await httpError(jira.issues.doTransition({ issueIdOrKey: key, transition: { id: '999' } }));
     expect(unknown.status).toBe(400);
-    expect(dataOf(unknown)).toEqual({ errorMessages: ["Transition id '999' is not valid for this issue."], errors: {} });
+    expect(dataOf(unknown)).toEqual({
+      errorMessages: ["Transition id '999' is not valid for this issue."],
+      errors: {},
+    });
 
     const same = await httpError(jira.issues.doTransition({ issueIdOrKey: key, transition: { id: '11' } }));
     expect(same.status).toBe(400);
@@ -247,7 +336,17 @@ describe('issues.getChangeLogs', () => {
     const [approved] = page.values!;
     expect(approved).toMatchObject({
       author: { accountId: samplePerson('leasehold').jiraAccountId, displayName: 'Leasehold Bot' },
-      items: [{ field: 'status', fieldtype: 'jira', fieldId: 'status', from: '10002', fromString: 'Waiting for approval', to: '10010', toString: 'Approved by Manager' }],
+      items: [
+        {
+          field: 'status',
+          fieldtype: 'jira',
+          fieldId: 'status',
+          from: '10002',
+          fromString: 'Waiting for approval',
+          to: '10010',
+          toString: 'Approved by Manager',
+        },
+      ],
     });
     expect(approved!.created).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}\+0000$/);
   });
@@ -290,7 +389,15 @@ describe('issueComments.addComment', () => {
     const body = {
       type: 'doc' as const,
       version: 1 as const,
-      content: [{ type: 'paragraph' as const, content: [{ type: 'text' as const, text: 'Expires ', marks: [] }, { type: 'text' as const, text: 'today', marks: [{ type: 'strong' as const }] }] }],
+      content: [
+        {
+          type: 'paragraph' as const,
+          content: [
+            { type: 'text' as const, text: 'Expires ', marks: [] },
+            { type: 'text' as const, text: 'today', marks: [{ type: 'strong' as const }] },
+          ],
+        },
+      ],
     };
     await jira.issueComments.addComment({ issueIdOrKey: key, comment: 'first' });
     await jira.issueComments.addComment({ issueIdOrKey: key, comment: body });
@@ -302,7 +409,9 @@ describe('issueComments.addComment', () => {
 
   it('rejects a body that is not a document', async () => {
     const { key } = await createAccessRequest();
-    const err = await httpError(jira.issueComments.addComment({ issueIdOrKey: key, comment: { type: 'paragraph' } as never }));
+    const err = await httpError(
+      jira.issueComments.addComment({ issueIdOrKey: key, comment: { type: 'paragraph' } as never }),
+    );
 
     expect(err.status).toBe(400);
     expect(dataOf(err)).toMatchObject({ errors: { comment: expect.stringContaining('Atlassian Document') } });
@@ -323,10 +432,19 @@ describe('issueAttachments.addAttachment', () => {
       .then((result) => process.stdout.write(JSON.stringify(result)), (err) => { process.stderr.write(String((err && err.stack) || err)); process.exit(1); });
   `;
 
-  async function addAttachment(issueKey: string, filename: string, content: Buffer, mimeType: string): Promise<Array<Record<string, unknown>>> {
-    const { stdout } = await execFileAsync(process.execPath, ['-e', ATTACH, sandbox.url, bot.email, bot.apiToken, issueKey, filename, content.toString('base64'), mimeType], {
-      cwd: path.resolve(__dirname, '../..'),
-    });
+  async function addAttachment(
+    issueKey: string,
+    filename: string,
+    content: Buffer,
+    mimeType: string,
+  ): Promise<Array<Record<string, unknown>>> {
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      ['-e', ATTACH, sandbox.url, bot.email, bot.apiToken, issueKey, filename, content.toString('base64'), mimeType],
+      {
+        cwd: path.resolve(__dirname, '../..'),
+      },
+    );
     return JSON.parse(stdout) as Array<Record<string, unknown>>;
   }
 
@@ -349,7 +467,11 @@ describe('issueAttachments.addAttachment', () => {
     const { key } = await createAccessRequest();
     const form = new FormData();
     form.append('file', new Blob(['{}'], { type: 'application/json' }), 'evidence.json');
-    const res = await fetch(`${sandbox.url}/rest/api/3/issue/${key}/attachments`, { method: 'POST', headers: { authorization: basicAuth }, body: form });
+    const res = await fetch(`${sandbox.url}/rest/api/3/issue/${key}/attachments`, {
+      method: 'POST',
+      headers: { authorization: basicAuth },
+      body: form,
+    });
 
     expect(res.status).toBe(403);
     expect(await res.text()).toBe('XSRF check failed');
@@ -387,7 +509,11 @@ describe('users', () => {
 
   it('getUser answers an app account (Automation for Jira) with accountType app and no email', async () => {
     const user = await jira.users.getUser({ accountId: AUTOMATION_ACCOUNT_ID });
-    expect(user).toMatchObject({ accountId: AUTOMATION_ACCOUNT_ID, accountType: 'app', displayName: 'Automation for Jira' });
+    expect(user).toMatchObject({
+      accountId: AUTOMATION_ACCOUNT_ID,
+      accountType: 'app',
+      displayName: 'Automation for Jira',
+    });
     expect(user).not.toHaveProperty('emailAddress');
   });
 
@@ -400,8 +526,14 @@ describe('users', () => {
       site.deleteAccount('mallory');
 
       const [entry] = (await client.issues.getChangeLogs({ issueIdOrKey: key })).values!;
-      expect(entry!.author).toMatchObject({ accountId: samplePerson('mallory').jiraAccountId, displayName: 'Former user', active: false });
-      expect((await httpError(client.users.getUser({ accountId: samplePerson('mallory').jiraAccountId }))).status).toBe(404);
+      expect(entry!.author).toMatchObject({
+        accountId: samplePerson('mallory').jiraAccountId,
+        displayName: 'Former user',
+        active: false,
+      });
+      expect((await httpError(client.users.getUser({ accountId: samplePerson('mallory').jiraAccountId }))).status).toBe(
+        404,
+      );
     } finally {
       await site.close();
     }
@@ -438,10 +570,24 @@ describe('JSM request.createCustomerRequest', () => {
         [JIRA_FIELD_IDS.duration]: { value: '7 days' },
         [JIRA_FIELD_IDS.justification]: 'Quarter close reporting.',
       },
-    })) as { issueKey: string; requestTypeId: string; reporter: { accountId: string }; currentStatus: { status: string } };
+    })) as {
+      issueKey: string;
+      requestTypeId: string;
+      reporter: { accountId: string };
+      currentStatus: { status: string };
+    };
 
-    expect(request).toMatchObject({ requestTypeId: '10', reporter: { accountId: alice.jiraAccountId }, currentStatus: { status: 'Waiting for approval' } });
-    expect(sandbox.issue(request.issueKey)).toMatchObject({ requestType: 'Request Application Access', application: 'Salesforce', reporterAccountId: alice.jiraAccountId, justification: 'Quarter close reporting.' });
+    expect(request).toMatchObject({
+      requestTypeId: '10',
+      reporter: { accountId: alice.jiraAccountId },
+      currentStatus: { status: 'Waiting for approval' },
+    });
+    expect(sandbox.issue(request.issueKey)).toMatchObject({
+      requestType: 'Request Application Access',
+      application: 'Salesforce',
+      reporterAccountId: alice.jiraAccountId,
+      justification: 'Quarter close reporting.',
+    });
     const issue = await jira.issues.getIssue({ issueIdOrKey: request.issueKey, fields: [JIRA_FIELD_IDS.requestType] });
     expect(issue.fields[JIRA_FIELD_IDS.requestType]).toMatchObject({ requestType: { id: '10' } });
   });
@@ -449,24 +595,37 @@ describe('JSM request.createCustomerRequest', () => {
   it('answers a JSM error for an unknown option', async () => {
     const serviceDesk = createServiceDeskClient({ host: sandbox.url, email: bot.email, apiToken: bot.apiToken });
     const err = await httpError(
-      serviceDesk.request.createCustomerRequest({ serviceDeskId: '1', requestTypeId: '10', requestFieldValues: { summary: 'x', [JIRA_FIELD_IDS.duration]: { value: 'forever' } } }),
+      serviceDesk.request.createCustomerRequest({
+        serviceDeskId: '1',
+        requestTypeId: '10',
+        requestFieldValues: { summary: 'x', [JIRA_FIELD_IDS.duration]: { value: 'forever' } },
+      }),
     );
 
     expect(err.status).toBe(400);
-    expect(dataOf(err)).toMatchObject({ errorMessage: expect.stringContaining("Option value 'forever' is not valid"), i18nErrorMessage: { i18nKey: expect.any(String) } });
+    expect(dataOf(err)).toMatchObject({
+      errorMessage: expect.stringContaining("Option value 'forever' is not valid"),
+      i18nErrorMessage: { i18nKey: expect.any(String) },
+    });
   });
 });
 
 describe('REST v2', () => {
   it('shows rich text as wiki strings', async () => {
     const { key } = await createAccessRequest();
-    const res = await fetch(`${sandbox.url}/rest/api/2/issue/${key}?fields=description,${JIRA_FIELD_IDS.justification}`, {
-      headers: { authorization: basicAuth },
-    });
+    const res = await fetch(
+      `${sandbox.url}/rest/api/2/issue/${key}?fields=description,${JIRA_FIELD_IDS.justification}`,
+      {
+        headers: { authorization: basicAuth },
+      },
+    );
     const issue = (await res.json()) as { self: string; fields: Record<string, unknown> };
 
     expect(issue.self).toContain('/rest/api/2/issue/');
-    expect(issue.fields).toEqual({ description: 'Need to rotate the deploy keys.', customfield_10053: 'Release 4.2 needs admin on the org.' });
+    expect(issue.fields).toEqual({
+      description: 'Need to rotate the deploy keys.',
+      customfield_10053: 'Release 4.2 needs admin on the org.',
+    });
   });
 });
 

@@ -1,10 +1,20 @@
 import { OktaApiError } from '@okta/okta-sdk-nodejs';
 import { ConnectorError } from '../../src/connectors/connector-error';
 import { createOktaClient } from '../../src/connectors/okta/okta-client';
-import { classifyOktaError, OktaIdentityProvider, rateLimitWaitMs } from '../../src/connectors/okta/okta-identity-provider';
+import {
+  classifyOktaError,
+  OktaIdentityProvider,
+  rateLimitWaitMs,
+} from '../../src/connectors/okta/okta-identity-provider';
 import { SecretUnavailableError } from '../../src/config/settings';
 import type { OktaConnection } from '../../src/policy/schema';
-import { OKTA_READONLY_TOKEN, type OktaSandbox, samplePerson, sandboxCredentials, startOktaSandbox } from '@leasehold/sandbox';
+import {
+  OKTA_READONLY_TOKEN,
+  type OktaSandbox,
+  samplePerson,
+  sandboxCredentials,
+  startOktaSandbox,
+} from '@leasehold/sandbox';
 
 /**
  * The Okta IdentityProvider against the sandbox Okta org, built the way the worker builds it
@@ -85,14 +95,22 @@ describe('fromConnection', () => {
 
   it('fails with SecretUnavailableError (naming the variable, not a value) when the token variable is unset', () => {
     expect(() => provider({ token: { env: 'LEASEHOLD_TEST_OKTA_IDP_UNSET' } })).toThrow(SecretUnavailableError);
-    expect(() => provider({ token: { env: 'LEASEHOLD_TEST_OKTA_IDP_UNSET' } })).toThrow('LEASEHOLD_TEST_OKTA_IDP_UNSET');
+    expect(() => provider({ token: { env: 'LEASEHOLD_TEST_OKTA_IDP_UNSET' } })).toThrow(
+      'LEASEHOLD_TEST_OKTA_IDP_UNSET',
+    );
   });
 });
 
 describe('findUser', () => {
   it('finds a user by email/login, by id and by a URL-encoded login', async () => {
     const idp = provider();
-    const expected = { id: ALICE_ID, login: alice.email, email: alice.email, displayName: 'Alice Anders', status: 'ACTIVE' };
+    const expected = {
+      id: ALICE_ID,
+      login: alice.email,
+      email: alice.email,
+      displayName: 'Alice Anders',
+      status: 'ACTIVE',
+    };
     expect(await idp.findUser(alice.email)).toEqual(expected);
     expect(await idp.findUser(ALICE_ID)).toEqual(expected);
 
@@ -101,7 +119,13 @@ describe('findUser', () => {
   });
 
   it('finds a user by an email that is not their login', async () => {
-    const jane = sandbox.addUser({ login: 'jdoe', email: 'jane.doe@example.com', firstName: 'Jane', lastName: 'Doe', status: 'SUSPENDED' });
+    const jane = sandbox.addUser({
+      login: 'jdoe',
+      email: 'jane.doe@example.com',
+      firstName: 'Jane',
+      lastName: 'Doe',
+      status: 'SUSPENDED',
+    });
     expect(await provider().findUser('jane.doe@example.com')).toEqual({
       id: jane.id,
       login: 'jdoe',
@@ -182,7 +206,10 @@ describe('isMember', () => {
     expect(await idp.isMember(AWS_READONLY, ALICE_ID)).toBe(true);
 
     // A change made elsewhere (another client) is seen too.
-    await createOktaClient({ orgUrl: sandbox.url, token: sandboxCredentials.okta.token }).groupApi.unassignUserFromGroup({ groupId: AWS_READONLY, userId: ALICE_ID });
+    await createOktaClient({
+      orgUrl: sandbox.url,
+      token: sandboxCredentials.okta.token,
+    }).groupApi.unassignUserFromGroup({ groupId: AWS_READONLY, userId: ALICE_ID });
     expect(await idp.isMember(AWS_READONLY, ALICE_ID)).toBe(false);
     expect(sandbox.requestCount('listUserGroups')).toBe(3);
 
@@ -192,9 +219,15 @@ describe('isMember', () => {
   it('fails permanently for an unknown group or user instead of answering false', async () => {
     const idp = provider();
     const group = await connectorError(idp.isMember('00gnosuchgroup000000', ALICE_ID));
-    expect([group.kind, group.message]).toEqual(['permanent', expect.stringMatching(/^unknown group 00gnosuchgroup000000/)]);
+    expect([group.kind, group.message]).toEqual([
+      'permanent',
+      expect.stringMatching(/^unknown group 00gnosuchgroup000000/),
+    ]);
     const user = await connectorError(idp.isMember(AWS_READONLY, '00unosuchuser0000000'));
-    expect([user.kind, user.message]).toEqual(['permanent', expect.stringMatching(/^unknown user 00unosuchuser0000000/)]);
+    expect([user.kind, user.message]).toEqual([
+      'permanent',
+      expect.stringMatching(/^unknown user 00unosuchuser0000000/),
+    ]);
   });
 });
 
@@ -208,12 +241,18 @@ describe('addMember', () => {
     expect(second.status).toBe(204);
     expect(second.requestId).not.toBe(first.requestId);
     expect(sandbox.groupMembers('aws-prod-readonly')).toEqual([alice.email]);
-    expect(sandbox.membershipChanges()).toEqual([expect.objectContaining({ op: 'add', groupId: AWS_READONLY, userId: ALICE_ID })]);
+    expect(sandbox.membershipChanges()).toEqual([
+      expect.objectContaining({ op: 'add', groupId: AWS_READONLY, userId: ALICE_ID }),
+    ]);
   });
 
   it('keeps each request id with its own call when calls run concurrently', async () => {
     const idp = provider();
-    const answers = await Promise.all([idp.addMember(AWS_READONLY, ALICE_ID), idp.addMember(AWS_READONLY, BOB_ID), idp.removeMember(JIRA_USERS, BOB_ID)]);
+    const answers = await Promise.all([
+      idp.addMember(AWS_READONLY, ALICE_ID),
+      idp.addMember(AWS_READONLY, BOB_ID),
+      idp.removeMember(JIRA_USERS, BOB_ID),
+    ]);
     expect(new Set(answers.map((a) => a.requestId)).size).toBe(3);
     expect(sandbox.groupMembers('aws-prod-readonly')).toEqual([alice.email, bob.email]);
   });
@@ -239,7 +278,10 @@ describe('addMember', () => {
       'group salesforce-imported (00gsalesforceapp0006) is not an Okta-managed group (APP_GROUP): memberships come from the app it is imported from',
     );
     const builtIn = await connectorError(idp.removeMember(EVERYONE, ALICE_ID));
-    expect([builtIn.kind, builtIn.message]).toEqual(['permanent', expect.stringContaining('is not an Okta-managed group (BUILT_IN)')]);
+    expect([builtIn.kind, builtIn.message]).toEqual([
+      'permanent',
+      expect.stringContaining('is not an Okta-managed group (BUILT_IN)'),
+    ]);
     expect(sandbox.groupMembers('salesforce-imported')).toEqual(['carol@example.com']);
     expect(sandbox.membershipChanges()).toEqual([]);
   });
@@ -251,28 +293,49 @@ describe('removeMember', () => {
     expect(await idp.removeMember(JIRA_USERS, BOB_ID)).toMatchObject({ status: 204, requestId: expect.any(String) });
     expect(await idp.removeMember(JIRA_USERS, BOB_ID)).toMatchObject({ status: 204 });
     expect(sandbox.groupMembers('jira-software-users')).toEqual(['erin@example.com']);
-    expect(sandbox.membershipChanges()).toEqual([expect.objectContaining({ op: 'remove', groupId: JIRA_USERS, userId: BOB_ID })]);
+    expect(sandbox.membershipChanges()).toEqual([
+      expect.objectContaining({ op: 'remove', groupId: JIRA_USERS, userId: BOB_ID }),
+    ]);
     expect(await idp.isMember(JIRA_USERS, BOB_ID)).toBe(false);
   });
 });
 
 describe('listMembers', () => {
   it('returns every member across pages', async () => {
-    const seeded = Array.from({ length: 5 }, (_, i) =>
-      sandbox.addUser({ login: `pager${i}@example.com`, firstName: 'Page', lastName: `User${i}`, groups: ['github-admins'] }).profile.login,
+    const seeded = Array.from(
+      { length: 5 },
+      (_, i) =>
+        sandbox.addUser({
+          login: `pager${i}@example.com`,
+          firstName: 'Page',
+          lastName: `User${i}`,
+          groups: ['github-admins'],
+        }).profile.login,
     );
-    const idp = new OktaIdentityProvider(createOktaClient({ orgUrl: sandbox.url, token: sandboxCredentials.okta.token, maxRetries: 0 }), { membersPageSize: 2 });
+    const idp = new OktaIdentityProvider(
+      createOktaClient({ orgUrl: sandbox.url, token: sandboxCredentials.okta.token, maxRetries: 0 }),
+      { membersPageSize: 2 },
+    );
 
     const members = await idp.listMembers(GITHUB_ADMINS);
 
     expect(members.map((m) => m.login).sort()).toEqual([dave.email, ...seeded].sort());
-    expect(members.find((m) => m.login === dave.email)).toEqual({ id: dave.oktaId, login: dave.email, email: dave.email, displayName: 'Dave Diaz', status: 'ACTIVE' });
+    expect(members.find((m) => m.login === dave.email)).toEqual({
+      id: dave.oktaId,
+      login: dave.email,
+      email: dave.email,
+      displayName: 'Dave Diaz',
+      status: 'ACTIVE',
+    });
     expect(sandbox.requestCount('listGroupUsers')).toBe(3);
   });
 
   it('fails permanently for an unknown group', async () => {
     const err = await connectorError(provider().listMembers('00gnosuchgroup000000'));
-    expect([err.kind, err.message]).toEqual(['permanent', expect.stringMatching(/^unknown group 00gnosuchgroup000000/)]);
+    expect([err.kind, err.message]).toEqual([
+      'permanent',
+      expect.stringMatching(/^unknown group 00gnosuchgroup000000/),
+    ]);
   });
 });
 
@@ -291,7 +354,9 @@ describe('credentials and permissions', () => {
     expect((await idp.findUser(alice.email))?.id).toBe(ALICE_ID);
     const err = await connectorError(idp.addMember(AWS_READONLY, ALICE_ID));
     expect(err.kind).toBe('permanent');
-    expect(err.message).toMatch(/^missing permission: the Okta API token cannot add user 00ualice000000000001 to group 00gawsprodread000004/);
+    expect(err.message).toMatch(
+      /^missing permission: the Okta API token cannot add user 00ualice000000000001 to group 00gawsprodread000004/,
+    );
     expect(err.message).not.toContain(OKTA_READONLY_TOKEN);
     expect(sandbox.groupMembers('aws-prod-readonly')).toEqual([]);
   });
@@ -351,7 +416,9 @@ describe('rate limits and transient failures', () => {
   });
 
   it('an unreachable org is retryable', async () => {
-    const idp = new OktaIdentityProvider(createOktaClient({ orgUrl: 'http://127.0.0.1:1', token: sandboxCredentials.okta.token, maxRetries: 0 }));
+    const idp = new OktaIdentityProvider(
+      createOktaClient({ orgUrl: 'http://127.0.0.1:1', token: sandboxCredentials.okta.token, maxRetries: 0 }),
+    );
     const err = await connectorError(idp.findUser(alice.email));
     expect(err.kind).toBe('retryable');
     expect(err.message).toContain('ECONNREFUSED');
@@ -360,24 +427,40 @@ describe('rate limits and transient failures', () => {
 
 describe('classifyOktaError', () => {
   const ctx = { what: 'read user x', secrets: ['s3cret-token'] };
-  const apiError = (status: number, body: Record<string, unknown>, headers: Record<string, string> = {}): OktaApiError =>
-    new OktaApiError('http://okta.test/api/v1/users/x', status, body, new Headers(headers));
+  const apiError = (
+    status: number,
+    body: Record<string, unknown>,
+    headers: Record<string, string> = {},
+  ): OktaApiError => new OktaApiError('http://okta.test/api/v1/users/x', status, body, new Headers(headers));
 
   it('waits until X-Rate-Limit-Reset measured from the answer Date, at least 1 s, else Retry-After, else 60 s', () => {
     const date = 'Tue, 01 Dec 2026 08:00:00 GMT';
     const reset = String(Date.parse(date) / 1000 + 7);
     const err = classifyOktaError(apiError(429, { errorCode: 'E0000047' }, { date, 'x-rate-limit-reset': reset }), ctx);
     expect([err.kind, err.details.retryAfterMs]).toEqual(['rate-limited', 7_000]);
-    expect(rateLimitWaitMs(new Headers({ date, 'x-rate-limit-reset': String(Date.parse(date) / 1000 - 5) }))).toBe(1_000);
+    expect(rateLimitWaitMs(new Headers({ date, 'x-rate-limit-reset': String(Date.parse(date) / 1000 - 5) }))).toBe(
+      1_000,
+    );
     expect(rateLimitWaitMs(new Headers({ 'retry-after': '12' }))).toBe(12_000);
     expect(rateLimitWaitMs(new Headers({}))).toBe(60_000);
   });
 
-  it('keeps other client errors permanent with Okta\'s summary, and scrubs secrets', () => {
-    const err = classifyOktaError(apiError(400, { errorCode: 'E0000001', errorSummary: 'Api validation failed: s3cret-token', errorCauses: [{ errorSummary: 'login: bad' }] }), ctx);
+  it("keeps other client errors permanent with Okta's summary, and scrubs secrets", () => {
+    const err = classifyOktaError(
+      apiError(400, {
+        errorCode: 'E0000001',
+        errorSummary: 'Api validation failed: s3cret-token',
+        errorCauses: [{ errorSummary: 'login: bad' }],
+      }),
+      ctx,
+    );
     expect(err.kind).toBe('permanent');
-    expect(err.message).toBe('Okta read user x failed with 400 E0000001: Api validation failed: [redacted]; login: bad');
+    expect(err.message).toBe(
+      'Okta read user x failed with 400 E0000001: Api validation failed: [redacted]; login: bad',
+    );
     expect(classifyOktaError(apiError(503, {}), ctx).kind).toBe('retryable');
-    expect(classifyOktaError(new Error('network timeout at: http://okta.test/api/v1/users/x'), ctx).kind).toBe('retryable');
+    expect(classifyOktaError(new Error('network timeout at: http://okta.test/api/v1/users/x'), ctx).kind).toBe(
+      'retryable',
+    );
   });
 });

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { Client, OktaApiError, type Group, type User } from '@okta/okta-sdk-nodejs';
 import { createOktaClient, type OktaClientOptions } from '../../src/connectors/okta/okta-client';
 import { logger } from '../../src/logging';
-import { OKTA_READONLY_TOKEN, type OktaSandbox, samplePerson, sandboxCredentials, startOktaSandbox } from '@leasehold/sandbox';
+import {
+  OKTA_READONLY_TOKEN,
+  type OktaSandbox,
+  samplePerson,
+  sandboxCredentials,
+  startOktaSandbox,
+} from '@leasehold/sandbox';
 
 /**
  * Contract of the sandbox Okta org with the real, unmodified @okta/okta-sdk-nodejs: one test per call
@@ -67,7 +73,10 @@ async function collect<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
 }
 
 function raw(pathAndQuery: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${sandbox.url}${pathAndQuery}`, { ...init, headers: { Authorization: `SSWS ${TOKEN}`, Accept: 'application/json', ...init.headers } });
+  return fetch(`${sandbox.url}${pathAndQuery}`, {
+    ...init,
+    headers: { Authorization: `SSWS ${TOKEN}`, Accept: 'application/json', ...init.headers },
+  });
 }
 
 describe('groupApi.assignUserToGroup: PUT /api/v1/groups/{g}/users/{u}', () => {
@@ -78,7 +87,9 @@ describe('groupApi.assignUserToGroup: PUT /api/v1/groups/{g}/users/{u}', () => {
 
     expect(sandbox.groupMembers('aws-prod-readonly')).toEqual([alice.email]);
     expect(sandbox.requestCount('assignUserToGroup')).toBe(2);
-    expect(sandbox.membershipChanges()).toEqual([expect.objectContaining({ op: 'add', groupId: AWS_READONLY, userId: ALICE_ID })]);
+    expect(sandbox.membershipChanges()).toEqual([
+      expect.objectContaining({ op: 'add', groupId: AWS_READONLY, userId: ALICE_ID }),
+    ]);
 
     const wire = await raw(`/api/v1/groups/${AWS_READONLY}/users/${ALICE_ID}`, { method: 'PUT' });
     expect(wire.status).toBe(204);
@@ -89,7 +100,9 @@ describe('groupApi.assignUserToGroup: PUT /api/v1/groups/{g}/users/{u}', () => {
   it('refuses APP_GROUP and BUILT_IN memberships with 403 E0000006 and changes nothing', async () => {
     const okta = client();
     for (const groupId of [APP_GROUP, EVERYONE]) {
-      const err = await oktaError(okta.groupApi.unassignUserFromGroup({ groupId, userId: samplePerson('carol').oktaId! }));
+      const err = await oktaError(
+        okta.groupApi.unassignUserFromGroup({ groupId, userId: samplePerson('carol').oktaId! }),
+      );
       expect(err.status).toBe(403);
       expect(err.errorCode).toBe('E0000006');
     }
@@ -108,7 +121,9 @@ describe('groupApi.unassignUserFromGroup: DELETE /api/v1/groups/{g}/users/{u}', 
     await okta.groupApi.unassignUserFromGroup({ groupId: JIRA_USERS, userId: BOB_ID });
 
     expect(sandbox.groupMembers('jira-software-users')).toEqual(['erin@example.com']);
-    expect(sandbox.membershipChanges()).toEqual([expect.objectContaining({ op: 'remove', groupId: JIRA_USERS, userId: BOB_ID })]);
+    expect(sandbox.membershipChanges()).toEqual([
+      expect.objectContaining({ op: 'remove', groupId: JIRA_USERS, userId: BOB_ID }),
+    ]);
     const wire = await raw(`/api/v1/groups/${JIRA_USERS}/users/${BOB_ID}`, { method: 'DELETE' });
     expect(wire.status).toBe(204);
   });
@@ -116,8 +131,15 @@ describe('groupApi.unassignUserFromGroup: DELETE /api/v1/groups/{g}/users/{u}', 
 
 describe('groupApi.listGroupUsers: GET /api/v1/groups/{g}/users', () => {
   it('pages through several pages by absolute Link rel="next" URLs', async () => {
-    const seeded = Array.from({ length: 7 }, (_, i) =>
-      sandbox.addUser({ login: `pager${i}@example.com`, firstName: 'Page', lastName: `User${i}`, groups: ['github-admins'] }).profile.login,
+    const seeded = Array.from(
+      { length: 7 },
+      (_, i) =>
+        sandbox.addUser({
+          login: `pager${i}@example.com`,
+          firstName: 'Page',
+          lastName: `User${i}`,
+          groups: ['github-admins'],
+        }).profile.login,
     );
     const okta = client();
 
@@ -159,7 +181,9 @@ describe('groupApi.listGroups: GET /api/v1/groups', () => {
 
   it('finds a group by exact name with search, and tells group types apart', async () => {
     const okta = client();
-    const found = await collect<Group>(await okta.groupApi.listGroups({ search: 'profile.name eq "confluence-users"' }));
+    const found = await collect<Group>(
+      await okta.groupApi.listGroups({ search: 'profile.name eq "confluence-users"' }),
+    );
     expect(found.map((g) => g.id)).toEqual(['00gconfluence0000002']);
     const appGroups = await collect<Group>(await okta.groupApi.listGroups({ search: 'type eq "APP_GROUP"' }));
     expect(appGroups.map((g) => g.profile?.name)).toEqual(['salesforce-imported']);
@@ -186,7 +210,12 @@ describe('userApi.getUser: GET /api/v1/users/{idOrLogin}', () => {
   });
 
   it('finds a user by URL-encoded login, and reports no last login as null', async () => {
-    const added = sandbox.addUser({ login: 'pat+ops@example.com', firstName: 'Pat', lastName: 'Ops', manager: 'dave@example.com' });
+    const added = sandbox.addUser({
+      login: 'pat+ops@example.com',
+      firstName: 'Pat',
+      lastName: 'Ops',
+      manager: 'dave@example.com',
+    });
     const user = await client().userApi.getUser({ userId: 'pat+ops@example.com' });
     expect(user.id).toBe(added.id);
     expect(user.lastLogin).toBeNull();
@@ -205,9 +234,13 @@ describe('userApi.getUser: GET /api/v1/users/{idOrLogin}', () => {
 describe('userApi.listUsers: GET /api/v1/users', () => {
   it('finds users with search (case-insensitive), filter and q', async () => {
     const okta = client();
-    const bySearch = await collect<User>(await okta.userApi.listUsers({ search: 'profile.email eq "CAROL@example.com"' }));
+    const bySearch = await collect<User>(
+      await okta.userApi.listUsers({ search: 'profile.email eq "CAROL@example.com"' }),
+    );
     expect(bySearch.map((u) => u.profile?.login)).toEqual(['carol@example.com']);
-    const byFilter = await collect<User>(await okta.userApi.listUsers({ filter: 'profile.login eq "carol@example.com"' }));
+    const byFilter = await collect<User>(
+      await okta.userApi.listUsers({ filter: 'profile.login eq "carol@example.com"' }),
+    );
     expect(byFilter.map((u) => u.id)).toEqual([samplePerson('carol').oktaId]);
     const byQuery = await collect<User>(await okta.userApi.listUsers({ q: 'Evans' }));
     expect(byQuery.map((u) => u.profile?.login)).toEqual(['erin@example.com']);
@@ -218,12 +251,16 @@ describe('userApi.listUserGroups: GET /api/v1/users/{id}/groups', () => {
   it("lists the user's groups, Everyone included, and sees a change at once", async () => {
     const okta = client();
     const names = async (): Promise<string[]> =>
-      (await collect<Group>(await okta.userApi.listUserGroups({ userId: BOB_ID }))).map((g) => g.profile?.name ?? '').sort();
+      (await collect<Group>(await okta.userApi.listUserGroups({ userId: BOB_ID })))
+        .map((g) => g.profile?.name ?? '')
+        .sort();
 
     expect(await names()).toEqual(['Everyone', 'confluence-users', 'jira-software-users']);
     await okta.groupApi.assignUserToGroup({ groupId: AWS_READONLY, userId: BOB_ID });
     expect(await names()).toEqual(['Everyone', 'aws-prod-readonly', 'confluence-users', 'jira-software-users']);
-    const everyone = (await collect<Group>(await okta.userApi.listUserGroups({ userId: BOB_ID }))).find((g) => g.id === EVERYONE);
+    const everyone = (await collect<Group>(await okta.userApi.listUserGroups({ userId: BOB_ID }))).find(
+      (g) => g.id === EVERYONE,
+    );
     expect(everyone?.type).toBe('BUILT_IN');
   });
 });
@@ -254,7 +291,9 @@ describe('rate limits', () => {
     sandbox.faults.update({ throttleNext: 1, retryAfterSeconds: 0 });
     const okta = client({ maxRetries: 2 });
     const delays: number[] = [];
-    okta.requestExecutor.on('backoff', (_req: unknown, _res: unknown, _id: unknown, delayMs: number) => delays.push(delayMs));
+    okta.requestExecutor.on('backoff', (_req: unknown, _res: unknown, _id: unknown, delayMs: number) =>
+      delays.push(delayMs),
+    );
 
     await okta.groupApi.assignUserToGroup({ groupId: AWS_READONLY, userId: ALICE_ID });
 
@@ -267,7 +306,9 @@ describe('rate limits', () => {
 
   it('with maxRetries 0 the caller gets OktaApiError 429 E0000047 with the rate-limit headers', async () => {
     sandbox.faults.update({ throttleNext: 1, retryAfterSeconds: 30 });
-    const err = await oktaError(client({ maxRetries: 0 }).groupApi.assignUserToGroup({ groupId: AWS_READONLY, userId: ALICE_ID }));
+    const err = await oktaError(
+      client({ maxRetries: 0 }).groupApi.assignUserToGroup({ groupId: AWS_READONLY, userId: ALICE_ID }),
+    );
 
     expect(err.status).toBe(429);
     expect(err.errorCode).toBe('E0000047');
@@ -283,7 +324,8 @@ describe('rate limits', () => {
   it('the per-minute limit answers 429 once a bucket is used up, and counts down in the headers', async () => {
     sandbox.setRateLimit(3);
     const remaining: (string | null)[] = [];
-    for (let i = 0; i < 3; i++) remaining.push((await raw(`/api/v1/users/${ALICE_ID}`)).headers.get('x-rate-limit-remaining'));
+    for (let i = 0; i < 3; i++)
+      remaining.push((await raw(`/api/v1/users/${ALICE_ID}`)).headers.get('x-rate-limit-remaining'));
     expect(remaining).toEqual(['2', '1', '0']);
 
     const err = await oktaError(client({ maxRetries: 0 }).userApi.getUser({ userId: ALICE_ID }));
@@ -312,9 +354,16 @@ describe('server errors and unknown endpoints', () => {
     expect(unknown.headers.get('content-type')).toBe('application/json');
     expect(await unknown.json()).toMatchObject({ errorCode: 'E0000007', errorLink: 'E0000007', errorCauses: [] });
 
-    const method = await raw(`/api/v1/groups/${AWS_READONLY}`, { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json' } });
+    const method = await raw(`/api/v1/groups/${AWS_READONLY}`, {
+      method: 'POST',
+      body: '{}',
+      headers: { 'Content-Type': 'application/json' },
+    });
     expect(method.status).toBe(405);
-    expect(await method.json()).toMatchObject({ errorCode: 'E0000022', errorSummary: 'The endpoint does not support the provided HTTP method' });
+    expect(await method.json()).toMatchObject({
+      errorCode: 'E0000022',
+      errorSummary: 'The endpoint does not support the provided HTTP method',
+    });
   });
 });
 
@@ -363,7 +412,10 @@ describe('createOktaClient', () => {
       warn.mockRestore();
     }
     expect(warnings).toContainEqual([
-      { files: [path.join(fs.realpathSync(os.tmpdir()), path.basename(dir), 'okta.yaml')], vars: ['OKTA_CLIENT_ORGURL', 'OKTA_CLIENT_TOKEN', 'OKTA_CLIENT_AUTHORIZATIONMODE'] },
+      {
+        files: [path.join(fs.realpathSync(os.tmpdir()), path.basename(dir), 'okta.yaml')],
+        vars: ['OKTA_CLIENT_ORGURL', 'OKTA_CLIENT_TOKEN', 'OKTA_CLIENT_AUTHORIZATIONMODE'],
+      },
       expect.stringContaining('ignores them'),
     ]);
     expect(okta.baseUrl).toBe(sandbox.url);
@@ -375,19 +427,33 @@ describe('createOktaClient', () => {
 describe('sandbox admin API (/__sandbox/...)', () => {
   it('seeds users, sets the rate limit, shows state and resets, without a token', async () => {
     const admin = (method: string, pathName: string, body?: unknown): Promise<Response> =>
-      fetch(`${sandbox.url}/__sandbox/${pathName}`, { method, headers: { 'Content-Type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+      fetch(`${sandbox.url}/__sandbox/${pathName}`, {
+        method,
+        headers: { 'Content-Type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
 
-    const created = await admin('POST', 'users', { login: 'sam@example.com', firstName: 'Sam', lastName: 'Seed', groups: ['aws-prod-admin'] });
+    const created = await admin('POST', 'users', {
+      login: 'sam@example.com',
+      firstName: 'Sam',
+      lastName: 'Seed',
+      groups: ['aws-prod-admin'],
+    });
     expect(created.status).toBe(201);
     expect(sandbox.groupMembers('aws-prod-admin')).toEqual(['sam@example.com']);
-    expect((await admin('POST', 'users', { login: 'sam@example.com', firstName: 'Sam', lastName: 'Again' })).status).toBe(409);
+    expect(
+      (await admin('POST', 'users', { login: 'sam@example.com', firstName: 'Sam', lastName: 'Again' })).status,
+    ).toBe(409);
     expect((await admin('POST', 'users', { firstName: 'No login' })).status).toBe(400);
 
     expect((await admin('PUT', 'rate-limit', { perMinute: 5 })).status).toBe(200);
     expect(sandbox.rateLimitPerMinute).toBe(5);
     expect((await raw('/api/v1/groups')).headers.get('x-rate-limit-limit')).toBe('5');
 
-    const state = (await (await admin('GET', 'state')).json()) as { rateLimitPerMinute: number; groups: { name: string; members: string[] }[] };
+    const state = (await (await admin('GET', 'state')).json()) as {
+      rateLimitPerMinute: number;
+      groups: { name: string; members: string[] }[];
+    };
     expect(state.rateLimitPerMinute).toBe(5);
     expect(state.groups.find((g) => g.name === 'aws-prod-admin')?.members).toEqual(['sam@example.com']);
 

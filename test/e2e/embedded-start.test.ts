@@ -43,11 +43,18 @@ describe('leasehold start (embedded mode)', () => {
 
   async function start(): Promise<{ output: string; ms: number }> {
     const started = Date.now();
-    child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'leasehold.js'), 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'leasehold.js'), 'start'], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let output = '';
     child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await eventually(() => output.includes('Ctrl-C stops everything') || child!.exitCode !== null, 90_000, 'the start banner');
+    await eventually(
+      () => output.includes('Ctrl-C stops everything') || child!.exitCode !== null,
+      90_000,
+      'the start banner',
+    );
     if (!output.includes('Leasehold is running')) throw new Error(`leasehold start failed:\n${output}`);
     return { output, ms: Date.now() - started };
   }
@@ -63,7 +70,10 @@ describe('leasehold start (embedded mode)', () => {
     const connection = await Connection.connect({ address: `127.0.0.1:${env.LEASEHOLD_TEMPORAL_PORT}` });
     try {
       const ids: string[] = [];
-      for await (const wf of new Client({ connection }).workflow.list({ query: `WorkflowType = 'accessRequestWorkflow'` })) ids.push(wf.workflowId);
+      for await (const wf of new Client({ connection }).workflow.list({
+        query: `WorkflowType = 'accessRequestWorkflow'`,
+      }))
+        ids.push(wf.workflowId);
       return ids;
     } finally {
       await connection.close();
@@ -72,15 +82,30 @@ describe('leasehold start (embedded mode)', () => {
 
   test('prints the UI, webhook and sandbox addresses; the UI answers; runs are still listed after a restart', async () => {
     const first = await start();
-    for (const port of [env.LEASEHOLD_TEMPORAL_UI_PORT, env.LEASEHOLD_WEBHOOK_PORT, env.LEASEHOLD_SANDBOX_JIRA_PORT, env.LEASEHOLD_SANDBOX_OKTA_PORT, env.LEASEHOLD_SANDBOX_ENTRA_PORT]) {
+    for (const port of [
+      env.LEASEHOLD_TEMPORAL_UI_PORT,
+      env.LEASEHOLD_WEBHOOK_PORT,
+      env.LEASEHOLD_SANDBOX_JIRA_PORT,
+      env.LEASEHOLD_SANDBOX_OKTA_PORT,
+      env.LEASEHOLD_SANDBOX_ENTRA_PORT,
+    ]) {
       expect(first.output).toContain(`:${port}`);
     }
     expect(first.output).toMatch(/Temporal UI\s+http:\/\/127\.0\.0\.1:\d+/);
     expect(first.output).toContain('Try it');
     expect((await fetch(`http://127.0.0.1:${env.LEASEHOLD_TEMPORAL_UI_PORT}`)).status).toBe(200);
 
-    const key = await raiseRequest(await gatewayAs('alice', `http://127.0.0.1:${env.LEASEHOLD_SANDBOX_JIRA_PORT}`), { as: 'alice', app: 'Jira Software', level: 'User', duration: '1 hour' });
-    await eventually(async () => (await listedRuns()).includes(`access-request-${key}`), 30_000, 'the request workflow');
+    const key = await raiseRequest(await gatewayAs('alice', `http://127.0.0.1:${env.LEASEHOLD_SANDBOX_JIRA_PORT}`), {
+      as: 'alice',
+      app: 'Jira Software',
+      level: 'User',
+      duration: '1 hour',
+    });
+    await eventually(
+      async () => (await listedRuns()).includes(`access-request-${key}`),
+      30_000,
+      'the request workflow',
+    );
 
     await stop();
     expect(child!.exitCode).toBe(0);

@@ -12,7 +12,13 @@ describe('a time-bound grant, end to end through the sandbox Jira, Okta and Entr
   });
 
   test('Okta: alice asks, bob (her manager) approves, she is in jira-software-users until it expires', async () => {
-    const key = await lh.request({ as: 'alice', app: 'Jira Software', level: 'User', duration: '8 seconds', why: 'release week' });
+    const key = await lh.request({
+      as: 'alice',
+      app: 'Jira Software',
+      level: 'User',
+      duration: '8 seconds',
+      why: 'release week',
+    });
     await lh.waitForState(key, 'AwaitingApproval');
     expect(lh.sandboxes.okta.groupMembers('jira-software-users')).not.toContain('alice@example.com');
 
@@ -37,7 +43,13 @@ describe('a time-bound grant, end to end through the sandbox Jira, Okta and Entr
   });
 
   test('Entra ID: the same for Salesforce users (SF-User through Microsoft Graph)', async () => {
-    const key = await lh.request({ as: 'alice', app: 'Salesforce', level: 'User', duration: '8 seconds', why: 'quarter close' });
+    const key = await lh.request({
+      as: 'alice',
+      app: 'Salesforce',
+      level: 'User',
+      duration: '8 seconds',
+      why: 'quarter close',
+    });
     await lh.waitForState(key, 'AwaitingApproval');
     await lh.move(key, 'Approved by Manager', 'bob');
     await lh.waitForState(key, 'Active');

@@ -33,9 +33,14 @@ describe('no secret in any workflow history', () => {
     for await (const wf of lh.client.workflow.list()) {
       const json = historyToJSON(await lh.client.workflow.getHandle(wf.workflowId, wf.runId).fetchHistory());
       // Payloads are base64 in the JSON form: scan the decoded payload data too.
-      const decoded = [...json.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)].map((m) => Buffer.from(m[1]!, 'base64').toString('utf8')).join('\n');
+      const decoded = [...json.matchAll(/"data":\s*"([A-Za-z0-9+/=]+)"/g)]
+        .map((m) => Buffer.from(m[1]!, 'base64').toString('utf8'))
+        .join('\n');
       for (const secret of secrets) {
-        expect({ workflow: wf.workflowId, leaked: json.includes(secret) || decoded.includes(secret) ? secret : undefined }).toEqual({ workflow: wf.workflowId, leaked: undefined });
+        expect({
+          workflow: wf.workflowId,
+          leaked: json.includes(secret) || decoded.includes(secret) ? secret : undefined,
+        }).toEqual({ workflow: wf.workflowId, leaked: undefined });
       }
       // The scan sees real content: connection settings and people are in there.
       expect(decoded.length).toBeGreaterThan(0);

@@ -13,7 +13,13 @@ describe('overlapping and pre-existing access', () => {
 
   test('a member before the grant stays a member after it ends, and the evidence says so', async () => {
     expect(lh.sandboxes.okta.groupMembers('jira-software-users')).toContain('erin@example.com');
-    const key = await lh.request({ as: 'erin', app: 'Jira Software', level: 'User', duration: '5 seconds', why: 'already have it' });
+    const key = await lh.request({
+      as: 'erin',
+      app: 'Jira Software',
+      level: 'User',
+      duration: '5 seconds',
+      why: 'already have it',
+    });
     await lh.waitForState(key, 'AwaitingApproval');
     await lh.move(key, 'Approved by Manager', 'bob');
 
@@ -29,8 +35,20 @@ describe('overlapping and pre-existing access', () => {
   });
 
   test('two overlapping grants of one group: the first expiry does not cut the second', async () => {
-    const short = await lh.request({ as: 'alice', app: 'AWS Production', level: 'Read-only', duration: '5 seconds', why: 'first task' });
-    const long = await lh.request({ as: 'alice', app: 'AWS Production', level: 'Read-only', duration: '20 seconds', why: 'second task' });
+    const short = await lh.request({
+      as: 'alice',
+      app: 'AWS Production',
+      level: 'Read-only',
+      duration: '5 seconds',
+      why: 'first task',
+    });
+    const long = await lh.request({
+      as: 'alice',
+      app: 'AWS Production',
+      level: 'Read-only',
+      duration: '20 seconds',
+      why: 'second task',
+    });
     await lh.waitForState(short, 'AwaitingApproval');
     await lh.waitForState(long, 'AwaitingApproval');
     await lh.move(short, 'Approved by Manager', 'bob');
@@ -40,7 +58,9 @@ describe('overlapping and pre-existing access', () => {
 
     const first = await lh.result<EvidenceRecord>(short);
     expect(first.outcome).toBe('Expired');
-    expect(first.groupChanges.at(-1)).toEqual(expect.objectContaining({ action: 'kept', reason: expect.stringContaining(long) }));
+    expect(first.groupChanges.at(-1)).toEqual(
+      expect.objectContaining({ action: 'kept', reason: expect.stringContaining(long) }),
+    );
     expect(lh.sandboxes.okta.groupMembers('aws-prod-readonly')).toContain('alice@example.com');
     expect((await lh.state(long)).state).toBe('Active');
 

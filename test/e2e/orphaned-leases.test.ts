@@ -21,16 +21,34 @@ describe('orphaned leases', () => {
     await lh.client.workflow.getHandle(accessRequestWorkflowId(key)).terminate('operator mistake');
     const listed = await runCli(lh, ['leases', 'orphaned']);
     expect(listed.exitCode).toBe(0);
-    expect(listed.stdout).toMatch(new RegExp(`alice@example.com in confluence-users \\(okta\\)\\s+${key}\\s+TERMINATED`));
+    expect(listed.stdout).toMatch(
+      new RegExp(`alice@example.com in confluence-users \\(okta\\)\\s+${key}\\s+TERMINATED`),
+    );
 
     const refused = await runCli(lh, ['leases', 'orphaned', '--release']);
     expect(refused.exitCode).not.toBe(0);
     expect(refused.stderr).toContain('--reason is required with --release');
 
-    const released = await runCli(lh, ['leases', 'orphaned', '--release', '-r', 'terminated by mistake', '--as', 'dave']);
+    const released = await runCli(lh, [
+      'leases',
+      'orphaned',
+      '--release',
+      '-r',
+      'terminated by mistake',
+      '--as',
+      'dave',
+    ]);
     expect(released.exitCode).toBe(0);
-    expect(released.stdout).toMatch(new RegExp(`released ${key} in group-lease-okta-.*: last grant ended: holder ${accessRequestWorkflowId(key)} is TERMINATED .*\\(released by operator dave: terminated by mistake\\)`));
-    await eventually(() => !lh.sandboxes.okta.groupMembers('confluence-users').includes('alice@example.com'), 10_000, 'the membership removed');
+    expect(released.stdout).toMatch(
+      new RegExp(
+        `released ${key} in group-lease-okta-.*: last grant ended: holder ${accessRequestWorkflowId(key)} is TERMINATED .*\\(released by operator dave: terminated by mistake\\)`,
+      ),
+    );
+    await eventually(
+      () => !lh.sandboxes.okta.groupMembers('confluence-users').includes('alice@example.com'),
+      10_000,
+      'the membership removed',
+    );
     expect((await runCli(lh, ['leases', 'orphaned'])).stdout.trim()).toBe('no orphaned leases');
   });
 });

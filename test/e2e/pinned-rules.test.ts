@@ -22,31 +22,52 @@ describe('a running request keeps the rules version it started with', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  test('v2 hands Jira Software / User to the owner with a 2-second maximum; the v1 request still takes bob\'s approval and its 3 seconds', async () => {
+  test("v2 hands Jira Software / User to the owner with a 2-second maximum; the v1 request still takes bob's approval and its 3 seconds", async () => {
     // v1 (the example rules): the requester's manager approves; at most 90 days.
-    const alices = await lh.request({ as: 'alice', app: 'Jira Software', level: 'User', duration: '3 seconds', why: 'started under v1' });
+    const alices = await lh.request({
+      as: 'alice',
+      app: 'Jira Software',
+      level: 'User',
+      duration: '3 seconds',
+      why: 'started under v1',
+    });
     const waiting = await lh.waitForState(alices, 'AwaitingApproval');
     expect(waiting.rule).toEqual(expect.objectContaining({ version: 1, application: 'Jira Software' }));
     expect(waiting.rule!.level.approval.approvers).toEqual(['manager']);
 
-    const v2 = writeRules(dir, 'v2.yaml', editedRules((d) => {
-      const level = d.applications[0].levels[0];
-      level.approval = { approvers: ['app-owner'], required: 1 };
-      level.duration = { default: '2 seconds', max: '2 seconds' };
-    }));
+    const v2 = writeRules(
+      dir,
+      'v2.yaml',
+      editedRules((d) => {
+        const level = d.applications[0].levels[0];
+        level.approval = { approvers: ['app-owner'], required: 1 };
+        level.duration = { default: '2 seconds', max: '2 seconds' };
+      }),
+    );
     const applied = await runCli(lh, ['rules', 'apply', v2, '--as', 'dave', '-m', 'owner approves Jira users']);
     expect(applied.stdout).toMatch(/^rules v2 is now active/);
     expect((await lh.rules.current())?.version).toBe(2);
 
     // A request raised now is under v2: bob, the manager, no longer counts and the grant is capped.
-    const erins = await lh.request({ as: 'erin', app: 'Jira Software', level: 'User', duration: '3 seconds', why: 'started under v2' });
+    const erins = await lh.request({
+      as: 'erin',
+      app: 'Jira Software',
+      level: 'User',
+      duration: '3 seconds',
+      why: 'started under v2',
+    });
     const erinWaiting = await lh.waitForState(erins, 'AwaitingApproval');
     expect(erinWaiting.rule?.version).toBe(2);
     expect(erinWaiting).toEqual(expect.objectContaining({ grantedDurationMs: 2_000, durationCapped: true }));
     await lh.move(erins, 'Approved by Manager', 'bob');
     const ignored = await lh.waitFor(erins, (s) => s.ignored.length > 0);
     expect(ignored.state).toBe('AwaitingApproval');
-    expect(ignored.ignored[0]).toEqual(expect.objectContaining({ email: 'bob@example.com', reason: expect.stringContaining('not an authorized approver (allowed: app-owner)') }));
+    expect(ignored.ignored[0]).toEqual(
+      expect.objectContaining({
+        email: 'bob@example.com',
+        reason: expect.stringContaining('not an authorized approver (allowed: app-owner)'),
+      }),
+    );
 
     // The v1 request: bob's approval counts as it did when it started, and it keeps its 3 seconds.
     expect((await lh.state(alices)).rule?.version).toBe(1);

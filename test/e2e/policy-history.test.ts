@@ -14,7 +14,16 @@ function largeRules(extra: number, defaultDays: number): RawRules {
     doc.applications.push({
       name: `Internal App ${i}`,
       owner: 'carol@example.com',
-      levels: [{ name: 'User', connection: 'okta', groups: ['aws-prod-readonly'], risk: 'medium', approval: { approvers: ['manager'] }, duration: { default: `${defaultDays} days`, max: '90 days' } }],
+      levels: [
+        {
+          name: 'User',
+          connection: 'okta',
+          groups: ['aws-prod-readonly'],
+          risk: 'medium',
+          approval: { approvers: ['manager'] },
+          duration: { default: `${defaultDays} days`, max: '90 days' },
+        },
+      ],
     });
   }
   return doc;
@@ -53,16 +62,23 @@ describe('the rules history across continue-as-new', () => {
     // The new run knows every version, who submitted it and when.
     const history = JSON.parse((await runCli(lh, ['rules', 'history', '--json'])).stdout) as RulesVersionSummary[];
     expect(history.map((h) => h.version)).toEqual(Array.from({ length: last }, (_, i) => i + 1));
-    expect(history.map((h) => h.submittedBy)).toEqual(['test-harness', ...Array.from({ length: last - 1 }, (_, i) => `admin-${i + 2}`)]);
+    expect(history.map((h) => h.submittedBy)).toEqual([
+      'test-harness',
+      ...Array.from({ length: last - 1 }, (_, i) => `admin-${i + 2}`),
+    ]);
     expect(history.every((h) => !Number.isNaN(Date.parse(h.submittedAt)))).toBe(true);
     expect(history.map((h) => h.status)).toEqual([...Array<string>(last - 1).fill('superseded'), 'active']);
 
     const shown = await runCli(lh, ['rules', 'show', '--json']);
     expect((JSON.parse(shown.stdout) as RawRules).applications).toHaveLength(607);
-    expect((await runCli(lh, ['rules', 'show'])).stdout).toMatch(new RegExp(`^# rules v${last}, submitted by admin-${last} at `));
+    expect((await runCli(lh, ['rules', 'show'])).stdout).toMatch(
+      new RegExp(`^# rules v${last}, submitted by admin-${last} at `),
+    );
     const previous = await runCli(lh, ['rules', 'show', '--version', String(last - 1), '--json']);
     expect(previous.exitCode).toBe(0);
-    expect((JSON.parse(previous.stdout) as RawRules).applications[7].levels[0].duration.default).toBe(`${((last - 1) % 60) + 1} days`);
+    expect((JSON.parse(previous.stdout) as RawRules).applications[7].levels[0].duration.default).toBe(
+      `${((last - 1) % 60) + 1} days`,
+    );
 
     // And it takes new versions.
     const applied = await runCli(lh, ['rules', 'apply', exampleRulesPath, '--as', 'dave']);
@@ -73,7 +89,10 @@ describe('the rules history across continue-as-new', () => {
   test('a document too large to keep is refused by `rules validate` and `rules apply` with the reason, and rejected whole by the workflow', async () => {
     const before = await lh.rules.history();
     const huge = writeRules(dir, 'huge.yaml', largeRules(2000, 1));
-    const expected = [`${huge}: 1 problem`, expect.stringMatching(/^ {2}\(document\): \d+ KiB of JSON; at most 384 KiB can be kept$/)];
+    const expected = [
+      `${huge}: 1 problem`,
+      expect.stringMatching(/^ {2}\(document\): \d+ KiB of JSON; at most 384 KiB can be kept$/),
+    ];
     const validated = await runCli(lh, ['rules', 'validate', huge]);
     expect(validated.exitCode).not.toBe(0);
     expect(validated.stderr.trimEnd().split('\n')).toEqual(expected);

@@ -53,12 +53,25 @@ const production = path.join(tmp, 'app');
 let runs = 0;
 
 /** `leasehold ARGS` from the compiled CLI in `root`; with `ready`, stopped by SIGTERM once it holds. */
-async function leasehold(root: string, args: string[], env: Record<string, string>, ready?: (output: string) => boolean | Promise<boolean>): Promise<Run> {
+async function leasehold(
+  root: string,
+  args: string[],
+  env: Record<string, string>,
+  ready?: (output: string) => boolean | Promise<boolean>,
+): Promise<Run> {
   const log = path.join(tmp, `modules-${++runs}.jsonl`);
   const preload = root === production ? '--preserve-symlinks ' : '';
   const child = spawn(process.execPath, [path.join(root, 'bin', 'leasehold.js'), ...args], {
     cwd: root,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LEASEHOLD_STATE_DIR: path.join(tmp, 'state'), LEASEHOLD_LOG_LEVEL: 'warn', NODE_OPTIONS: `${preload}--require ${recorderFile}`, LEASEHOLD_TEST_MODULE_LOG: log, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      LEASEHOLD_STATE_DIR: path.join(tmp, 'state'),
+      LEASEHOLD_LOG_LEVEL: 'warn',
+      NODE_OPTIONS: `${preload}--require ${recorderFile}`,
+      LEASEHOLD_TEST_MODULE_LOG: log,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -67,12 +80,21 @@ async function leasehold(root: string, args: string[], env: Record<string, strin
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   try {
     if (ready) {
-      await eventually(async () => child.exitCode !== null || (await ready(output)), 30_000, `leasehold ${args.join(' ')} ready`);
-      if (child.exitCode !== null) throw new Error(`leasehold ${args.join(' ')} exited (${child.exitCode}):\n${output}`);
+      await eventually(
+        async () => child.exitCode !== null || (await ready(output)),
+        30_000,
+        `leasehold ${args.join(' ')} ready`,
+      );
+      if (child.exitCode !== null)
+        throw new Error(`leasehold ${args.join(' ')} exited (${child.exitCode}):\n${output}`);
       child.kill('SIGTERM');
     }
     const exitCode = await exited;
-    const threads = fs.readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { requests: string[]; loaded: string[] });
+    const threads = fs
+      .readFileSync(log, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { requests: string[]; loaded: string[] });
     return { output, exitCode, requests: threads.flatMap((t) => t.requests), loaded: threads.flatMap((t) => t.loaded) };
   } finally {
     if (child.exitCode === null) child.kill('SIGKILL');
@@ -83,7 +105,14 @@ async function leasehold(root: string, args: string[], env: Record<string, strin
 function productionDependencies(workspaces: boolean): string[] {
   const args = ['ls', '--omit=dev', `--workspaces=${workspaces}`, '--all', '--parseable'];
   const listed = execFileSync('npm', args, { cwd: projectRoot, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-  return [...new Set(listed.split('\n').filter(Boolean).map((p) => path.relative(projectRoot, p)))].filter((p) => p !== '');
+  return [
+    ...new Set(
+      listed
+        .split('\n')
+        .filter(Boolean)
+        .map((p) => path.relative(projectRoot, p)),
+    ),
+  ].filter((p) => p !== '');
 }
 
 /** An install of the compiled product with only `dependencies` in node_modules (links to the checkout's). */
@@ -98,7 +127,8 @@ function installProduction(dependencies: string[]): void {
   for (const dir of ['dist', 'rules']) fs.symlinkSync(path.join(projectRoot, dir), path.join(production, dir));
 }
 
-const healthy = (url: string) => async (): Promise<boolean> => (await fetch(url).catch(() => undefined))?.status === 200;
+const healthy = (url: string) => async (): Promise<boolean> =>
+  (await fetch(url).catch(() => undefined))?.status === 200;
 
 let prodDependencies: string[];
 /** Where the workers of this file run: a namespace of its own on the test server. */
@@ -112,15 +142,20 @@ beforeAll(async () => {
   const namespace = `test-${randomUUID().slice(0, 8)}`;
   const connection = await Connection.connect({ address });
   await ensureNamespace(connection, namespace, 1).finally(() => connection.close());
-  worker = { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: namespace, LEASEHOLD_TASK_QUEUE: `production-${namespace}` };
+  worker = {
+    TEMPORAL_ADDRESS: address,
+    TEMPORAL_NAMESPACE: namespace,
+    LEASEHOLD_TASK_QUEUE: `production-${namespace}`,
+  };
 });
 
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
 describe('the production install', () => {
-
   test('npm leaves the sandbox package and its dependencies out of it (and would not without --workspaces=false)', () => {
-    const sandboxOnly = Object.keys(readJson('packages/sandbox/package.json').dependencies).filter((d) => !(d in readJson('package.json').dependencies));
+    const sandboxOnly = Object.keys(readJson('packages/sandbox/package.json').dependencies).filter(
+      (d) => !(d in readJson('package.json').dependencies),
+    );
     expect(sandboxOnly).toContain('selfsigned');
     const names = (deps: string[]) => new Set(deps.map((d) => d.replace(/^.*node_modules\//, '')));
     const prod = names(prodDependencies);
@@ -132,7 +167,12 @@ describe('the production install', () => {
 
   test('`leasehold worker` runs on it (polling, healthy) and loads no sandbox module', async () => {
     const port = await freePort();
-    const run = await leasehold(production, ['worker'], { ...worker, NODE_ENV: 'production', LEASEHOLD_SANDBOXES: 'off', LEASEHOLD_WORKER_HEALTH_PORT: String(port) }, healthy(`http://127.0.0.1:${port}/healthz`));
+    const run = await leasehold(
+      production,
+      ['worker'],
+      { ...worker, NODE_ENV: 'production', LEASEHOLD_SANDBOXES: 'off', LEASEHOLD_WORKER_HEALTH_PORT: String(port) },
+      healthy(`http://127.0.0.1:${port}/healthz`),
+    );
     expect(run.exitCode).toBe(0);
     expect(run.loaded).toContain(path.join(production, 'node_modules', '@temporalio', 'worker', 'lib', 'worker.js'));
     // Nothing came from beyond the production set: every package file is under its node_modules.
@@ -142,14 +182,27 @@ describe('the production install', () => {
 
   test('`leasehold webhook` runs on it and loads no sandbox module', async () => {
     const port = await freePort();
-    const run = await leasehold(production, ['webhook'], { ...worker, NODE_ENV: 'production', LEASEHOLD_SANDBOXES: 'off', LEASEHOLD_WEBHOOK_HOST: '127.0.0.1', LEASEHOLD_WEBHOOK_PORT: String(port) }, healthy(`http://127.0.0.1:${port}/healthz`));
+    const run = await leasehold(
+      production,
+      ['webhook'],
+      {
+        ...worker,
+        NODE_ENV: 'production',
+        LEASEHOLD_SANDBOXES: 'off',
+        LEASEHOLD_WEBHOOK_HOST: '127.0.0.1',
+        LEASEHOLD_WEBHOOK_PORT: String(port),
+      },
+      healthy(`http://127.0.0.1:${port}/healthz`),
+    );
     expect(run.exitCode).toBe(0);
     expectNoSandbox(run);
   });
 
   test('the sandbox commands say the sandbox package is not installed: one line, no stack trace', async () => {
     const commands = [['start'], ['sandbox'], ['demo', 'move', 'ACCESS-1', 'Approved by Manager', '--as', 'bob']];
-    const runs = await Promise.all(commands.map((args) => leasehold(production, args, { NODE_ENV: 'production', LEASEHOLD_SANDBOXES: 'off' })));
+    const runs = await Promise.all(
+      commands.map((args) => leasehold(production, args, { NODE_ENV: 'production', LEASEHOLD_SANDBOXES: 'off' })),
+    );
     for (const [i, run] of runs.entries()) {
       expect(run.exitCode).toBe(1);
       expect(run.output).toContain(`\`leasehold ${commands[i]![0]}\` ${NOT_INSTALLED}`);
@@ -158,7 +211,9 @@ describe('the production install', () => {
   });
 
   test('--help of every command works on it without the sandbox', async () => {
-    for (const run of await Promise.all([['--help'], ['worker', '--help'], ['webhook', '--help']].map((args) => leasehold(production, args, {})))) {
+    for (const run of await Promise.all(
+      [['--help'], ['worker', '--help'], ['webhook', '--help']].map((args) => leasehold(production, args, {})),
+    )) {
       expect(run.exitCode).toBe(0);
       expect(run.output).toContain('Usage: leasehold');
       expectNoSandbox(run);
@@ -169,18 +224,29 @@ describe('the production install', () => {
 describe('the development checkout (the sandbox installed)', () => {
   test('the recorder sees the sandbox load when a sandbox command runs', async () => {
     const ports = await Promise.all([freePort(), freePort(), freePort()]);
-    const env = { LEASEHOLD_SANDBOX_JIRA_PORT: String(ports[0]), LEASEHOLD_SANDBOX_OKTA_PORT: String(ports[1]), LEASEHOLD_SANDBOX_ENTRA_PORT: String(ports[2]) };
+    const env = {
+      LEASEHOLD_SANDBOX_JIRA_PORT: String(ports[0]),
+      LEASEHOLD_SANDBOX_OKTA_PORT: String(ports[1]),
+      LEASEHOLD_SANDBOX_ENTRA_PORT: String(ports[2]),
+    };
     const run = await leasehold(projectRoot, ['sandbox'], env, (output) => output.includes('Environment for a worker'));
     expect(run.exitCode).toBe(0);
     expect(run.requests).toContain('@leasehold/sandbox');
     expect(run.loaded).toContain(path.join(projectRoot, 'packages', 'sandbox', 'dist', 'index.js'));
-    expect(run.loaded.filter((f) => SANDBOX_FILE.test(f))).toEqual(expect.arrayContaining([expect.stringMatching(/\/node_modules\/selfsigned\//)]));
+    expect(run.loaded.filter((f) => SANDBOX_FILE.test(f))).toEqual(
+      expect.arrayContaining([expect.stringMatching(/\/node_modules\/selfsigned\//)]),
+    );
   });
 
   test('`leasehold worker` leaves it unloaded although it could load it', async () => {
     expect(fs.existsSync(path.join(projectRoot, 'node_modules', '@leasehold', 'sandbox', 'package.json'))).toBe(true);
     const port = await freePort();
-    const run = await leasehold(projectRoot, ['worker'], { ...worker, LEASEHOLD_WORKER_HEALTH_PORT: String(port) }, healthy(`http://127.0.0.1:${port}/healthz`));
+    const run = await leasehold(
+      projectRoot,
+      ['worker'],
+      { ...worker, LEASEHOLD_WORKER_HEALTH_PORT: String(port) },
+      healthy(`http://127.0.0.1:${port}/healthz`),
+    );
     expect(run.exitCode).toBe(0);
     expectNoSandbox(run);
   });
@@ -201,9 +267,12 @@ describe('the image', () => {
   test('its build stage installs and prunes without workspaces, and copies only package.json of packages/', () => {
     const build = stages.slice(0, -1).join('\n');
     expect(build).toMatch(/^RUN npm ci [^\n]*--workspaces=false/m);
-    expect(build).toMatch(/npm prune [^\n]*--omit=dev[^\n]*--workspaces=false|npm prune [^\n]*--workspaces=false[^\n]*--omit=dev/);
+    expect(build).toMatch(
+      /npm prune [^\n]*--omit=dev[^\n]*--workspaces=false|npm prune [^\n]*--workspaces=false[^\n]*--omit=dev/,
+    );
     expect(build).toMatch(/npm run build:product/);
-    for (const copy of build.match(/^COPY .*packages.*$/gm) ?? []) expect(copy).toMatch(/^COPY packages\/[^/\s]+\/package\.json /);
+    for (const copy of build.match(/^COPY .*packages.*$/gm) ?? [])
+      expect(copy).toMatch(/^COPY packages\/[^/\s]+\/package\.json /);
   });
 });
 

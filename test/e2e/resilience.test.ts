@@ -16,7 +16,13 @@ describe('provisioning and revocation through failures', () => {
   const alice = samplePerson('alice');
 
   test('Okta answering 429s and 500s for a while: provisioning completes after it recovers, with one membership change', async () => {
-    const key = await lh.request({ as: 'alice', app: 'GitHub', level: 'Admin', duration: '1 hour', why: 'rotate org secrets' });
+    const key = await lh.request({
+      as: 'alice',
+      app: 'GitHub',
+      level: 'Admin',
+      duration: '1 hour',
+      why: 'rotate org secrets',
+    });
     await lh.waitForState(key, 'AwaitingApproval');
     lh.sandboxes.okta.faults.update({ throttleNext: 2, failNext: 2, retryAfterSeconds: 1 });
     await lh.approve(key, 'bob');
@@ -30,7 +36,13 @@ describe('provisioning and revocation through failures', () => {
   });
 
   test('an unknown user fails fast with a clear Jira comment and nothing provisioned', async () => {
-    const key = await lh.request({ as: 'mallory', app: 'Jira Software', level: 'User', duration: '1 hour', why: 'let me in' });
+    const key = await lh.request({
+      as: 'mallory',
+      app: 'Jira Software',
+      level: 'User',
+      duration: '1 hour',
+      why: 'let me in',
+    });
     const state = await lh.waitForState(key, 'Failed');
     expect(state.groupChanges).toEqual([]);
     await lh.waitFor(key, () => lh.jiraIssue(key).status === 'Access Failed');
@@ -38,7 +50,13 @@ describe('provisioning and revocation through failures', () => {
   });
 
   test('a missing permission fails provisioning visibly; an operator retries once it is fixed', async () => {
-    const key = await lh.request({ as: 'alice', app: 'Jira Software', level: 'User', duration: '1 hour', why: 'retry me' });
+    const key = await lh.request({
+      as: 'alice',
+      app: 'Jira Software',
+      level: 'User',
+      duration: '1 hour',
+      why: 'retry me',
+    });
     await lh.waitForState(key, 'AwaitingApproval');
     process.env.OKTA_API_TOKEN = OKTA_READONLY_TOKEN;
     try {
@@ -50,13 +68,21 @@ describe('provisioning and revocation through failures', () => {
     } finally {
       process.env.OKTA_API_TOKEN = sandboxCredentials.okta.token;
     }
-    await lh.client.workflow.getHandle(accessRequestWorkflowId(key)).executeUpdate(retryProvisioningUpdate, { args: [{ operator: 'dave', reason: 'token fixed' }] });
+    await lh.client.workflow
+      .getHandle(accessRequestWorkflowId(key))
+      .executeUpdate(retryProvisioningUpdate, { args: [{ operator: 'dave', reason: 'token fixed' }] });
     await lh.waitForState(key, 'Active');
     expect(lh.sandboxes.okta.groupMembers('jira-software-users')).toContain('alice@example.com');
   });
 
   test('a worker down at expiry revokes when it comes back', async () => {
-    const key = await lh.request({ as: 'alice', app: 'Salesforce', level: 'Admin', duration: '5 seconds', why: 'quick fix' });
+    const key = await lh.request({
+      as: 'alice',
+      app: 'Salesforce',
+      level: 'Admin',
+      duration: '5 seconds',
+      why: 'quick fix',
+    });
     await lh.waitForState(key, 'AwaitingApproval');
     await lh.approve(key, 'bob');
     await lh.approve(key, 'carol');
@@ -86,7 +112,13 @@ describe('a revocation that keeps failing', () => {
   });
 
   test('alerts in Jira and through the search attribute operators filter on, keeps trying, and completes once Okta recovers', async () => {
-    const key = await lh.request({ as: 'alice', app: 'Jira Software', level: 'User', duration: '3 seconds', why: 'short' });
+    const key = await lh.request({
+      as: 'alice',
+      app: 'Jira Software',
+      level: 'User',
+      duration: '3 seconds',
+      why: 'short',
+    });
     await lh.waitForState(key, 'AwaitingApproval');
     await lh.approve(key, 'bob');
     await lh.waitForState(key, 'Active');
@@ -94,13 +126,20 @@ describe('a revocation that keeps failing', () => {
     try {
       const failing = await lh.waitForState(key, 'RevocationFailing', 90_000);
       expect(failing.problem?.message).toMatch(/release in jira-software-users/);
-      await lh.waitFor(key, () => lh.jiraComments(key).some((c) => c.startsWith('ALERT: revoking this access keeps failing')));
+      await lh.waitFor(key, () =>
+        lh.jiraComments(key).some((c) => c.startsWith('ALERT: revoking this access keeps failing')),
+      );
       const listed: string[] = [];
-      await eventually(async () => {
-        listed.length = 0;
-        for await (const wf of lh.client.workflow.list({ query: `LeaseholdState = "RevocationFailing"` })) listed.push(wf.workflowId);
-        return listed.includes(accessRequestWorkflowId(key));
-      }, 30_000, 'the visibility search');
+      await eventually(
+        async () => {
+          listed.length = 0;
+          for await (const wf of lh.client.workflow.list({ query: `LeaseholdState = "RevocationFailing"` }))
+            listed.push(wf.workflowId);
+          return listed.includes(accessRequestWorkflowId(key));
+        },
+        30_000,
+        'the visibility search',
+      );
       expect(lh.sandboxes.okta.groupMembers('jira-software-users')).toContain('alice@example.com');
     } finally {
       lh.sandboxes.okta.faults.reset();

@@ -9,7 +9,14 @@ import { readOnlyApp } from '@leasehold/sandbox';
 import type { RulesVersionSummary } from '../../src/workflows/policy/types';
 import { runCli, type CliRun } from '../harness/cli';
 import { Leasehold } from '../harness/leasehold';
-import { editedRules, exampleRules, exampleRulesPath, fiveMistakes, writeRules, type RawRules } from '../fixtures/rules';
+import {
+  editedRules,
+  exampleRules,
+  exampleRulesPath,
+  fiveMistakes,
+  writeRules,
+  type RawRules,
+} from '../fixtures/rules';
 
 /** `leasehold rules …` and `leasehold connections test` as an admin runs them, against a running Leasehold. */
 describe('the rules and connections commands', () => {
@@ -43,19 +50,34 @@ describe('the rules and connections commands', () => {
     expect(JSON.parse(shown.stdout)).toEqual(parsed.rules);
   };
   // The version-2 change most tests build on: Jira Software users may have at most 60 days.
-  const shorterJira = (): RawRules => editedRules((d) => { d.applications[0].levels[0].duration.max = '60 days'; });
+  const shorterJira = (): RawRules =>
+    editedRules((d) => {
+      d.applications[0].levels[0].duration.max = '60 days';
+    });
 
   test('`rules schema` prints a JSON Schema that validates rules/example.yaml', async () => {
     const run = await cli(['rules', 'schema']);
     expect(run.exitCode).toBe(0);
-    const validate = new Ajv2020({ allErrors: true, formats: { email: /^[^\s@]+@[^\s@]+$/ } }).compile(JSON.parse(run.stdout) as object);
+    const validate = new Ajv2020({ allErrors: true, formats: { email: /^[^\s@]+@[^\s@]+$/ } }).compile(
+      JSON.parse(run.stdout) as object,
+    );
     expect(validate(exampleRules())).toBe(true);
-    expect(validate(editedRules((d) => { d.connections.okta.token = 'inline'; }))).toBe(false);
+    expect(
+      validate(
+        editedRules((d) => {
+          d.connections.okta.token = 'inline';
+        }),
+      ),
+    ).toBe(false);
   });
 
   test('`rules validate` accepts the example rules', async () => {
     const run = await cli(['rules', 'validate', exampleRulesPath]);
-    expect(run).toEqual({ exitCode: 0, stderr: '', stdout: `${exampleRulesPath} is valid: 7 applications, 10 access levels, 3 connections\n` });
+    expect(run).toEqual({
+      exitCode: 0,
+      stderr: '',
+      stdout: `${exampleRulesPath} is valid: 7 applications, 10 access levels, 3 connections\n`,
+    });
   });
 
   test('`rules validate` of a document with 5 mistakes prints the 5 problems with their paths and exits non-zero; `rules apply` of it changes nothing', async () => {
@@ -85,7 +107,10 @@ describe('the rules and connections commands', () => {
   test('the policy workflow itself rejects an invalid document whole (the update validator), whoever submits it', async () => {
     const before = await history();
     const { doc, expected } = fiveMistakes();
-    const rejected = await lh.rules.submit({ document: doc, submittedBy: 'script' }).then(() => undefined, (e: unknown) => e);
+    const rejected = await lh.rules.submit({ document: doc, submittedBy: 'script' }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(rejected).toBeInstanceOf(WorkflowUpdateFailedError);
     const reason = (rejected as WorkflowUpdateFailedError).cause?.message ?? '';
     for (const { path: where } of expected) expect(reason).toContain(`${where}: `);
@@ -98,19 +123,30 @@ describe('the rules and connections commands', () => {
     const diff = await cli(['rules', 'diff', changed]);
     expect(diff.exitCode).toBe(0);
     const diffLines = diff.stdout.trimEnd().split('\n');
-    expect(diffLines.slice(0, 3)).toEqual(['--- active rules v1', `+++ ${changed}`, '@@ applications[0].levels[0].duration.max (Jira Software / User) @@']);
+    expect(diffLines.slice(0, 3)).toEqual([
+      '--- active rules v1',
+      `+++ ${changed}`,
+      '@@ applications[0].levels[0].duration.max (Jira Software / User) @@',
+    ]);
     expect(diffLines.filter((l) => /^[-+] /.test(l))).toEqual(['-           max: 90 days', '+           max: 60 days']);
     expect(diff.stdout).not.toContain('Salesforce');
 
     const applied = await cli(['rules', 'apply', changed, '--as', 'alice-admin', '-m', 'shorter jira access']);
-    expect(applied).toEqual({ exitCode: 0, stderr: '', stdout: expect.stringMatching(/^rules v2 is now active \(sha256 [0-9a-f]{12}\)\n$/) });
+    expect(applied).toEqual({
+      exitCode: 0,
+      stderr: '',
+      stdout: expect.stringMatching(/^rules v2 is now active \(sha256 [0-9a-f]{12}\)\n$/),
+    });
     expect(await activeVersion()).toBe(2);
 
     const shown = await cli(['rules', 'show']);
     expect(shown.exitCode).toBe(0);
     const [header, ...yaml] = shown.stdout.split('\n');
     expect(header).toMatch(/^# rules v2, submitted by alice-admin at \d{4}-\d\d-\d\dT\S+Z$/);
-    expect((parse(yaml.join('\n')) as RawRules).applications[0].levels[0].duration).toEqual({ default: '30 days', max: '60 days' });
+    expect((parse(yaml.join('\n')) as RawRules).applications[0].levels[0].duration).toEqual({
+      default: '30 days',
+      max: '60 days',
+    });
     await expectActive(shorterJira());
     const old = await cli(['rules', 'show', '--version', '1', '--json']);
     expect((JSON.parse(old.stdout) as RawRules).applications[0].levels[0].duration.max).toBe('90 days');
@@ -126,19 +162,33 @@ describe('the rules and connections commands', () => {
     expect(submittedAt).toBeGreaterThanOrEqual(started);
     expect(submittedAt).toBeLessThanOrEqual(Date.now());
 
-    expect(await cli(['rules', 'diff', changed])).toEqual({ exitCode: 0, stderr: '', stdout: 'no change against v2\n' });
+    expect(await cli(['rules', 'diff', changed])).toEqual({
+      exitCode: 0,
+      stderr: '',
+      stdout: 'no change against v2\n',
+    });
     const again = await cli(['rules', 'apply', changed, '--as', 'bob-admin']);
-    expect(again).toEqual({ exitCode: 0, stderr: '', stdout: expect.stringMatching(/^rules v2 is unchanged: identical to the active version/) });
-    expect((await history()).map((h) => [h.version, h.status, h.submittedBy])).toEqual([[1, 'superseded', 'test-harness'], [2, 'active', 'alice-admin']]);
+    expect(again).toEqual({
+      exitCode: 0,
+      stderr: '',
+      stdout: expect.stringMatching(/^rules v2 is unchanged: identical to the active version/),
+    });
+    expect((await history()).map((h) => [h.version, h.status, h.submittedBy])).toEqual([
+      [1, 'superseded', 'test-harness'],
+      [2, 'active', 'alice-admin'],
+    ]);
   });
 
   test('apply-time checks: groups that do not exist in their connection reject the whole document, at their paths', async () => {
     const before = await history();
-    const typo = file('typo.yaml', editedRules((d) => {
-      d.applications[0].levels[0].duration.max = '45 days'; // a change that must not land either
-      d.applications[0].levels[0].groups = ['jira-software-userz'];
-      d.applications[4].levels[0].approval.approvers.push({ group: 'Salesforce-Approvers', connection: 'entra' });
-    }));
+    const typo = file(
+      'typo.yaml',
+      editedRules((d) => {
+        d.applications[0].levels[0].duration.max = '45 days'; // a change that must not land either
+        d.applications[0].levels[0].groups = ['jira-software-userz'];
+        d.applications[4].levels[0].approval.approvers.push({ group: 'Salesforce-Approvers', connection: 'entra' });
+      }),
+    );
     expect((await cli(['rules', 'validate', typo])).exitCode).toBe(0); // offline, the document is fine
 
     const applied = await cli(['rules', 'apply', typo, '--as', 'alice-admin']);
@@ -155,10 +205,13 @@ describe('the rules and connections commands', () => {
 
   test('apply-time checks: a Jira connection that would disable intake (no webhook secret, unreadable token, refused token) is rejected whole', async () => {
     const before = await history();
-    const noSecret = file('no-secret.yaml', editedRules((d) => {
-      delete d.connections.jira.webhookSecret;
-      d.connections.jira.apiToken = { env: 'LEASEHOLD_TEST_UNSET_TOKEN' };
-    }));
+    const noSecret = file(
+      'no-secret.yaml',
+      editedRules((d) => {
+        delete d.connections.jira.webhookSecret;
+        d.connections.jira.apiToken = { env: 'LEASEHOLD_TEST_UNSET_TOKEN' };
+      }),
+    );
     const applied = await cli(['rules', 'apply', noSecret, '--as', 'alice-admin']);
     expect(applied.exitCode).not.toBe(0);
     expect(applied.stderr.trimEnd().split('\n')).toEqual([
@@ -168,9 +221,12 @@ describe('the rules and connections commands', () => {
     ]);
 
     process.env.LEASEHOLD_TEST_WRONG_TOKEN = 'not-the-token';
-    const refused = file('refused.yaml', editedRules((d) => {
-      d.connections.jira.apiToken = { env: 'LEASEHOLD_TEST_WRONG_TOKEN' };
-    }));
+    const refused = file(
+      'refused.yaml',
+      editedRules((d) => {
+        d.connections.jira.apiToken = { env: 'LEASEHOLD_TEST_WRONG_TOKEN' };
+      }),
+    );
     const rejected = await cli(['rules', 'apply', refused, '--as', 'alice-admin']);
     expect(rejected.exitCode).not.toBe(0);
     expect(rejected.stderr).toMatch(/connections\.jira: Jira refused the connection: Jira get myself failed with 401/);
@@ -205,11 +261,19 @@ describe('the rules and connections commands', () => {
     test('a wrong Jira API token is reported as bad credentials too', async () => {
       const run = await cli(['connections', 'test', 'jira'], { JIRA_API_TOKEN: 'not-the-jira-token' });
       expect(run.exitCode).not.toBe(0);
-      expect(run.stdout.split('\n').slice(0, 2)).toEqual(['✗ jira (jira)', expect.stringMatching(/^ {4}FAIL bad credentials: .*401/)]);
+      expect(run.stdout.split('\n').slice(0, 2)).toEqual([
+        '✗ jira (jira)',
+        expect.stringMatching(/^ {4}FAIL bad credentials: .*401/),
+      ]);
     });
 
     test('a group missing from Okta in a --rules file is reported as an unknown group, the others as found', async () => {
-      const typo = file('typo-okta.yaml', editedRules((d) => { d.applications[0].levels[0].groups = ['jira-software-userz']; }));
+      const typo = file(
+        'typo-okta.yaml',
+        editedRules((d) => {
+          d.applications[0].levels[0].groups = ['jira-software-userz'];
+        }),
+      );
       const run = await cli(['connections', 'test', 'okta', '--rules', typo]);
       expect(run.exitCode).not.toBe(0);
       const lines = run.stdout.split('\n');
@@ -220,17 +284,24 @@ describe('the rules and connections commands', () => {
     });
 
     test('the read-only Entra app authenticates but is reported as missing the Graph write permission', async () => {
-      const readOnly = file('entra-read-only.yaml', editedRules((d) => {
-        d.connections.entra.clientId = readOnlyApp.clientId;
-        d.connections.entra.clientSecret = { env: 'LEASEHOLD_TEST_READONLY_SECRET' };
-      }));
-      const run = await cli(['connections', 'test', '--rules', readOnly], { LEASEHOLD_TEST_READONLY_SECRET: readOnlyApp.clientSecret });
+      const readOnly = file(
+        'entra-read-only.yaml',
+        editedRules((d) => {
+          d.connections.entra.clientId = readOnlyApp.clientId;
+          d.connections.entra.clientSecret = { env: 'LEASEHOLD_TEST_READONLY_SECRET' };
+        }),
+      );
+      const run = await cli(['connections', 'test', '--rules', readOnly], {
+        LEASEHOLD_TEST_READONLY_SECRET: readOnlyApp.clientSecret,
+      });
       expect(run.exitCode).not.toBe(0);
       const lines = run.stdout.split('\n');
       expect(lines).toEqual(expect.arrayContaining(['✓ jira (jira)', '✓ okta (okta)', '✗ entra (entra)']));
       const entra = lines.slice(lines.indexOf('✗ entra (entra)'));
       expect(entra).toContain('    ok   authenticated; directory reads work');
-      expect(entra.filter((l) => l.includes('FAIL'))).toEqual([expect.stringMatching(/^ {4}FAIL membership write: missing Graph permission \(GroupMember\.ReadWrite\.All/)]);
+      expect(entra.filter((l) => l.includes('FAIL'))).toEqual([
+        expect.stringMatching(/^ {4}FAIL membership write: missing Graph permission \(GroupMember\.ReadWrite\.All/),
+      ]);
     });
 
     test('a connection the rules do not define is named as such', async () => {
@@ -241,24 +312,35 @@ describe('the rules and connections commands', () => {
   });
 
   test('second-admin approval: once the rules require it, a change waits until another admin approves it', async () => {
-    const requireSecond = (max: string): RawRules => editedRules((d) => {
-      d.applications[0].levels[0].duration.max = max;
-      d.settings.requireSecondAdmin = true;
-    });
+    const requireSecond = (max: string): RawRules =>
+      editedRules((d) => {
+        d.applications[0].levels[0].duration.max = max;
+        d.settings.requireSecondAdmin = true;
+      });
     // Turning it on is itself a change under the rules in force (which do not require it).
     const on = await cli(['rules', 'apply', file('second-admin.yaml', requireSecond('60 days')), '--as', 'admin-a']);
     expect(on.stdout).toMatch(/^rules v3 is now active/);
 
     const change = file('second-admin-45.yaml', requireSecond('45 days'));
     const submitted = await cli(['rules', 'apply', change, '--as', 'admin-a', '-m', 'tighter']);
-    expect(submitted).toEqual({ exitCode: 0, stderr: '', stdout: expect.stringMatching(/^rules v4 waits for a second admin \(leasehold rules approve 4 --as OTHER_ADMIN\)/) });
+    expect(submitted).toEqual({
+      exitCode: 0,
+      stderr: '',
+      stdout: expect.stringMatching(
+        /^rules v4 waits for a second admin \(leasehold rules approve 4 --as OTHER_ADMIN\)/,
+      ),
+    });
     expect(await activeVersion()).toBe(3);
-    expect((await history()).at(-1)).toEqual(expect.objectContaining({ version: 4, status: 'pending', submittedBy: 'admin-a', comment: 'tighter' }));
+    expect((await history()).at(-1)).toEqual(
+      expect.objectContaining({ version: 4, status: 'pending', submittedBy: 'admin-a', comment: 'tighter' }),
+    );
 
     for (const self of ['admin-a', ' ADMIN-A ']) {
       const own = await cli(['rules', 'approve', '4', '--as', self]);
       expect(own.exitCode).not.toBe(0);
-      expect(own.stderr).toContain('cannot approve v4: a second admin must approve: the submitter cannot approve their own change');
+      expect(own.stderr).toContain(
+        'cannot approve v4: a second admin must approve: the submitter cannot approve their own change',
+      );
     }
     const wrong = await cli(['rules', 'approve', '3', '--as', 'admin-b']);
     expect(wrong.exitCode).not.toBe(0);
@@ -268,19 +350,37 @@ describe('the rules and connections commands', () => {
     const approved = await cli(['rules', 'approve', '4', '--as', 'admin-b']);
     expect(approved).toEqual({ exitCode: 0, stderr: '', stdout: 'rules v4 approved by admin-b and active\n' });
     expect(await activeVersion()).toBe(4);
-    expect((await cli(['rules', 'show'])).stdout.split('\n')[0]).toMatch(/^# rules v4, submitted by admin-a at \S+, approved by admin-b$/);
+    expect((await cli(['rules', 'show'])).stdout.split('\n')[0]).toMatch(
+      /^# rules v4, submitted by admin-a at \S+, approved by admin-b$/,
+    );
     await expectActive(requireSecond('45 days'));
     const after = await history();
-    expect(after.map((h) => [h.version, h.status])).toEqual([[1, 'superseded'], [2, 'superseded'], [3, 'superseded'], [4, 'active']]);
-    expect(after[3]).toEqual(expect.objectContaining({ submittedBy: 'admin-a', approvedBy: 'admin-b', approvedAt: expect.any(String) }));
+    expect(after.map((h) => [h.version, h.status])).toEqual([
+      [1, 'superseded'],
+      [2, 'superseded'],
+      [3, 'superseded'],
+      [4, 'active'],
+    ]);
+    expect(after[3]).toEqual(
+      expect.objectContaining({ submittedBy: 'admin-a', approvedBy: 'admin-b', approvedAt: expect.any(String) }),
+    );
 
     // A newer submission withdraws the pending one, which stays on record.
-    expect((await cli(['rules', 'apply', file('second-admin-40.yaml', requireSecond('40 days')), '--as', 'admin-a'])).stdout).toMatch(/^rules v5 waits/);
-    expect((await cli(['rules', 'apply', file('second-admin-35.yaml', requireSecond('35 days')), '--as', 'admin-b'])).stdout).toMatch(/^rules v6 waits/);
-    expect((await history()).slice(4).map((h) => [h.version, h.status, h.submittedBy])).toEqual([[5, 'withdrawn', 'admin-a'], [6, 'pending', 'admin-b']]);
+    expect(
+      (await cli(['rules', 'apply', file('second-admin-40.yaml', requireSecond('40 days')), '--as', 'admin-a'])).stdout,
+    ).toMatch(/^rules v5 waits/);
+    expect(
+      (await cli(['rules', 'apply', file('second-admin-35.yaml', requireSecond('35 days')), '--as', 'admin-b'])).stdout,
+    ).toMatch(/^rules v6 waits/);
+    expect((await history()).slice(4).map((h) => [h.version, h.status, h.submittedBy])).toEqual([
+      [5, 'withdrawn', 'admin-a'],
+      [6, 'pending', 'admin-b'],
+    ]);
     const withdrawn = await cli(['rules', 'show', '--version', '5', '--json']);
     expect((JSON.parse(withdrawn.stdout) as RawRules).applications[0].levels[0].duration.max).toBe('40 days');
-    expect((await cli(['rules', 'approve', '5', '--as', 'admin-b'])).stderr).toContain('version 5 is not the pending one (v6)');
+    expect((await cli(['rules', 'approve', '5', '--as', 'admin-b'])).stderr).toContain(
+      'version 5 is not the pending one (v6)',
+    );
     expect(await activeVersion()).toBe(4);
   });
 });

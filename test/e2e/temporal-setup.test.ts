@@ -49,7 +49,8 @@ describe('leasehold temporal setup (the compose setup job)', () => {
     const described = await connection.workflowService.describeNamespace({ namespace });
     expect(tsToMs(described.config!.workflowExecutionRetentionTtl) / 86_400_000).toBe(365);
     const listed = await connection.operatorService.listSearchAttributes({ namespace });
-    for (const key of Object.values(searchAttributes)) expect(listed.customAttributes?.[key.name]).toBe(indexedValueType(key.type));
+    for (const key of Object.values(searchAttributes))
+      expect(listed.customAttributes?.[key.name]).toBe(indexedValueType(key.type));
   });
 
   test('a changed retention is applied; --verify changes nothing and exits 3 naming what is missing', async () => {
@@ -61,7 +62,9 @@ describe('leasehold temporal setup (the compose setup job)', () => {
     const missing = await leasehold(['temporal', 'setup', '--verify', '-n', 'not-created']);
     expect(missing.code).toBe(3);
     expect(missing.out).toContain('namespace not-created does not exist');
-    await expect(connection.workflowService.describeNamespace({ namespace: 'not-created' })).rejects.toThrow(/not found/i);
+    await expect(connection.workflowService.describeNamespace({ namespace: 'not-created' })).rejects.toThrow(
+      /not found/i,
+    );
 
     const fine = await leasehold(['temporal', 'setup', '--verify', '-n', 'leasehold-audit', '--retention', '400']);
     expect(fine.code).toBe(0);

@@ -7,7 +7,15 @@ import { runWorker as runLeaseholdWorker } from '../../src/app/worker-process';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
 import { RulesStore } from '../../src/temporal/rules-store';
-import { DEFAULT_WEBHOOK_TIMEOUT_MS, JIRA_FIELD_IDS, sampleOktaGroups, samplePerson, sandboxCredentials, signWebhookBody, type WebhookDelivery } from '@leasehold/sandbox';
+import {
+  DEFAULT_WEBHOOK_TIMEOUT_MS,
+  JIRA_FIELD_IDS,
+  sampleOktaGroups,
+  samplePerson,
+  sandboxCredentials,
+  signWebhookBody,
+  type WebhookDelivery,
+} from '@leasehold/sandbox';
 import { startWebhookStarter } from '../../src/starter/server';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { ensureNamespace } from '../../src/temporal/namespace';
@@ -44,11 +52,18 @@ beforeAll(async () => {
   const hook = lh.sandboxes.jira.webhooks().find((h) => h.url === webhookUrl)!;
   const removed = await fetch(`${lh.sandboxes.jira.url}/rest/webhooks/1.0/webhook/${hook.id}`, {
     method: 'DELETE',
-    headers: { authorization: `Basic ${Buffer.from(`${sandboxCredentials.jira.email}:${sandboxCredentials.jira.apiToken}`).toString('base64')}` },
+    headers: {
+      authorization: `Basic ${Buffer.from(`${sandboxCredentials.jira.email}:${sandboxCredentials.jira.apiToken}`).toString('base64')}`,
+    },
   });
   expect(removed.status).toBe(204);
   recorder = await startWebhookReceiver();
-  lh.sandboxes.jira.registerWebhook({ name: 'recorder', url: recorder.url, events: ['jira:issue_created', 'jira:issue_updated'], secret: SECRET });
+  lh.sandboxes.jira.registerWebhook({
+    name: 'recorder',
+    url: recorder.url,
+    events: ['jira:issue_created', 'jira:issue_updated'],
+    secret: SECRET,
+  });
 });
 
 afterAll(async () => {
@@ -63,7 +78,12 @@ async function post(body: string | Buffer, headers: Record<string, string>, url 
   const res = await fetch(url, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/json', 'user-agent': 'Atlassian Webhook HTTP Client', 'x-atlassian-webhook-flow': 'Primary', ...headers },
+    headers: {
+      'content-type': 'application/json',
+      'user-agent': 'Atlassian Webhook HTTP Client',
+      'x-atlassian-webhook-flow': 'Primary',
+      ...headers,
+    },
     signal: AbortSignal.timeout(DEFAULT_WEBHOOK_TIMEOUT_MS),
   });
   const text = await res.text();
@@ -72,14 +92,20 @@ async function post(body: string | Buffer, headers: Record<string, string>, url 
 
 /** The recorded delivery exactly as Jira sent it (a retry when `retry` is given). */
 function deliver(d: WebhookDelivery, options: { url?: string; retry?: number } = {}): Promise<Answer> {
-  const headers: Record<string, string> = { 'x-hub-signature': d.signature!, 'x-atlassian-webhook-identifier': d.identifier };
+  const headers: Record<string, string> = {
+    'x-hub-signature': d.signature!,
+    'x-atlassian-webhook-identifier': d.identifier,
+  };
   if (options.retry) headers['x-atlassian-webhook-retry'] = String(options.retry);
   return post(d.body, headers, options.url);
 }
 
 /** A body signed with the webhook secret, as a new delivery. */
 function postSigned(body: string | Buffer): Promise<Answer> {
-  return post(body, { 'x-hub-signature': signWebhookBody(SECRET, body), 'x-atlassian-webhook-identifier': randomUUID() });
+  return post(body, {
+    'x-hub-signature': signWebhookBody(SECRET, body),
+    'x-atlassian-webhook-identifier': randomUUID(),
+  });
 }
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -92,7 +118,11 @@ interface ChangelogItem {
 
 /** The delivery the sandbox Jira made for the issue's creation. */
 function recordedCreate(key: string): Promise<WebhookDelivery> {
-  return eventually(() => lh.sandboxes.jira.deliveries().find((d) => d.issueKey === key && d.webhookEvent === 'jira:issue_created'), 10_000, `the create of ${key}`);
+  return eventually(
+    () => lh.sandboxes.jira.deliveries().find((d) => d.issueKey === key && d.webhookEvent === 'jira:issue_created'),
+    10_000,
+    `the create of ${key}`,
+  );
 }
 
 /** The delivery the sandbox Jira made when `actor` moved the issue to `status`. */
@@ -102,7 +132,10 @@ function recordedMove(key: string, status: string, actor: { jiraAccountId: strin
       lh.sandboxes.jira.deliveries().find((d) => {
         if (d.issueKey !== key || d.webhookEvent !== 'jira:issue_updated') return false;
         const body = bodyOf(d) as { user?: { accountId: string }; changelog?: { items: ChangelogItem[] } };
-        return body.user?.accountId === actor.jiraAccountId && (body.changelog?.items ?? []).some((i) => i.field === 'status' && i.toString === status);
+        return (
+          body.user?.accountId === actor.jiraAccountId &&
+          (body.changelog?.items ?? []).some((i) => i.field === 'status' && i.toString === status)
+        );
       }),
     10_000,
     `the move of ${key} to ${status}`,
@@ -180,9 +213,18 @@ describe('the webhook starter', () => {
     expect(escalated).not.toBe(created.body);
     const last = created.signature!.at(-1)!;
     const answers = [
-      await post(escalated, { 'x-hub-signature': created.signature!, 'x-atlassian-webhook-identifier': created.identifier }),
-      await post(created.body, { 'x-hub-signature': created.signature!.slice(0, -1) + (last === '0' ? '1' : '0'), 'x-atlassian-webhook-identifier': created.identifier }),
-      await post(created.body, { 'x-hub-signature': signWebhookBody('not-the-secret', created.body), 'x-atlassian-webhook-identifier': created.identifier }),
+      await post(escalated, {
+        'x-hub-signature': created.signature!,
+        'x-atlassian-webhook-identifier': created.identifier,
+      }),
+      await post(created.body, {
+        'x-hub-signature': created.signature!.slice(0, -1) + (last === '0' ? '1' : '0'),
+        'x-atlassian-webhook-identifier': created.identifier,
+      }),
+      await post(created.body, {
+        'x-hub-signature': signWebhookBody('not-the-secret', created.body),
+        'x-atlassian-webhook-identifier': created.identifier,
+      }),
       await post(created.body, { 'x-atlassian-webhook-identifier': created.identifier }),
     ];
     expect(answers.map((a) => a.status)).toEqual([401, 401, 401, 401]);
@@ -216,8 +258,13 @@ describe('the webhook starter', () => {
 
     const badKey = await postSigned(JSON.stringify({ ...json, issue: { ...json.issue, key: 'access 7' } }));
     expect(badKey.status).toBe(400);
-    expect(badKey.body).toEqual({ error: 'the payload is not a Jira issue event', problems: [{ path: 'issue.key', message: 'not a Jira issue key' }] });
-    const noIssue = await postSigned(JSON.stringify({ timestamp: json.timestamp, webhookEvent: 'jira:issue_created', user: json.user }));
+    expect(badKey.body).toEqual({
+      error: 'the payload is not a Jira issue event',
+      problems: [{ path: 'issue.key', message: 'not a Jira issue key' }],
+    });
+    const noIssue = await postSigned(
+      JSON.stringify({ timestamp: json.timestamp, webhookEvent: 'jira:issue_created', user: json.user }),
+    );
     expect(noIssue.status).toBe(400);
     expect(noIssue.body.problems).toEqual([expect.objectContaining({ path: 'issue' })]);
     const badActor = await postSigned(JSON.stringify({ ...json, user: { displayName: 'no account id' } }));
@@ -239,7 +286,9 @@ describe('the webhook starter', () => {
     // Written as text: JSON.stringify itself could not nest that deep.
     const deep = `${'{"type":"paragraph","content":['.repeat(20_000)}{"type":"text","text":"x"}${']}'.repeat(20_000)}`;
     const fields = { ...json.issue.fields, [JIRA_FIELD_IDS.justification]: '__DEEP__' };
-    const answer = await postSigned(JSON.stringify({ ...json, issue: { ...json.issue, fields } }).replace('"__DEEP__"', deep));
+    const answer = await postSigned(
+      JSON.stringify({ ...json, issue: { ...json.issue, fields } }).replace('"__DEEP__"', deep),
+    );
     expect(answer.status).toBe(400);
     expect(answer.body.error).toBe('the payload nests deeper than 64 levels');
     expect(await allRuns()).toEqual(before);
@@ -249,7 +298,9 @@ describe('the webhook starter', () => {
     const before = await allRuns();
     const tooLarge = await rejected('too_large');
     // Valid JSON, padded past 1 MiB, correctly signed: only its size is wrong.
-    const big = Buffer.from(`{"webhookEvent":"jira:issue_created","issue":{"id":"1","key":"ACCESS-99999","fields":{}}}${' '.repeat(1024 * 1024)}`);
+    const big = Buffer.from(
+      `{"webhookEvent":"jira:issue_created","issue":{"id":"1","key":"ACCESS-99999","fields":{}}}${' '.repeat(1024 * 1024)}`,
+    );
     const declared = await postSigned(big);
     expect(declared.status).toBe(413);
     expect(declared.body.error).toBe('body exceeds 1048576 bytes');
@@ -284,11 +335,15 @@ describe('the webhook starter', () => {
     otherType.issue.fields.customfield_10010.requestType.name = 'Get IT help';
     const b = await postSigned(JSON.stringify(otherType));
     expect(b.status).toBe(202);
-    expect(b.body).toMatchObject({ outcome: 'ignored', reason: 'request type "Get IT help" is not an access request type' });
+    expect(b.body).toMatchObject({
+      outcome: 'ignored',
+      reason: 'request type "Get IT help" is not an access request type',
+    });
 
     lh.sandboxes.jira.comment(key, 'Looks fine to me', 'bob');
     const commented = await eventually(
-      () => lh.sandboxes.jira.deliveries().find((d) => d.issueKey === key && d.issueEventTypeName === 'issue_commented'),
+      () =>
+        lh.sandboxes.jira.deliveries().find((d) => d.issueKey === key && d.issueEventTypeName === 'issue_commented'),
       10_000,
       'the comment delivery',
     );
@@ -304,11 +359,20 @@ describe('the webhook starter', () => {
     const connectors = new ConnectorRegistry();
     let current: Awaited<ReturnType<typeof lh.rules.current>> | undefined;
     const rules = { current: () => Promise.resolve(current) };
-    const starter = await startWebhookStarter({ client: lh.client, taskQueue: lh.taskQueue, rules, jira: connectors.jira.bind(connectors), port: 0 });
+    const starter = await startWebhookStarter({
+      client: lh.client,
+      taskQueue: lh.taskQueue,
+      rules,
+      jira: connectors.jira.bind(connectors),
+      port: 0,
+    });
     try {
       const before = await fetch(`${starter.url}/readyz`);
       expect(before.status).toBe(503);
-      expect(await before.json()).toEqual({ status: 'not ready', error: expect.stringContaining('no rules applied yet') });
+      expect(await before.json()).toEqual({
+        status: 'not ready',
+        error: expect.stringContaining('no rules applied yet'),
+      });
       current = await lh.rules.current();
       const after = await fetch(`${starter.url}/readyz`);
       expect(after.status).toBe(200);
@@ -320,7 +384,13 @@ describe('the webhook starter', () => {
 
   test('with no webhook secret configured it refuses to start, unless unsigned deliveries are explicitly allowed', async () => {
     const connectors = new ConnectorRegistry();
-    const options = { client: lh.client, taskQueue: lh.taskQueue, rules: lh.rules, jira: connectors.jira.bind(connectors), port: 0 };
+    const options = {
+      client: lh.client,
+      taskQueue: lh.taskQueue,
+      rules: lh.rules,
+      jira: connectors.jira.bind(connectors),
+      port: 0,
+    };
     const saved = process.env.JIRA_WEBHOOK_SECRET;
     delete process.env.JIRA_WEBHOOK_SECRET;
     try {
@@ -331,7 +401,11 @@ describe('the webhook starter', () => {
         const body = bodyOf(await recordedCreate(key));
         body.issue.key = 'OPS-8';
         body.issue.fields.project.key = 'OPS';
-        const unsigned = await post(JSON.stringify(body), { 'x-atlassian-webhook-identifier': randomUUID() }, open.webhookUrl);
+        const unsigned = await post(
+          JSON.stringify(body),
+          { 'x-atlassian-webhook-identifier': randomUUID() },
+          open.webhookUrl,
+        );
         expect(unsigned.status).toBe(202);
         expect(unsigned.body.outcome).toBe('ignored');
       } finally {
@@ -347,7 +421,13 @@ describe('the webhook starter', () => {
     const created = await recordedCreate(key);
     const creates = await Promise.all([0, 1, 2, 3, 4].map((retry) => deliver(created, { retry })));
     expect(creates.map((a) => a.status)).toEqual([200, 200, 200, 200, 200]);
-    expect(creates.map((a) => a.body.outcome).sort()).toEqual(['duplicate', 'duplicate', 'duplicate', 'duplicate', 'started']);
+    expect(creates.map((a) => a.body.outcome).sort()).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'started',
+    ]);
     await lh.waitForState(key, 'AwaitingApproval');
     expect(await eventually(async () => (await runsOf(key)) || undefined, 10_000, 'the run in visibility')).toBe(1);
 
@@ -359,7 +439,9 @@ describe('the webhook starter', () => {
     expect(decisions.filter((a) => a.body.outcome === 'signalled').length).toBeGreaterThanOrEqual(1);
 
     const active = await lh.waitForState(key, 'Active');
-    expect(active.approvals).toEqual([expect.objectContaining({ eventId: approval.identifier, email: 'bob@example.com', as: 'manager' })]);
+    expect(active.approvals).toEqual([
+      expect.objectContaining({ eventId: approval.identifier, email: 'bob@example.com', as: 'manager' }),
+    ]);
     expect(active.ignored).toEqual([]);
     expect(active.groupChanges.map((c) => c.action)).toEqual(['added']);
 
@@ -370,7 +452,9 @@ describe('the webhook starter', () => {
     expect(late.body.reason).toBe(`stale: ${key} is now "Access Granted", not "Approved by Manager"`);
 
     const group = sampleOktaGroups.find((g) => g.name === 'jira-software-users')!;
-    const adds = lh.sandboxes.okta.membershipChanges().filter((c) => c.op === 'add' && c.groupId === group.id && c.userId === alice.oktaId);
+    const adds = lh.sandboxes.okta
+      .membershipChanges()
+      .filter((c) => c.op === 'add' && c.groupId === group.id && c.userId === alice.oktaId);
     expect(adds).toHaveLength(1);
     expect(lh.sandboxes.okta.requestCount('assignUserToGroup') - assignsBefore).toBe(1);
     expect((await lh.state(key)).approvals).toHaveLength(1);
@@ -390,8 +474,15 @@ describe('the webhook starter', () => {
     expect(first.body).toMatchObject({ outcome: 'signalled', workflowId: accessRequestWorkflowId(key) });
 
     const active = await lh.waitForState(key, 'Active');
-    expect(active.input).toMatchObject({ issueKey: key, application: 'AWS Production', accessType: 'Read-only', requester: { accountId: alice.jiraAccountId } });
-    expect(active.approvals).toEqual([expect.objectContaining({ eventId: approval.identifier, email: 'bob@example.com', as: 'manager' })]);
+    expect(active.input).toMatchObject({
+      issueKey: key,
+      application: 'AWS Production',
+      accessType: 'Read-only',
+      requester: { accountId: alice.jiraAccountId },
+    });
+    expect(active.approvals).toEqual([
+      expect.objectContaining({ eventId: approval.identifier, email: 'bob@example.com', as: 'manager' }),
+    ]);
     expect(lh.sandboxes.okta.groupMembers('aws-prod-readonly')).toContain('alice@example.com');
 
     const late = await deliver(created);
@@ -413,7 +504,10 @@ describe('the webhook starter', () => {
 
     const replay = await deliver(approval);
     expect(replay.status).toBe(202);
-    expect(replay.body).toMatchObject({ outcome: 'ignored', reason: `stale: ${key} is now "Rejected", not "Approved by Manager"` });
+    expect(replay.body).toMatchObject({
+      outcome: 'ignored',
+      reason: `stale: ${key} is now "Rejected", not "Approved by Manager"`,
+    });
     expect((await lh.state(key)).approvals).toEqual([]);
 
     const current = await deliver(rejection);
@@ -445,7 +539,13 @@ describe('the webhook starter', () => {
       if (!parsed.ok) throw new Error('example rules invalid');
       await rules.submit({ document: parsed.raw, submittedBy: 'webhook-starter test' });
       const connectors = new ConnectorRegistry();
-      const starter = await startWebhookStarter({ client, taskQueue, rules, jira: connectors.jira.bind(connectors), port: 0 });
+      const starter = await startWebhookStarter({
+        client,
+        taskQueue,
+        rules,
+        jira: connectors.jira.bind(connectors),
+        port: 0,
+      });
       closeStarter = () => starter.close();
 
       await stopWorker();
@@ -481,7 +581,10 @@ describe('the webhook starter', () => {
       stopWorker = await runWorker(server.address, namespace, taskQueue);
       const proceeding = await eventually(
         async () => {
-          const s = await client.workflow.getHandle(accessRequestWorkflowId(key)).query(stateQuery).catch(() => undefined);
+          const s = await client.workflow
+            .getHandle(accessRequestWorkflowId(key))
+            .query(stateQuery)
+            .catch(() => undefined);
           return s?.state === 'AwaitingApproval' ? s : undefined;
         },
         30_000,
@@ -517,8 +620,11 @@ describe('the webhook starter', () => {
     expect(await metric('leasehold_webhooks_received_total', { event: 'jira:issue_created' })).toBeGreaterThan(0);
     expect(await metric('leasehold_webhooks_received_total', { event: 'jira:issue_updated' })).toBeGreaterThan(0);
     // Rejected deliveries are received too: the 401s, 413s and unparseable bodies of the tests above.
-    expect(await metric('leasehold_webhooks_received_total', { event: 'unparsed' })).toBeGreaterThanOrEqual(4 + 2 + 2 + 4);
-    for (const reason of ['unauthorized', 'malformed_json', 'invalid_payload', 'too_large']) expect(await rejected(reason)).toBeGreaterThan(0);
+    expect(await metric('leasehold_webhooks_received_total', { event: 'unparsed' })).toBeGreaterThanOrEqual(
+      4 + 2 + 2 + 4,
+    );
+    for (const reason of ['unauthorized', 'malformed_json', 'invalid_payload', 'too_large'])
+      expect(await rejected(reason)).toBeGreaterThan(0);
     for (const outcome of ['started', 'duplicate', 'signalled', 'ignored']) {
       expect(await metric('leasehold_webhooks_outcome_total', { outcome })).toBeGreaterThan(0);
     }
@@ -542,6 +648,9 @@ async function devServerOnFreePort(dbFilename: string): Promise<{ server: DevSer
 
 /** A Leasehold worker on another Temporal server (the outage test's), with the real activities. */
 async function runWorker(address: string, namespace: string, taskQueue: string): Promise<() => Promise<void>> {
-  const worker = await runLeaseholdWorker({ address, namespace }, taskQueue, { workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE, rulesCacheMs: 0 });
+  const worker = await runLeaseholdWorker({ address, namespace }, taskQueue, {
+    workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE,
+    rulesCacheMs: 0,
+  });
   return () => worker.stop();
 }

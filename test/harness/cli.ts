@@ -16,7 +16,11 @@ export interface CliRun {
  * variables for this one command (undefined = unset); everything is restored afterwards, and so is
  * process.exitCode. Output is what the command wrote to process.stdout / process.stderr.
  */
-export async function runCli(lh: Leasehold, args: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+export async function runCli(
+  lh: Leasehold,
+  args: string[],
+  env: Record<string, string | undefined> = {},
+): Promise<CliRun> {
   const overrides: Record<string, string | undefined> = {
     TEMPORAL_ADDRESS: process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS,
     TEMPORAL_NAMESPACE: lh.namespace,

@@ -24,14 +24,17 @@ export interface ComposeFile {
 
 /** Compose's interpolation: `${X}`, `${X:-default}`, `${X-default}`, `${X:?error}`, `$$` for a literal `$`. */
 export function interpolate(text: string, env: Record<string, string | undefined>): string {
-  return text.replace(/\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-|:?\?)([^}]*))?\}/g, (whole, name: string | undefined, op: string | undefined, arg: string | undefined) => {
-    if (whole === '$$') return '$';
-    const value = env[name!];
-    const empty = value === undefined || (op?.startsWith(':') && value === '');
-    if (op?.endsWith('-')) return empty ? arg! : value!;
-    if (op?.endsWith('?') && empty) throw new Error(`required variable ${name} is missing: ${arg}`);
-    return value ?? '';
-  });
+  return text.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-|:?\?)([^}]*))?\}/g,
+    (whole, name: string | undefined, op: string | undefined, arg: string | undefined) => {
+      if (whole === '$$') return '$';
+      const value = env[name!];
+      const empty = value === undefined || (op?.startsWith(':') && value === '');
+      if (op?.endsWith('-')) return empty ? arg! : value!;
+      if (op?.endsWith('?') && empty) throw new Error(`required variable ${name} is missing: ${arg}`);
+      return value ?? '';
+    },
+  );
 }
 
 export function readComposeText(file: string): string {
@@ -52,4 +55,5 @@ export function exampleEnv(extra: Record<string, string> = {}): Record<string, s
   return { ...env, JIRA_API_TOKEN: 'token', JIRA_WEBHOOK_SECRET: 'secret', ...extra };
 }
 
-export const commandOf = (s: ComposeService): string[] => (Array.isArray(s.command) ? s.command : (s.command ?? '').split(' ').filter(Boolean));
+export const commandOf = (s: ComposeService): string[] =>
+  Array.isArray(s.command) ? s.command : (s.command ?? '').split(' ').filter(Boolean);

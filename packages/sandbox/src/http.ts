@@ -69,7 +69,10 @@ export class Router {
   }
 
   /** The handler and params for a request; `methodMismatch` when the path exists under another method. */
-  match(method: string, path: string): { handler: Handler; params: Record<string, string> } | { methodMismatch: boolean } {
+  match(
+    method: string,
+    path: string,
+  ): { handler: Handler; params: Record<string, string> } | { methodMismatch: boolean } {
     const segments = splitPath(path);
     let methodMismatch = false;
     for (const route of this.routes) {
@@ -217,7 +220,8 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
       try {
         return await found.handler(req);
       } catch (err) {
-        if (err instanceof HttpError) return admin ? { status: err.status, body: { error: err.message } } : options.renderError(err, req);
+        if (err instanceof HttpError)
+          return admin ? { status: err.status, body: { error: err.message } } : options.renderError(err, req);
         throw err;
       }
     }
@@ -240,7 +244,9 @@ export async function startSandboxServer(options: SandboxServerOptions): Promise
     return route(options.router, req, false);
   };
 
-  const server = options.tls ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener) : http.createServer(listener);
+  const server = options.tls
+    ? https.createServer({ key: options.tls.key, cert: options.tls.cert }, listener)
+    : http.createServer(listener);
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -272,7 +278,8 @@ function send(res: ServerResponse, response: SandboxResponse): void {
     headers['content-type'] ??= 'text/plain; charset=utf-8';
   } else {
     payload = Buffer.from(JSON.stringify(response.body), 'utf8');
-    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/json';
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type'))
+      headers['content-type'] = 'application/json';
   }
   if (payload) headers['content-length'] = String(payload.length);
   res.writeHead(response.status, headers);

@@ -142,7 +142,9 @@ export class EntraIdentityProvider implements IdentityProvider {
     const users = ((this.expectOk(reply, ctx) as Collection<UserBody>).value ?? []).map(toDirectoryUser);
     if (users.length <= 1) return users[0];
     // mail is unique among users in practice, userPrincipalName always; one user's UPN may equal another's mail.
-    const exact = users.find((u) => u.login.toLowerCase() === emailOrId.toLowerCase()) ?? users.find((u) => u.email?.toLowerCase() === emailOrId.toLowerCase());
+    const exact =
+      users.find((u) => u.login.toLowerCase() === emailOrId.toLowerCase()) ??
+      users.find((u) => u.email?.toLowerCase() === emailOrId.toLowerCase());
     return exact ?? users[0];
   }
 
@@ -169,12 +171,19 @@ export class EntraIdentityProvider implements IdentityProvider {
    */
   async lastActivity(userId: string): Promise<Date | undefined> {
     const ctx = this.context(`read the last sign-in of user ${userId}`, GRAPH_PERMISSIONS.readSignIns);
-    const reply = await this.send(ctx, this.client.api(`/users/${seg(userId)}`).select(['id', 'signInActivity']), 'get');
+    const reply = await this.send(
+      ctx,
+      this.client.api(`/users/${seg(userId)}`).select(['id', 'signInActivity']),
+      'get',
+    );
     const error = replyError(reply);
     if (error?.statusCode === 403 && error.code === 'Authentication_RequestFromNonPremiumTenantOrB2CTenant') {
       if (!this.warnedNonPremium) {
         this.warnedNonPremium = true;
-        log.warn({ requestId: reply.requestId }, 'Entra ID tenant has no P1/P2 licence: last sign-in times are not available');
+        log.warn(
+          { requestId: reply.requestId },
+          'Entra ID tenant has no P1/P2 licence: last sign-in times are not available',
+        );
       }
       return undefined;
     }
@@ -223,7 +232,10 @@ export class EntraIdentityProvider implements IdentityProvider {
   async isMember(groupId: string, userId: string): Promise<boolean> {
     const ctx = this.context(`check whether user ${userId} is in group ${groupId}`, GRAPH_PERMISSIONS.readGroups);
     const wanted = groupId.toLowerCase();
-    let request: GraphRequest = this.client.api(`/users/${seg(userId)}/memberOf`).select(['id']).top(this.pageSize);
+    let request: GraphRequest = this.client
+      .api(`/users/${seg(userId)}/memberOf`)
+      .select(['id'])
+      .top(this.pageSize);
     for (;;) {
       const reply = await this.send(ctx, request, 'get');
       if (isNotFound(reply)) throw this.unknownUser(userId, ctx);
@@ -258,7 +270,11 @@ export class EntraIdentityProvider implements IdentityProvider {
    */
   async removeMember(groupId: string, userId: string): Promise<IdpAnswer> {
     const ctx = this.context(`remove user ${userId} from group ${groupId}`, GRAPH_PERMISSIONS.writeMembers);
-    const reply = await this.send(ctx, this.client.api(`/groups/${seg(groupId)}/members/${seg(userId)}/$ref`), 'delete');
+    const reply = await this.send(
+      ctx,
+      this.client.api(`/groups/${seg(groupId)}/members/${seg(userId)}/$ref`),
+      'delete',
+    );
     if (isNotFound(reply)) {
       await this.requireGroup(groupId, ctx);
       await this.requireUser(userId, ctx);
@@ -272,7 +288,10 @@ export class EntraIdentityProvider implements IdentityProvider {
   async listMembers(groupId: string): Promise<DirectoryUser[]> {
     const ctx = this.context(`list the members of group ${groupId}`, GRAPH_PERMISSIONS.readGroups);
     const members: DirectoryUser[] = [];
-    let request: GraphRequest = this.client.api(`/groups/${seg(groupId)}/members`).select(USER_SELECT).top(this.pageSize);
+    let request: GraphRequest = this.client
+      .api(`/groups/${seg(groupId)}/members`)
+      .select(USER_SELECT)
+      .top(this.pageSize);
     for (;;) {
       const reply = await this.send(ctx, request, 'get');
       if (isNotFound(reply)) throw this.unknownGroup(groupId, ctx);
@@ -297,7 +316,12 @@ export class EntraIdentityProvider implements IdentityProvider {
    * be kept as evidence. A failure before an HTTP answer (token, TLS, network) is thrown classified;
    * an HTTP error answer is returned, carrying a {@link GraphError} as `body`, for the caller to judge.
    */
-  private async send(ctx: GraphCallContext, request: GraphRequest, method: 'get' | 'post' | 'delete', content?: unknown): Promise<GraphReply> {
+  private async send(
+    ctx: GraphCallContext,
+    request: GraphRequest,
+    method: 'get' | 'post' | 'delete',
+    content?: unknown,
+  ): Promise<GraphReply> {
     let raw: unknown;
     try {
       const r = request.responseType(ResponseType.RAW);
@@ -305,7 +329,8 @@ export class EntraIdentityProvider implements IdentityProvider {
     } catch (err) {
       throw classifyGraphError(err, ctx);
     }
-    if (!isResponse(raw)) throw new ConnectorError('retryable', `Graph ${ctx.what}: no HTTP answer`, { service: 'entra' });
+    if (!isResponse(raw))
+      throw new ConnectorError('retryable', `Graph ${ctx.what}: no HTTP answer`, { service: 'entra' });
     const requestId = raw.headers.get('request-id') ?? undefined;
     const text = raw.status === 204 ? '' : await raw.text().catch(() => '');
     let body: unknown = undefined;
@@ -329,37 +354,62 @@ export class EntraIdentityProvider implements IdentityProvider {
 
   /** Throws a permanent "unknown user" unless `GET /users/{id}` finds the user. */
   private async requireUser(userId: string, ctx: GraphCallContext): Promise<void> {
-    const reply = await this.send({ ...ctx, permission: GRAPH_PERMISSIONS.readUsers }, this.client.api(`/users/${seg(userId)}`).select(['id']), 'get');
+    const reply = await this.send(
+      { ...ctx, permission: GRAPH_PERMISSIONS.readUsers },
+      this.client.api(`/users/${seg(userId)}`).select(['id']),
+      'get',
+    );
     if (isNotFound(reply)) throw this.unknownUser(userId, ctx);
     this.expectOk(reply, ctx);
   }
 
   /** Throws a permanent "unknown group" unless `GET /groups/{id}` finds the group. */
   private async requireGroup(groupId: string, ctx: GraphCallContext): Promise<void> {
-    const reply = await this.send({ ...ctx, permission: GRAPH_PERMISSIONS.readGroups }, this.client.api(`/groups/${seg(groupId)}`).select(['id']), 'get');
+    const reply = await this.send(
+      { ...ctx, permission: GRAPH_PERMISSIONS.readGroups },
+      this.client.api(`/groups/${seg(groupId)}`).select(['id']),
+      'get',
+    );
     if (isNotFound(reply)) throw this.unknownGroup(groupId, ctx);
     this.expectOk(reply, ctx);
   }
 
   /** Which of group and user is missing after a 404 on a membership write. */
-  private async explainNotFound(groupId: string, userId: string, ctx: GraphCallContext, reply: GraphReply): Promise<ConnectorError> {
+  private async explainNotFound(
+    groupId: string,
+    userId: string,
+    ctx: GraphCallContext,
+    reply: GraphReply,
+  ): Promise<ConnectorError> {
     await this.requireGroup(groupId, ctx);
     await this.requireUser(userId, ctx);
     // Both exist: a replica has not seen one of them yet (a brand-new group or user). Worth a retry.
     const error = replyError(reply);
-    return new ConnectorError('retryable', `Graph ${ctx.what}: ${answer(404, error?.code)} although both exist (not replicated yet?)`, {
-      service: 'entra',
-      status: 404,
-      code: error?.code ?? undefined,
-    });
+    return new ConnectorError(
+      'retryable',
+      `Graph ${ctx.what}: ${answer(404, error?.code)} although both exist (not replicated yet?)`,
+      {
+        service: 'entra',
+        status: 404,
+        code: error?.code ?? undefined,
+      },
+    );
   }
 
   private unknownUser(userId: string, ctx: GraphCallContext): ConnectorError {
-    return new ConnectorError('permanent', `unknown user: ${userId} does not exist in Entra ID (${ctx.what})`, { service: 'entra', status: 404, code: 'UnknownUser' });
+    return new ConnectorError('permanent', `unknown user: ${userId} does not exist in Entra ID (${ctx.what})`, {
+      service: 'entra',
+      status: 404,
+      code: 'UnknownUser',
+    });
   }
 
   private unknownGroup(groupId: string, ctx: GraphCallContext): ConnectorError {
-    return new ConnectorError('permanent', `unknown group: ${groupId} does not exist in Entra ID (${ctx.what})`, { service: 'entra', status: 404, code: 'UnknownGroup' });
+    return new ConnectorError('permanent', `unknown group: ${groupId} does not exist in Entra ID (${ctx.what})`, {
+      service: 'entra',
+      status: 404,
+      code: 'UnknownGroup',
+    });
   }
 }
 
@@ -384,8 +434,11 @@ export class EntraIdentityProvider implements IdentityProvider {
 export function classifyGraphError(err: unknown, ctx: GraphCallContext): ConnectorError {
   if (err instanceof ConnectorError) return err;
   const scrub = (text: string): string => scrubSecrets(text, ctx.secrets);
-  const make = (kind: ConnectorError['kind'], message: string, details: ConnectorError['details'] = {}): ConnectorError =>
-    new ConnectorError(kind, scrub(message), { service: 'entra', ...details });
+  const make = (
+    kind: ConnectorError['kind'],
+    message: string,
+    details: ConnectorError['details'] = {},
+  ): ConnectorError => new ConnectorError(kind, scrub(message), { service: 'entra', ...details });
 
   if (!(err instanceof GraphError)) {
     const message = err instanceof Error ? err.message : String(err);
@@ -401,14 +454,25 @@ export function classifyGraphError(err: unknown, ctx: GraphCallContext): Connect
   const details = { status, code };
   if (status === 429) {
     const wait = retryAfterMs(err.headers?.get('Retry-After')) ?? DEFAULT_RATE_LIMIT_WAIT_MS;
-    return make('rate-limited', `Graph throttled ${ctx.what} (${answer(429, code)}); retry after ${Math.round(wait / 1000)} s`, { ...details, retryAfterMs: wait });
+    return make(
+      'rate-limited',
+      `Graph throttled ${ctx.what} (${answer(429, code)}); retry after ${Math.round(wait / 1000)} s`,
+      { ...details, retryAfterMs: wait },
+    );
   }
   if (status === 408 || status >= 500) {
     const wait = retryAfterMs(err.headers?.get('Retry-After'));
-    return make('retryable', `Graph ${ctx.what} failed with ${answer(status, code)}: ${message}`, { ...details, ...(wait !== undefined ? { retryAfterMs: wait } : {}) });
+    return make('retryable', `Graph ${ctx.what} failed with ${answer(status, code)}: ${message}`, {
+      ...details,
+      ...(wait !== undefined ? { retryAfterMs: wait } : {}),
+    });
   }
   if (status === 401) {
-    return make('permanent', `bad credentials: Graph refused the access token for ${ctx.what} (${answer(401, code)}: ${message}); check the Entra connection's tenantId, clientId and clientSecret`, details);
+    return make(
+      'permanent',
+      `bad credentials: Graph refused the access token for ${ctx.what} (${answer(401, code)}: ${message}); check the Entra connection's tenantId, clientId and clientSecret`,
+      details,
+    );
   }
   if (status === 403 && code === 'Authorization_RequestDenied') {
     const needed = ctx.permission ?? GRAPH_PERMISSIONS.writeMembers;
@@ -418,7 +482,8 @@ export function classifyGraphError(err: unknown, ctx: GraphCallContext): Connect
       details,
     );
   }
-  if (status === 404) return make('permanent', `Graph ${ctx.what}: not found (${answer(404, code)}: ${message})`, details);
+  if (status === 404)
+    return make('permanent', `Graph ${ctx.what}: not found (${answer(404, code)}: ${message})`, details);
   return make('permanent', `Graph ${ctx.what} failed with ${answer(status, code)}: ${message}`, details);
 }
 
@@ -434,9 +499,15 @@ function classifyTransportError(
   const summary = aadsts ? `AADSTS${aadsts[1]}: ${aadsts[2]}` : firstLine(err.message);
 
   if (code === 'AuthenticationRequiredError' || /invalid_client|unauthorized_client|AADSTS\d+/.test(text)) {
-    const transient = /temporarily_unavailable|server_error|AADSTS90033|network_error|ECONN|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed/i.test(text);
-    if (transient) return make('retryable', `Entra ID token endpoint unavailable for ${ctx.what}: ${summary}`, { code });
-    return make('permanent', `bad credentials: Entra ID refused a token for ${ctx.what}: ${summary}`, { code: aadsts ? `AADSTS${aadsts[1]}` : code });
+    const transient =
+      /temporarily_unavailable|server_error|AADSTS90033|network_error|ECONN|ETIMEDOUT|EAI_AGAIN|socket hang up|fetch failed/i.test(
+        text,
+      );
+    if (transient)
+      return make('retryable', `Entra ID token endpoint unavailable for ${ctx.what}: ${summary}`, { code });
+    return make('permanent', `bad credentials: Entra ID refused a token for ${ctx.what}: ${summary}`, {
+      code: aadsts ? `AADSTS${aadsts[1]}` : code,
+    });
   }
   if (code === 'CredentialUnavailableError') {
     // MSAL could not read the authority's OpenID configuration: unreachable, TLS not trusted, or no such tenant.
@@ -451,8 +522,16 @@ function classifyTransportError(
 
 /** Builds the {@link GraphError} the client would have thrown for this error answer. */
 function toGraphError(status: number, headers: Headers, body: unknown, requestId: string | undefined): GraphError {
-  const error = typeof body === 'object' && body !== null ? (body as { error?: { code?: unknown; message?: unknown } }).error : undefined;
-  const message = typeof error?.message === 'string' ? error.message : typeof body === 'string' ? body.slice(0, 200) : `HTTP ${status}`;
+  const error =
+    typeof body === 'object' && body !== null
+      ? (body as { error?: { code?: unknown; message?: unknown } }).error
+      : undefined;
+  const message =
+    typeof error?.message === 'string'
+      ? error.message
+      : typeof body === 'string'
+        ? body.slice(0, 200)
+        : `HTTP ${status}`;
   const graphError = new GraphError(status, message);
   graphError.code = typeof error?.code === 'string' ? error.code : null;
   graphError.requestId = requestId ?? null;
@@ -470,7 +549,12 @@ function isNotFound(reply: GraphReply): boolean {
 }
 
 function isResponse(value: unknown): value is Response {
-  return typeof value === 'object' && value !== null && typeof (value as Response).status === 'number' && typeof (value as Response).headers?.get === 'function';
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Response).status === 'number' &&
+    typeof (value as Response).headers?.get === 'function'
+  );
 }
 
 function toDirectoryUser(u: UserBody): DirectoryUser {

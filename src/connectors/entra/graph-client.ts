@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import { ClientSecretCredential } from '@azure/identity';
-import { Client, MiddlewareFactory, RetryHandler, RetryHandlerOptions, type Middleware } from '@microsoft/microsoft-graph-client';
+import {
+  Client,
+  MiddlewareFactory,
+  RetryHandler,
+  RetryHandlerOptions,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { Agent } from 'undici';
 
@@ -54,7 +60,9 @@ export function createGraphClient(options: GraphClientOptions): Client {
   return Client.initWithMiddleware({
     // The client's default chain (auth, retry, redirect, telemetry, fetch), with the RetryHandler
     // bounded when the caller asked for it.
-    ...(options.maxRetries === undefined ? { authProvider } : { middleware: middlewareChain(authProvider, options.maxRetries) }),
+    ...(options.maxRetries === undefined
+      ? { authProvider }
+      : { middleware: middlewareChain(authProvider, options.maxRetries) }),
     baseUrl: graphBaseUrl,
     // The auth middleware sends the token only to Graph's own hosts and these.
     customHosts: new Set([new URL(graphBaseUrl).hostname]),
@@ -66,7 +74,9 @@ export function createGraphClient(options: GraphClientOptions): Client {
 /** The Graph client's default middleware chain with its RetryHandler replaced by one allowing `maxRetries`. */
 function middlewareChain(authProvider: TokenCredentialAuthenticationProvider, maxRetries: number): Middleware[] {
   const retryOptions = new RetryHandlerOptions(undefined, maxRetries);
-  return MiddlewareFactory.getDefaultMiddlewareChain(authProvider).map((m) => (m instanceof RetryHandler ? new RetryHandler(retryOptions) : m));
+  return MiddlewareFactory.getDefaultMiddlewareChain(authProvider).map((m) =>
+    m instanceof RetryHandler ? new RetryHandler(retryOptions) : m,
+  );
 }
 
 /** PEM text as given, or the contents of the PEM file it names. */

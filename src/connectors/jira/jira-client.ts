@@ -11,7 +11,10 @@ export interface JiraClientOptions {
   apiToken: string;
 }
 
-const config = ({ host, email, apiToken }: JiraClientOptions) => ({ host, authentication: { basic: { email, apiToken } } });
+const config = ({ host, email, apiToken }: JiraClientOptions) => ({
+  host,
+  authentication: { basic: { email, apiToken } },
+});
 
 /** Platform REST API v3 client. */
 export function createJiraClient(options: JiraClientOptions): Version3Client {

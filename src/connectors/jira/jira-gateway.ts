@@ -17,7 +17,14 @@ export interface JiraChangelogEntry {
   authorAccountId?: string;
   /** ISO 8601 as Jira writes it (e.g. `2026-11-22T16:40:00.000+0000`). */
   created: string;
-  items: Array<{ field?: string; fieldId?: string; from?: string | null; fromString?: string | null; to?: string | null; toString?: string | null }>;
+  items: Array<{
+    field?: string;
+    fieldId?: string;
+    from?: string | null;
+    fromString?: string | null;
+    to?: string | null;
+    toString?: string | null;
+  }>;
 }
 
 /** An issue's fields by id, as Jira answers them (custom fields included). */
@@ -28,7 +35,11 @@ export interface JiraIssueFields {
 }
 
 /** Atlassian Document Format for plain text: one paragraph per blank-line-separated block. */
-export function toAdf(text: string): { type: 'doc'; version: 1; content: Array<{ type: 'paragraph'; content: Array<{ type: 'text'; text: string }> }> } {
+export function toAdf(text: string): {
+  type: 'doc';
+  version: 1;
+  content: Array<{ type: 'paragraph'; content: Array<{ type: 'text'; text: string }> }>;
+} {
   return {
     type: 'doc',
     version: 1,
@@ -68,7 +79,14 @@ export class JiraGateway {
   /** Builds the client from a rules connection; the API token is read here, in the worker. */
   static fromConnection(connection: JiraConnection): JiraGateway {
     const site = expandSetting(connection.site).replace(/\/+$/, '');
-    return new JiraGateway(createJiraClient({ host: site, email: expandSetting(connection.email), apiToken: readSecret(connection.apiToken) }), site);
+    return new JiraGateway(
+      createJiraClient({
+        host: site,
+        email: expandSetting(connection.email),
+        apiToken: readSecret(connection.apiToken),
+      }),
+      site,
+    );
   }
 
   async user(accountId: string): Promise<JiraUserInfo> {
@@ -82,13 +100,17 @@ export class JiraGateway {
   }
 
   async issueStatus(issueKey: string): Promise<string> {
-    const issue = await this.call('get issue', () => this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: ['status'] }));
+    const issue = await this.call('get issue', () =>
+      this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: ['status'] }),
+    );
     return issue.fields.status?.name ?? '';
   }
 
   /** The issue with the given fields (ids), as Jira has it now. */
   async issue(issueKey: string, fieldIds: string[]): Promise<JiraIssueFields> {
-    const issue = await this.call('get issue', () => this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: fieldIds }));
+    const issue = await this.call('get issue', () =>
+      this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: fieldIds }),
+    );
     return { id: issue.id, key: issue.key, fields: issue.fields as unknown as Record<string, unknown> };
   }
 
@@ -102,11 +124,14 @@ export class JiraGateway {
   /** The issue's whole changelog, oldest first (`GET /issue/{key}/changelog`, 100 a page). */
   async changelog(issueKey: string): Promise<JiraChangelogEntry[]> {
     const entries: JiraChangelogEntry[] = [];
-    for (let startAt = 0; ; ) {
-      const page = await this.call('get changelog', () => this.client.issues.getChangeLogs({ issueIdOrKey: issueKey, startAt, maxResults: 100 }));
+    for (let startAt = 0; ;) {
+      const page = await this.call('get changelog', () =>
+        this.client.issues.getChangeLogs({ issueIdOrKey: issueKey, startAt, maxResults: 100 }),
+      );
       const values = page.values ?? [];
       for (const v of values) {
-        if (v.id && v.created) entries.push({ id: v.id, authorAccountId: v.author?.accountId, created: v.created, items: v.items ?? [] });
+        if (v.id && v.created)
+          entries.push({ id: v.id, authorAccountId: v.author?.accountId, created: v.created, items: v.items ?? [] });
       }
       startAt += values.length;
       if (values.length === 0 || page.isLast !== false) return entries;
@@ -120,8 +145,10 @@ export class JiraGateway {
 
   async comments(issueKey: string): Promise<string[]> {
     const texts: string[] = [];
-    for (let startAt = 0; ; ) {
-      const page = await this.call('get comments', () => this.client.issueComments.getComments({ issueIdOrKey: issueKey, startAt, maxResults: 100 }));
+    for (let startAt = 0; ;) {
+      const page = await this.call('get comments', () =>
+        this.client.issueComments.getComments({ issueIdOrKey: issueKey, startAt, maxResults: 100 }),
+      );
       const comments = page.comments ?? [];
       texts.push(...comments.map((c) => adfText(c.body)));
       startAt += comments.length;
@@ -130,32 +157,50 @@ export class JiraGateway {
   }
 
   async addComment(issueKey: string, text: string): Promise<void> {
-    await this.call('add comment', () => this.client.issueComments.addComment({ issueIdOrKey: issueKey, comment: toAdf(text) }));
+    await this.call('add comment', () =>
+      this.client.issueComments.addComment({ issueIdOrKey: issueKey, comment: toAdf(text) }),
+    );
   }
 
   /** Moves the issue to the named status through an available transition; false when it is already there. */
   async transitionTo(issueKey: string, statusName: string): Promise<boolean> {
     const current = await this.issueStatus(issueKey);
     if (current.toLowerCase() === statusName.toLowerCase()) return false;
-    const { transitions = [] } = await this.call('get transitions', () => this.client.issues.getTransitions({ issueIdOrKey: issueKey }));
+    const { transitions = [] } = await this.call('get transitions', () =>
+      this.client.issues.getTransitions({ issueIdOrKey: issueKey }),
+    );
     const transition = transitions.find((t) => t.to?.name?.toLowerCase() === statusName.toLowerCase());
     if (!transition?.id) {
-      const available = transitions.map((t) => t.to?.name).filter(Boolean).join(', ');
-      throw new ConnectorError('permanent', `no transition from "${current}" to "${statusName}" on ${issueKey} (available: ${available || 'none'})`, { service: 'jira' });
+      const available = transitions
+        .map((t) => t.to?.name)
+        .filter(Boolean)
+        .join(', ');
+      throw new ConnectorError(
+        'permanent',
+        `no transition from "${current}" to "${statusName}" on ${issueKey} (available: ${available || 'none'})`,
+        { service: 'jira' },
+      );
     }
-    await this.call('transition issue', () => this.client.issues.doTransition({ issueIdOrKey: issueKey, transition: { id: transition.id! } }));
+    await this.call('transition issue', () =>
+      this.client.issues.doTransition({ issueIdOrKey: issueKey, transition: { id: transition.id! } }),
+    );
     return true;
   }
 
   /** Creates an issue (as this gateway's account); returns its key. */
   async createIssue(fields: Record<string, unknown>): Promise<string> {
-    const created = await this.call('create issue', () => this.client.issues.createIssue({ fields } as Parameters<Version3Client['issues']['createIssue']>[0]));
+    const created = await this.call('create issue', () =>
+      this.client.issues.createIssue({ fields } as Parameters<Version3Client['issues']['createIssue']>[0]),
+    );
     return created.key;
   }
 
   async attach(issueKey: string, fileName: string, content: string, mimeType = 'application/json'): Promise<void> {
     await this.call('add attachment', () =>
-      this.client.issueAttachments.addAttachment({ issueIdOrKey: issueKey, attachment: { filename: fileName, file: Buffer.from(content, 'utf8'), mimeType } }),
+      this.client.issueAttachments.addAttachment({
+        issueIdOrKey: issueKey,
+        attachment: { filename: fileName, file: Buffer.from(content, 'utf8'), mimeType },
+      }),
     );
   }
 
@@ -177,16 +222,35 @@ export function classifyJiraError(err: unknown, what: string, site: string): Con
     const data = typeof response === 'object' && response !== null && 'data' in response ? response.data : response;
     const messages =
       typeof data === 'object' && data !== null
-        ? [...((data as { errorMessages?: string[] }).errorMessages ?? []), ...Object.entries((data as { errors?: Record<string, string> }).errors ?? {}).map(([k, v]) => `${k}: ${v}`)]
+        ? [
+            ...((data as { errorMessages?: string[] }).errorMessages ?? []),
+            ...Object.entries((data as { errors?: Record<string, string> }).errors ?? {}).map(([k, v]) => `${k}: ${v}`),
+          ]
         : [];
     const detail = messages.join('; ') || err.message;
     const headers = (err.cause as { response?: { headers?: Record<string, string> } } | undefined)?.response?.headers;
     if (status === 429) {
-      return new ConnectorError('rate-limited', `Jira rate limit on ${what}`, { service: 'jira', status, retryAfterMs: retryAfterMs(headers?.['retry-after']) ?? 5_000 });
+      return new ConnectorError('rate-limited', `Jira rate limit on ${what}`, {
+        service: 'jira',
+        status,
+        retryAfterMs: retryAfterMs(headers?.['retry-after']) ?? 5_000,
+      });
     }
-    if (status === 408 || status >= 500) return new ConnectorError('retryable', `Jira ${what} failed with ${status}: ${detail}`, { service: 'jira', status });
-    const hint = status === 401 ? ' (check the Jira email and API token)' : status === 403 ? ' (the Jira account lacks permission)' : '';
-    return new ConnectorError('permanent', `Jira ${what} failed with ${status}: ${detail}${hint}`, { service: 'jira', status });
+    if (status === 408 || status >= 500)
+      return new ConnectorError('retryable', `Jira ${what} failed with ${status}: ${detail}`, {
+        service: 'jira',
+        status,
+      });
+    const hint =
+      status === 401
+        ? ' (check the Jira email and API token)'
+        : status === 403
+          ? ' (the Jira account lacks permission)'
+          : '';
+    return new ConnectorError('permanent', `Jira ${what} failed with ${status}: ${detail}${hint}`, {
+      service: 'jira',
+      status,
+    });
   }
   const message = err instanceof Error ? err.message : String(err);
   return new ConnectorError('retryable', `Jira ${what} at ${site} failed: ${message}`, { service: 'jira' });

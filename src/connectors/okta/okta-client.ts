@@ -42,7 +42,10 @@ export function createOktaClient(options: OktaClientOptions): Client {
     keyId: '',
     userAgent: USER_AGENT,
     cacheMiddleware: null,
-    requestExecutor: new DefaultRequestExecutor({ maxRetries: options.maxRetries ?? 2, requestTimeout: options.requestTimeoutMs ?? 0 }),
+    requestExecutor: new DefaultRequestExecutor({
+      maxRetries: options.maxRetries ?? 2,
+      requestTimeout: options.requestTimeoutMs ?? 0,
+    }),
   };
   return new Client(config);
 }
@@ -51,10 +54,15 @@ let warned = false;
 
 function warnAboutIgnoredConfig(): void {
   if (warned) return;
-  const files = [path.join(os.homedir(), '.okta', 'okta.yaml'), path.join(process.cwd(), 'okta.yaml')].filter((f) => fs.existsSync(f));
+  const files = [path.join(os.homedir(), '.okta', 'okta.yaml'), path.join(process.cwd(), 'okta.yaml')].filter((f) =>
+    fs.existsSync(f),
+  );
   const vars = Object.keys(process.env).filter((k) => k.startsWith('OKTA_CLIENT_'));
   if (files.length > 0 || vars.length > 0) {
     warned = true;
-    logger.warn({ files, vars }, 'Okta SDK configuration files/variables are present; Leasehold ignores them (its own settings are explicit)');
+    logger.warn(
+      { files, vars },
+      'Okta SDK configuration files/variables are present; Leasehold ignores them (its own settings are explicit)',
+    );
   }
 }

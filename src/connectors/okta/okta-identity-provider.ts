@@ -128,7 +128,12 @@ export class OktaIdentityProvider implements IdentityProvider {
 
     const value = filterString(wanted);
     const found = await this.call(ctx, async () =>
-      collect(await this.client.userApi.listUsers({ search: `profile.login eq ${value} or profile.email eq ${value}`, limit: SEARCH_PAGE_SIZE })),
+      collect(
+        await this.client.userApi.listUsers({
+          search: `profile.login eq ${value} or profile.email eq ${value}`,
+          limit: SEARCH_PAGE_SIZE,
+        }),
+      ),
     );
     const lower = wanted.toLowerCase();
     const byLogin = found.filter((u) => u.profile?.login?.toLowerCase() === lower);
@@ -156,20 +161,30 @@ export class OktaIdentityProvider implements IdentityProvider {
    */
   async findManager(userId: string): Promise<DirectoryUser | undefined> {
     const user = await this.getUser(userId, this.context({ what: `read user ${userId}`, userId, notFound: 'user' }));
-    const references = [...new Set([user.profile?.managerId, user.profile?.manager].map((r) => r?.trim()).filter((r): r is string => !!r))];
+    const references = [
+      ...new Set(
+        [user.profile?.managerId, user.profile?.manager].map((r) => r?.trim()).filter((r): r is string => !!r),
+      ),
+    ];
     for (const reference of references) {
       const manager = await this.findUser(reference);
       if (manager) return manager;
     }
     if (references.length > 0) {
-      log.warn({ userId: user.id, managerReferences: references }, 'the Okta profile names a manager that is not an Okta user');
+      log.warn(
+        { userId: user.id, managerReferences: references },
+        'the Okta profile names a manager that is not an Okta user',
+      );
     }
     return undefined;
   }
 
   /** The user's `lastLogin`, read fresh; undefined when the user never signed in. */
   async lastActivity(userId: string): Promise<Date | undefined> {
-    const user = await this.getUser(userId, this.context({ what: `read the last sign-in of user ${userId}`, userId, notFound: 'user' }));
+    const user = await this.getUser(
+      userId,
+      this.context({ what: `read the last sign-in of user ${userId}`, userId, notFound: 'user' }),
+    );
     return toDate(user.lastLogin);
   }
 
@@ -188,11 +203,18 @@ export class OktaIdentityProvider implements IdentityProvider {
       if (group) return toDirectoryGroup(group);
     }
     const searched = await this.call(ctx, async () =>
-      collect(await this.client.groupApi.listGroups({ search: `profile.name eq ${filterString(wanted)}`, limit: SEARCH_PAGE_SIZE })),
+      collect(
+        await this.client.groupApi.listGroups({
+          search: `profile.name eq ${filterString(wanted)}`,
+          limit: SEARCH_PAGE_SIZE,
+        }),
+      ),
     );
     const bySearch = pickByName(searched, wanted);
     if (bySearch) return toDirectoryGroup(bySearch);
-    const queried = await this.call(ctx, async () => collect(await this.client.groupApi.listGroups({ q: wanted, limit: QUERY_LIMIT })));
+    const queried = await this.call(ctx, async () =>
+      collect(await this.client.groupApi.listGroups({ q: wanted, limit: QUERY_LIMIT })),
+    );
     const byQuery = pickByName(queried, wanted);
     return byQuery ? toDirectoryGroup(byQuery) : undefined;
   }
@@ -203,7 +225,12 @@ export class OktaIdentityProvider implements IdentityProvider {
    * so is a group it does not know (checked when the user is not in it).
    */
   async isMember(groupId: string, userId: string): Promise<boolean> {
-    const ctx = this.context({ what: `check whether user ${userId} is in group ${groupId}`, userId, groupId, notFound: 'user' });
+    const ctx = this.context({
+      what: `check whether user ${userId} is in group ${groupId}`,
+      userId,
+      groupId,
+      notFound: 'user',
+    });
     const groups = await this.call(ctx, async () => collect(await this.client.userApi.listUserGroups({ userId })));
     if (groups.some((g) => g.id === groupId)) return true;
     await this.getGroup(groupId, { ...ctx, notFound: 'group' });
@@ -219,7 +246,12 @@ export class OktaIdentityProvider implements IdentityProvider {
 
   /** `DELETE /api/v1/groups/{g}/users/{u}`: 204, also when the user was not a member. */
   async removeMember(groupId: string, userId: string): Promise<IdpAnswer> {
-    const ctx = this.context({ what: `remove user ${userId} from group ${groupId}`, userId, groupId, notFound: 'group' });
+    const ctx = this.context({
+      what: `remove user ${userId} from group ${groupId}`,
+      userId,
+      groupId,
+      notFound: 'group',
+    });
     const answer = await this.write(ctx, () => this.client.groupApi.unassignUserFromGroup({ groupId, userId }));
     return { ...answer, note: 'unassigned (Okta answers 204 also when the user was not a member)' };
   }
@@ -227,7 +259,9 @@ export class OktaIdentityProvider implements IdentityProvider {
   /** Every member, through all pages of `GET /api/v1/groups/{id}/users`. */
   async listMembers(groupId: string): Promise<DirectoryUser[]> {
     const ctx = this.context({ what: `list the members of group ${groupId}`, groupId, notFound: 'group' });
-    const users = await this.call(ctx, async () => collect(await this.client.groupApi.listGroupUsers({ groupId, limit: this.membersPageSize })));
+    const users = await this.call(ctx, async () =>
+      collect(await this.client.groupApi.listGroupUsers({ groupId, limit: this.membersPageSize })),
+    );
     return users.map(toDirectoryUser);
   }
 
@@ -249,7 +283,11 @@ export class OktaIdentityProvider implements IdentityProvider {
     } catch (err) {
       const classified = classifyOktaError(err, ctx, { lastResponse: trace.last });
       if (classified.kind === 'permanent' && classified.details.status === 403 && ctx.groupId) {
-        const group = await this.getGroup(ctx.groupId, { ...ctx, what: `read group ${ctx.groupId}`, notFound: 'group' }).catch((lookup: unknown) => {
+        const group = await this.getGroup(ctx.groupId, {
+          ...ctx,
+          what: `read group ${ctx.groupId}`,
+          notFound: 'group',
+        }).catch((lookup: unknown) => {
           // A transient lookup failure is retried (the write with it); a permanent one leaves the write's own 403.
           if (lookup instanceof ConnectorError && lookup.kind !== 'permanent') throw lookup;
           return undefined;
@@ -278,8 +316,16 @@ export class OktaIdentityProvider implements IdentityProvider {
   }
 
   private call<T>(ctx: OktaCallContext, fn: () => Promise<T>): Promise<T>;
-  private call<T>(ctx: OktaCallContext, fn: () => Promise<T>, options: { notFoundAsUndefined: true }): Promise<T | undefined>;
-  private async call<T>(ctx: OktaCallContext, fn: () => Promise<T>, options: { notFoundAsUndefined?: boolean } = {}): Promise<T | undefined> {
+  private call<T>(
+    ctx: OktaCallContext,
+    fn: () => Promise<T>,
+    options: { notFoundAsUndefined: true },
+  ): Promise<T | undefined>;
+  private async call<T>(
+    ctx: OktaCallContext,
+    fn: () => Promise<T>,
+    options: { notFoundAsUndefined?: boolean } = {},
+  ): Promise<T | undefined> {
     const trace: CallTrace = {};
     try {
       return await callTrace.run(trace, fn);
@@ -325,20 +371,37 @@ export function classifyOktaError(
 
   const { status, code, headers } = failure;
   const details = { service: 'okta', status, ...(code ? { code } : {}) };
-  const said = scrubSecrets([`${status}${code ? ` ${code}` : ''}`, failure.summary].filter(Boolean).join(': '), secrets);
+  const said = scrubSecrets(
+    [`${status}${code ? ` ${code}` : ''}`, failure.summary].filter(Boolean).join(': '),
+    secrets,
+  );
   if (status === 429) return rateLimited(ctx, headers, now);
-  if (status === 408 || status >= 500) return new ConnectorError('retryable', `Okta ${ctx.what} failed with ${said}`, details);
+  if (status === 408 || status >= 500)
+    return new ConnectorError('retryable', `Okta ${ctx.what} failed with ${said}`, details);
   if (status === 401) {
-    return new ConnectorError('permanent', `bad credentials: the Okta API token is invalid (expired, revoked or for another org); Okta answered ${status}${code ? ` ${code}` : ''} to ${ctx.what}`, details);
+    return new ConnectorError(
+      'permanent',
+      `bad credentials: the Okta API token is invalid (expired, revoked or for another org); Okta answered ${status}${code ? ` ${code}` : ''} to ${ctx.what}`,
+      details,
+    );
   }
   if (status === 403 && (!code || code === 'E0000006')) {
-    return new ConnectorError('permanent', `missing permission: the Okta API token cannot ${ctx.what} (its admin lacks a role that allows it)`, details);
+    return new ConnectorError(
+      'permanent',
+      `missing permission: the Okta API token cannot ${ctx.what} (its admin lacks a role that allows it)`,
+      details,
+    );
   }
   if (status === 404 && (!code || code === 'E0000007')) {
     const named = /Resource not found: (.*) \((User|UserGroup|Group)\)\s*$/.exec(failure.summary ?? '');
     const type = named ? (named[2] === 'User' ? 'user' : 'group') : ctx.notFound;
     const id = scrubSecrets(named?.[1] ?? (type === 'user' ? ctx.userId : ctx.groupId) ?? '', secrets);
-    if (type) return new ConnectorError('permanent', `unknown ${type} ${id}: Okta has no such ${type} (while trying to ${ctx.what})`, details);
+    if (type)
+      return new ConnectorError(
+        'permanent',
+        `unknown ${type} ${id}: Okta has no such ${type} (while trying to ${ctx.what})`,
+        details,
+      );
   }
   return new ConnectorError('permanent', `Okta ${ctx.what} failed with ${said}`, details);
 }
@@ -355,7 +418,9 @@ interface HttpFailure {
 /** The HTTP answer behind an SDK error: `OktaApiError` (JSON body) or the SDK's plain `HttpError` (other bodies). */
 function httpFailure(err: unknown): HttpFailure | undefined {
   if (err instanceof OktaApiError) {
-    const causes = (err.errorCauses ?? []).map((c) => c.errorSummary).filter((s): s is string => typeof s === 'string' && s.length > 0);
+    const causes = (err.errorCauses ?? [])
+      .map((c) => c.errorSummary)
+      .filter((s): s is string => typeof s === 'string' && s.length > 0);
     return {
       status: Number(err.status),
       code: err.errorCode === undefined || err.errorCode === null ? undefined : String(err.errorCode),
@@ -371,7 +436,8 @@ function httpFailure(err: unknown): HttpFailure | undefined {
 }
 
 function headerReader(value: unknown): HeaderReader | undefined {
-  if (typeof value !== 'object' || value === null || typeof (value as { get?: unknown }).get !== 'function') return undefined;
+  if (typeof value !== 'object' || value === null || typeof (value as { get?: unknown }).get !== 'function')
+    return undefined;
   const source = value as { get(name: string): unknown };
   return {
     get(name: string): string | null {
@@ -408,14 +474,16 @@ export function rateLimitWaitMs(headers: HeaderReader | undefined, now = Date.no
 
 function notManaged(group: Group): ConnectorError {
   const name = group.profile?.name ? `${group.profile.name} (${group.id})` : String(group.id);
-  const why = group.type === 'APP_GROUP' ? 'memberships come from the app it is imported from' : 'Okta manages its memberships itself';
+  const why =
+    group.type === 'APP_GROUP'
+      ? 'memberships come from the app it is imported from'
+      : 'Okta manages its memberships itself';
   return new ConnectorError('permanent', `group ${name} is not an Okta-managed group (${group.type}): ${why}`, {
     service: 'okta',
     status: 403,
     code: 'E0000006',
   });
 }
-
 
 // ---- mapping helpers
 
@@ -446,7 +514,8 @@ function filterString(value: string): string {
 
 function pickByName(groups: readonly Group[], name: string): Group | undefined {
   const exact = groups.filter((g) => g.profile?.name === name);
-  const candidates = exact.length > 0 ? exact : groups.filter((g) => g.profile?.name?.toLowerCase() === name.toLowerCase());
+  const candidates =
+    exact.length > 0 ? exact : groups.filter((g) => g.profile?.name?.toLowerCase() === name.toLowerCase());
   if (candidates.length > 1) {
     throw new ConnectorError(
       'permanent',

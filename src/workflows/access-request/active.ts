@@ -16,7 +16,8 @@ export async function activeUntilEnd(run: RequestRun): Promise<Revocation> {
   for (;;) {
     if (historyTooLong(run)) await continueRun(run);
     const woken = await run.expiry.sleep(() => run.inbox.length > 0 || run.operatorRevoke !== undefined);
-    if (run.operatorRevoke) return { reason: 'operator', by: run.operatorRevoke.operator, requestedAt: run.operatorRevoke.at };
+    if (run.operatorRevoke)
+      return { reason: 'operator', by: run.operatorRevoke.operator, requestedAt: run.operatorRevoke.at };
     if (!woken) {
       if (run.expiry.passed) return { reason: 'expired', requestedAt: new Date().toISOString() };
       continue;
@@ -56,8 +57,17 @@ async function statusChange(run: RequestRun, event: StatusChange): Promise<Revoc
     return undefined;
   }
   if (!run.verifying) {
-    const facts = await lookups.identifyActor({ jira: run.policy!.jira, accountId: event.actorAccountId, approverGroups: [] });
-    return { reason: 'revoked-in-jira', by: facts.email ?? event.actorAccountId, issueKey: event.issueKey, requestedAt: event.at };
+    const facts = await lookups.identifyActor({
+      jira: run.policy!.jira,
+      accountId: event.actorAccountId,
+      approverGroups: [],
+    });
+    return {
+      reason: 'revoked-in-jira',
+      by: facts.email ?? event.actorAccountId,
+      issueKey: event.issueKey,
+      requestedAt: event.at,
+    };
   }
   const { source, reason, actor } = await confirmStatusChange(run.trust(), event);
   if (!source) return void (await ignoreUnverified(run, event, reason!, actor.email));

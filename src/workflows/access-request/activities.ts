@@ -15,7 +15,12 @@ export const lookups = proxyActivities<
   Pick<LeaseholdActivities, 'loadPolicy' | 'resolveRequester' | 'resolveGroups' | 'identifyActor'>
 >({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: LOOKUP_ATTEMPTS },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: LOOKUP_ATTEMPTS,
+  },
 });
 
 /** Handing an operation to a group-lease workflow: a quick signal-with-start, retried until it lands. */
@@ -28,7 +33,9 @@ export const leases = proxyActivities<Pick<LeaseholdActivities, 'sendLeaseOperat
  * Jira written in line, as runs recorded before the write-back outbox did (retried for about an
  * hour, then given up). New runs write through the outbox (write-back.ts) instead.
  */
-export const legacyJira = proxyActivities<Pick<LeaseholdActivities, 'commentOnIssue' | 'transitionIssue' | 'attachEvidence'>>({
+export const legacyJira = proxyActivities<
+  Pick<LeaseholdActivities, 'commentOnIssue' | 'transitionIssue' | 'attachEvidence'>
+>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5 minutes', maximumAttempts: 20 },
 });

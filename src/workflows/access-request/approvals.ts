@@ -30,7 +30,11 @@ const waiting: RoundResult = { done: false };
 export async function takeDecision(run: RequestRun, round: ApprovalRound, event: StatusChange): Promise<RoundResult> {
   const rule = run.rule;
   const verdict = await judge(run, event);
-  if (round.kind === 'grant' && event.decision === 'Declined' && (verdict.counts || declinedByRequester(run, event, verdict))) {
+  if (
+    round.kind === 'grant' &&
+    event.decision === 'Declined' &&
+    (verdict.counts || declinedByRequester(run, event, verdict))
+  ) {
     return refused(run, 'Declined', verdict);
   }
   if (!verdict.counts && !verdict.confirmed) {
@@ -51,7 +55,9 @@ export async function takeDecision(run: RequestRun, round: ApprovalRound, event:
   const missing = approvalsMissing(rule.level, approverIds(round.approvals));
   if (missing === 0) return { done: true, approved: true };
   const said =
-    round.kind === 'grant' ? texts.partiallyApproved(rule, record, missing) : texts.extensionPartiallyApproved(record, missing);
+    round.kind === 'grant'
+      ? texts.partiallyApproved(rule, record, missing)
+      : texts.extensionPartiallyApproved(record, missing);
   return backToWaiting(run, said, event.issueKey);
 }
 
@@ -80,7 +86,11 @@ async function judge(run: RequestRun, event: StatusChange): Promise<Judgement> {
   if (run.verifying) return judgeVerified(run.trust(), event, rule);
   // Runs from before decisions were verified at their source: the actor as Jira's user API tells it.
   const approverGroups = approverGroupsOf(rule);
-  const facts = await lookups.identifyActor({ jira: run.policy!.jira, accountId: event.actorAccountId, approverGroups });
+  const facts = await lookups.identifyActor({
+    jira: run.policy!.jira,
+    accountId: event.actorAccountId,
+    approverGroups,
+  });
   const people = {
     requesterAccountId: run.input.requester.accountId,
     requesterEmail: run.snapshot.requester!.email,

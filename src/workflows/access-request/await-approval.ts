@@ -15,7 +15,10 @@ import type { ContinuedRequest, EvidenceRecord, Inbound } from './types';
  * auto-approved. Returns the evidence when the request ends unapproved (denied, declined, withdrawn,
  * expired, cancelled). `resume`: a run continued as new picks up its wait.
  */
-export async function awaitApproval(run: RequestRun, resume?: ContinuedRequest['approval']): Promise<EvidenceRecord | undefined> {
+export async function awaitApproval(
+  run: RequestRun,
+  resume?: ContinuedRequest['approval'],
+): Promise<EvidenceRecord | undefined> {
   const { rule, snapshot } = run;
   if (isAutoApproved(rule.level)) {
     snapshot.autoApproved = true;
@@ -33,9 +36,13 @@ export async function awaitApproval(run: RequestRun, resume?: ContinuedRequest['
   const round: ApprovalRound = { kind: 'grant', issueKey: run.input.issueKey, approvals: snapshot.approvals };
 
   for (;;) {
-    if (historyTooLong(run)) await continueRun(run, { deadline, ...(Number.isFinite(nextReminder) ? { nextReminder } : {}) });
+    if (historyTooLong(run))
+      await continueRun(run, { deadline, ...(Number.isFinite(nextReminder) ? { nextReminder } : {}) });
     const wake = Math.min(deadline, nextReminder);
-    const got = await condition(() => run.inbox.length > 0 || run.operatorRevoke !== undefined, Math.max(1, wake - Date.now()));
+    const got = await condition(
+      () => run.inbox.length > 0 || run.operatorRevoke !== undefined,
+      Math.max(1, wake - Date.now()),
+    );
     if (run.operatorRevoke) {
       const { operator, reason } = run.operatorRevoke;
       return finish(run, 'Revoked', texts.cancelledByOperator(operator, reason), run.statuses.revoked);
@@ -54,7 +61,11 @@ export async function awaitApproval(run: RequestRun, resume?: ContinuedRequest['
 }
 
 /** One decision or request while the grant waits for approval: 'approved', the closing evidence, or nothing. */
-async function beforeGrant(run: RequestRun, round: ApprovalRound, item: Inbound): Promise<EvidenceRecord | 'approved' | undefined> {
+async function beforeGrant(
+  run: RequestRun,
+  round: ApprovalRound,
+  item: Inbound,
+): Promise<EvidenceRecord | 'approved' | undefined> {
   const { input, statuses } = run;
   if (item.type === 'removal') {
     const check = run.verifying ? await checkRelated(run.trust(), item.event, 'removal', input.requestedAt) : undefined;

@@ -8,13 +8,16 @@ export function details(s: RequestSnapshot): string {
     const { application, level, connectionName } = s.rule;
     lines.push(`access: ${application} (${level.name}) → ${connectionName}: ${level.groups.join(', ')}`);
   }
-  if (s.approvals.length) lines.push(`approved by: ${s.approvals.map((a) => `${a.email ?? a.accountId} (${a.as})`).join(', ')}`);
+  if (s.approvals.length)
+    lines.push(`approved by: ${s.approvals.map((a) => `${a.email ?? a.accountId} (${a.as})`).join(', ')}`);
   if (s.autoApproved) lines.push('auto-approved (low risk)');
   if (s.expiresAt) lines.push(`expires: ${s.expiresAt}`);
   if (s.problem) lines.push(`problem: ${s.problem.message}`);
   const failing = s.jiraWriteBack?.failing;
   if (failing) {
-    lines.push(`Jira write-back failing since ${failing.since} (${s.jiraWriteBack!.pending} pending): ${failing.error}`);
+    lines.push(
+      `Jira write-back failing since ${failing.since} (${s.jiraWriteBack!.pending} pending): ${failing.error}`,
+    );
   }
   return lines.join('\n\n');
 }

@@ -16,7 +16,12 @@ export function buildEvidence(s: RequestSnapshot): EvidenceRecord {
       requestedAt: s.input.requestedAt,
     },
     ruleVersion: s.rule?.version,
-    rule: s.rule && { application: s.rule.application, owner: s.rule.owner, level: s.rule.level, connection: s.rule.connectionName },
+    rule: s.rule && {
+      application: s.rule.application,
+      owner: s.rule.owner,
+      level: s.rule.level,
+      connection: s.rule.connectionName,
+    },
     approvals: s.approvals,
     autoApproved: s.autoApproved,
     ignoredEvents: s.ignored,

@@ -51,7 +51,10 @@ export class ExpiryTimer {
   }
 
   /** Moves the end to `ms` after the grant, recording who did it. `announce`: wake the sleep and say it. */
-  extend(ext: { by: string; ms: number; capped: boolean; approvals: ApprovalRecord[]; issueKey?: string }, announce = false): void {
+  extend(
+    ext: { by: string; ms: number; capped: boolean; approvals: ApprovalRecord[]; issueKey?: string },
+    announce = false,
+  ): void {
     const s = this.snapshot;
     const from = s.expiresAt!;
     const to = new Date(Date.parse(s.grantedAt!) + ext.ms).toISOString();

@@ -33,7 +33,11 @@ export async function openChange(run: RequestRun, event: ChangeRequest): Promise
 
 /** A decision on the pending change issue: judged like the grant's; enough approvals move the expiry. */
 export async function decideChange(run: RequestRun, ext: PendingExtension, event: StatusChange): Promise<void> {
-  const result = await takeDecision(run, { kind: 'extension', issueKey: ext.event.issueKey, approvals: ext.approvals }, event);
+  const result = await takeDecision(
+    run,
+    { kind: 'extension', issueKey: ext.event.issueKey, approvals: ext.approvals },
+    event,
+  );
   if (!result.done) return;
   if (!result.approved) {
     run.pendingExtension = undefined;
@@ -53,4 +57,3 @@ async function grantExtension(run: RequestRun, ext: PendingExtension, how: strin
   await run.comment(texts.extendedOnRequest(text, ext.event.issueKey));
   run.pendingExtension = undefined;
 }
-

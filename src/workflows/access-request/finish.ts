@@ -10,7 +10,12 @@ import type { EvidenceRecord, RequestState } from './types';
  * attached to the issue. The lifecycle is over (any access is gone); the run stays open until Jira has
  * heard all of it, and returns the evidence as its result.
  */
-export async function finish(run: RequestRun, state: RequestState, text?: string, status?: string): Promise<EvidenceRecord> {
+export async function finish(
+  run: RequestRun,
+  state: RequestState,
+  text?: string,
+  status?: string,
+): Promise<EvidenceRecord> {
   const { input, snapshot, policy } = run;
   run.setState(state);
   snapshot.endedAt = new Date().toISOString();
@@ -18,14 +23,20 @@ export async function finish(run: RequestRun, state: RequestState, text?: string
   if (text) await run.comment(text);
   if (status) await run.moveTo(status);
   const evidence = buildEvidence(snapshot);
-  const file = { issueKey: input.issueKey, fileName: `leasehold-evidence-${input.issueKey}.json`, json: JSON.stringify(evidence, null, 2) };
+  const file = {
+    issueKey: input.issueKey,
+    fileName: `leasehold-evidence-${input.issueKey}.json`,
+    json: JSON.stringify(evidence, null, 2),
+  };
   if (policy && run.resilient) {
     run.writeBack.enqueue({ kind: 'evidence', ...file });
     await condition(() => run.writeBack.drained());
   } else if (policy) {
     await legacyJira
       .attachEvidence({ jira: policy.jira, ...file })
-      .catch((err: unknown) => log.error('could not attach evidence; it stays in the workflow history', { error: String(err) }));
+      .catch((err: unknown) =>
+        log.error('could not attach evidence; it stays in the workflow history', { error: String(err) }),
+      );
   }
   await condition(allHandlersFinished);
   return evidence;

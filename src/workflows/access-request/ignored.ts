@@ -36,7 +36,12 @@ export function ignore(
 }
 
 /** A decision Jira has no record of: recorded as ignored and said in Jira; the issue is left as it is. */
-export async function ignoreUnverified(run: RequestRun, event: StatusChange, reason: string, email?: string): Promise<void> {
+export async function ignoreUnverified(
+  run: RequestRun,
+  event: StatusChange,
+  reason: string,
+  email?: string,
+): Promise<void> {
   ignore(run, event, reason, email);
   // Said once per account and reason: a flood of forged signals cannot flood Jira (or the history).
   const said = `${event.actorAccountId}|${event.status}|${reason.replace(/\d+/g, '#')}`;

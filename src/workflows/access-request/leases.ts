@@ -40,6 +40,16 @@ export function recordChanges(run: RequestRun, results: LeaseOutcome[]): void {
     const { groupId, action, reason, preExisting, at, verifiedAt, idpAnswer } = r;
     const group = run.groupName(groupId);
     const connection = run.rule.connectionName;
-    run.snapshot.groupChanges.push({ group, groupId, connection, action, reason, preExisting, at, verifiedAt, idpAnswer });
+    run.snapshot.groupChanges.push({
+      group,
+      groupId,
+      connection,
+      action,
+      reason,
+      preExisting,
+      at,
+      verifiedAt,
+      idpAnswer,
+    });
   }
 }

@@ -21,7 +21,11 @@ export async function patiently<T>(run: RequestRun, what: string, call: () => Pr
       return result;
     } catch (err) {
       if (isPermanentFailure(err)) throw err;
-      run.showProblem({ message: `${what} keeps failing: ${failureMessage(err)}`, since, attempts: round * LOOKUP_ATTEMPTS });
+      run.showProblem({
+        message: `${what} keeps failing: ${failureMessage(err)}`,
+        since,
+        attempts: round * LOOKUP_ATTEMPTS,
+      });
       if (round === 1) await run.comment(texts.waitingFor(what, failureMessage(err)));
       await sleep(LOOKUP_ROUND_PAUSE_MS[Math.min(round - 1, LOOKUP_ROUND_PAUSE_MS.length - 1)]!);
     }

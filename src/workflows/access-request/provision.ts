@@ -42,7 +42,8 @@ async function awaitOperatorRetry(run: RequestRun): Promise<EvidenceRecord | und
     OPERATOR_RETRY_WINDOW_MS,
   );
   if (!retried) return finish(run, 'Failed', texts.notRetried());
-  if (run.operatorRevoke) return finish(run, 'Failed', texts.closedByOperator(run.operatorRevoke.operator, run.operatorRevoke.reason));
+  if (run.operatorRevoke)
+    return finish(run, 'Failed', texts.closedByOperator(run.operatorRevoke.operator, run.operatorRevoke.reason));
   await run.comment(texts.retried(run.operatorRetry!.operator, run.operatorRetry!.reason));
   return undefined;
 }
@@ -54,6 +55,8 @@ async function startGrant(run: RequestRun): Promise<void> {
   run.setState('Active');
   const approvedBy = texts.approvedBy(snapshot.approvals, snapshot.autoApproved);
   const email = snapshot.requester!.email;
-  await run.comment(texts.granted(rule, email, snapshot.groupChanges, approvedBy, snapshot.expiresAt!, snapshot.durationCapped));
+  await run.comment(
+    texts.granted(rule, email, snapshot.groupChanges, approvedBy, snapshot.expiresAt!, snapshot.durationCapped),
+  );
   await run.moveTo(run.statuses.granted);
 }

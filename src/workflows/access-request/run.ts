@@ -1,4 +1,11 @@
-import { log, patched, setCurrentDetails, setHandler, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import {
+  log,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { PinnedPolicy } from '../../activities/contract';
 import { parseDuration } from '../../policy/duration';
 import { leaseOutcomeSignal, leaseTroubleSignal } from '../group-lease/messages';
@@ -30,7 +37,15 @@ import type {
   RequestState,
 } from './types';
 
-const ENDED: readonly RequestState[] = ['ManualHandling', 'Denied', 'Declined', 'ApprovalExpired', 'Expired', 'Revoked', 'Failed'];
+const ENDED: readonly RequestState[] = [
+  'ManualHandling',
+  'Denied',
+  'Declined',
+  'ApprovalExpired',
+  'Expired',
+  'Revoked',
+  'Failed',
+];
 
 /**
  * One run of an access request: everything it knows (carried whole across continue-as-new), the
@@ -87,11 +102,15 @@ export class RequestRun {
     this.registerHandlers();
     this.verifying = patched('decisions-verified-at-source');
     this.resilient = patched('outages-waited-out');
-    this.writeBack = new JiraWriteBack(continued?.writeBack ?? { pending: [], done: 0 }, () => this.policy?.jira, () => {
-      const { pending, done, failing } = this.writeBack.state;
-      this.snapshot.jiraWriteBack = { pending: pending.length, done, failing };
-      this.showDetails();
-    });
+    this.writeBack = new JiraWriteBack(
+      continued?.writeBack ?? { pending: [], done: 0 },
+      () => this.policy?.jira,
+      () => {
+        const { pending, done, failing } = this.writeBack.state;
+        this.snapshot.jiraWriteBack = { pending: pending.length, done, failing };
+        this.showDetails();
+      },
+    );
     this.showDetails();
     if (continued) {
       this.writeBack.start();
@@ -159,7 +178,13 @@ export class RequestRun {
   /** An operator action that widened access beyond what Jira decided: always in the evidence. */
   private override(kind: 'extend' | 'retry', action: OperatorAction, detail: string): void {
     const at = new Date().toISOString();
-    (this.snapshot.overrides ??= []).push({ action: kind, operator: action.operator, reason: action.reason, at, detail });
+    (this.snapshot.overrides ??= []).push({
+      action: kind,
+      operator: action.operator,
+      reason: action.reason,
+      at,
+      detail,
+    });
   }
 
   private accept(event: { eventId: string }): boolean {
@@ -171,8 +196,14 @@ export class RequestRun {
   private registerHandlers(): void {
     const s = this.snapshot;
     setHandler(statusChangedSignal, (event) => void (this.accept(event) && this.inbox.push({ type: 'status', event })));
-    setHandler(removalRequestedSignal, (event) => void (this.accept(event) && this.inbox.push({ type: 'removal', event })));
-    setHandler(changeRequestedSignal, (event) => void (this.accept(event) && this.inbox.push({ type: 'change', event })));
+    setHandler(
+      removalRequestedSignal,
+      (event) => void (this.accept(event) && this.inbox.push({ type: 'removal', event })),
+    );
+    setHandler(
+      changeRequestedSignal,
+      (event) => void (this.accept(event) && this.inbox.push({ type: 'change', event })),
+    );
     setHandler(leaseOutcomeSignal, (outcome) => void this.outcomes.set(outcome.opId, outcome));
     setHandler(leaseTroubleSignal, (trouble) => {
       const message = `${trouble.kind} in ${this.groupName(trouble.groupId)}: ${trouble.error}`;

@@ -29,7 +29,8 @@ export function changesText(changes: GroupChange[]): string {
     removed: 'removed from',
     kept: 'kept in',
   };
-  const why = (c: GroupChange): string => (c.action === 'kept' || c.action === 'already-member' ? ` (${c.reason})` : '');
+  const why = (c: GroupChange): string =>
+    c.action === 'kept' || c.action === 'already-member' ? ` (${c.reason})` : '';
   return changes.map((c) => `${verb[c.action]} ${c.group}${why(c)}`).join(', ');
 }
 
@@ -81,7 +82,8 @@ export const texts = {
   approvalExpired: (deadline: string) =>
     `No approval within ${deadline}: the request is declined as expired. Nothing was provisioned.`,
   withdrawn: (removalKey: string) => `Withdrawn by removal request ${removalKey} before any access was granted.`,
-  changeBeforeGrant: (changeKey: string) => `Change request ${changeKey} ignored: this request has not been granted yet.`,
+  changeBeforeGrant: (changeKey: string) =>
+    `Change request ${changeKey} ignored: this request has not been granted yet.`,
   declined: (email: string | undefined) => `Declined by ${email}. Nothing was provisioned.`,
   denied: (by: { email?: string; as: string }) => `Denied by ${by.email} (${by.as}). Nothing was provisioned.`,
 
@@ -91,7 +93,14 @@ export const texts = {
   closedByOperator: (operator: string, reason: string) => `Closed by operator ${operator}: ${reason}.`,
   notRetried: () => 'Closed: provisioning was not retried within 7 days.',
   retried: (operator: string, reason: string) => `OVERRIDE: operator ${operator} retries provisioning: ${reason}.`,
-  granted: (rule: PinnedRule, email: string, changes: GroupChange[], approvedBy: string, expiresAt: string, capped: boolean) =>
+  granted: (
+    rule: PinnedRule,
+    email: string,
+    changes: GroupChange[],
+    approvedBy: string,
+    expiresAt: string,
+    capped: boolean,
+  ) =>
     `Access granted: ${email} ${changesText(changes)} in ${rule.connectionName}; ${approvedBy}. ` +
     `Access ends ${expiresAt}${cappedAt(rule, capped)}.`,
   approvedBy: (approvals: ApprovalRecord[], autoApproved: boolean) =>

@@ -4,7 +4,15 @@ import { authorizeApprover, type ApproverFacts } from '../../policy/approval';
 import type { DecisionSource } from '../../policy/decision-source';
 import { failureMessage } from '../failures';
 import { searchAttributes } from '../search-attributes';
-import type { AccessRequestInput, ApprovalRecord, ChangeRequest, PinnedRule, RemovalRequest, RequestSnapshot, StatusChange } from './types';
+import type {
+  AccessRequestInput,
+  ApprovalRecord,
+  ChangeRequest,
+  PinnedRule,
+  RemovalRequest,
+  RequestSnapshot,
+  StatusChange,
+} from './types';
 
 /**
  * The trust boundary of a request: a signal only *claims* a decision. It counts once Jira confirms it
@@ -31,18 +39,31 @@ export type Judgement =
 export function approverGroupsOf(rule: PinnedRule) {
   return rule.level.approval.approvers
     .filter((a): a is { group: string; connection: string } => typeof a === 'object' && 'group' in a)
-    .map((a) => ({ group: a.group, connectionName: a.connection, connection: rule.approverConnections?.[a.connection] ?? rule.connection }));
+    .map((a) => ({
+      group: a.group,
+      connectionName: a.connection,
+      connection: rule.approverConnections?.[a.connection] ?? rule.connection,
+    }));
 }
 
 /** What Jira says of a status change: whether it recorded it, and who made it. Marks the entry counted. */
-export async function confirmStatusChange(ctx: TrustContext, event: StatusChange, rule?: PinnedRule): Promise<{ source?: DecisionSource; reason?: string; actor: ApproverFacts }> {
+export async function confirmStatusChange(
+  ctx: TrustContext,
+  event: StatusChange,
+  rule?: PinnedRule,
+): Promise<{ source?: DecisionSource; reason?: string; actor: ApproverFacts }> {
   const approverGroups = rule ? approverGroupsOf(rule) : [];
   const counted = (ctx.snapshot.countedChangelog ??= []);
   try {
     const { match, actor } = await jiraReads.verifyDecision({
       jira: ctx.policy.jira,
       issueKey: event.issueKey,
-      claim: { status: event.status, actorAccountId: event.actorAccountId, at: event.at, changelogId: event.changelogId },
+      claim: {
+        status: event.status,
+        actorAccountId: event.actorAccountId,
+        at: event.at,
+        changelogId: event.changelogId,
+      },
       consumed: counted,
       approverGroups,
     });
@@ -50,7 +71,10 @@ export async function confirmStatusChange(ctx: TrustContext, event: StatusChange
     counted.push(match.source.changelogId);
     return { source: match.source, actor };
   } catch (err) {
-    return { reason: `it could not be verified in Jira: ${failureMessage(err)}`, actor: { accountId: event.actorAccountId, approverGroups: [] } };
+    return {
+      reason: `it could not be verified in Jira: ${failureMessage(err)}`,
+      actor: { accountId: event.actorAccountId, approverGroups: [] },
+    };
   }
 }
 
@@ -60,27 +84,49 @@ export async function judgeVerified(ctx: TrustContext, event: StatusChange, rule
   if (!source) return { counts: false, confirmed: false, reason: reason!, email: actor.email };
   const verdict = authorizeApprover(
     rule.level,
-    { requesterAccountId: ctx.input.requester.accountId, requesterEmail: ctx.snapshot.requester!.email, managerEmail: ctx.snapshot.manager?.email, ownerEmail: rule.owner },
+    {
+      requesterAccountId: ctx.input.requester.accountId,
+      requesterEmail: ctx.snapshot.requester!.email,
+      managerEmail: ctx.snapshot.manager?.email,
+      ownerEmail: rule.owner,
+    },
     actor,
   );
-  if (!verdict.authorized) return { counts: false, confirmed: true, reason: verdict.reason, email: actor.email, source };
+  if (!verdict.authorized)
+    return { counts: false, confirmed: true, reason: verdict.reason, email: actor.email, source };
   return {
     counts: true,
     email: actor.email,
-    record: { eventId: event.eventId, issueKey: event.issueKey, accountId: event.actorAccountId, email: actor.email, as: verdict.as, at: source.at, source },
+    record: {
+      eventId: event.eventId,
+      issueKey: event.issueKey,
+      accountId: event.actorAccountId,
+      email: actor.email,
+      as: verdict.as,
+      at: source.at,
+      source,
+    },
   };
 }
 
-export type RelatedCheck = { applies: true; facts: Extract<RelatedRequestFacts, { found: true }> } | { applies: false; duplicate: boolean; reason: string };
+export type RelatedCheck =
+  | { applies: true; facts: Extract<RelatedRequestFacts, { found: true }> }
+  | { applies: false; duplicate: boolean; reason: string };
 
 /**
  * Whether a removal or change request applies to this request: Jira has it, of that kind, raised by
  * the requester for the same access after `notBefore` (this request's creation for a removal, the grant
  * for a change), and no earlier signal consumed it. On success it is consumed by this request.
  */
-export async function checkRelated(ctx: TrustContext, event: RemovalRequest | ChangeRequest, kind: 'removal' | 'change', notBefore: string): Promise<RelatedCheck> {
+export async function checkRelated(
+  ctx: TrustContext,
+  event: RemovalRequest | ChangeRequest,
+  kind: 'removal' | 'change',
+  notBefore: string,
+): Promise<RelatedCheck> {
   const consumed = (ctx.snapshot.relatedIssues ??= []);
-  if (consumed.includes(event.issueKey)) return { applies: false, duplicate: true, reason: `${event.issueKey} was already applied to this request` };
+  if (consumed.includes(event.issueKey))
+    return { applies: false, duplicate: true, reason: `${event.issueKey} was already applied to this request` };
   let facts: RelatedRequestFacts;
   try {
     facts = await jiraReads.readRelatedRequest({ jira: ctx.policy.jira, issueKey: event.issueKey });
@@ -94,16 +140,22 @@ export async function checkRelated(ctx: TrustContext, event: RemovalRequest | Ch
   return { applies: true, facts: facts as Extract<RelatedRequestFacts, { found: true }> };
 }
 
-function mismatch(input: AccessRequestInput, facts: RelatedRequestFacts, kind: 'removal' | 'change', notBefore: string): string | undefined {
+function mismatch(
+  input: AccessRequestInput,
+  facts: RelatedRequestFacts,
+  kind: 'removal' | 'change',
+  notBefore: string,
+): string | undefined {
   if (!facts.found) return facts.reason;
-  const same = (a: string | null, b: string | null): boolean => (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
+  const same = (a: string | null, b: string | null): boolean =>
+    (a ?? '').trim().toLowerCase() === (b ?? '').trim().toLowerCase();
   const named = { access: 'an access request', removal: 'a removal request', change: 'a change request' };
   if (facts.kind !== kind) return `in Jira it is ${named[facts.kind]}, not ${named[kind]}`;
   if (facts.reporterAccountId !== input.requester.accountId) return 'it was raised by someone other than the requester';
   if (!same(facts.application, input.application) || !same(facts.accessType, input.accessType)) {
     return `it concerns ${facts.application ?? '(none)'} (${facts.accessType ?? '(none)'}), not ${input.application ?? '(none)'} (${input.accessType ?? '(none)'})`;
   }
-  if (Date.parse(facts.createdAt) < Date.parse(notBefore)) return `it was raised at ${facts.createdAt}, before this ${kind === 'removal' ? 'request' : 'grant'} (${notBefore})`;
+  if (Date.parse(facts.createdAt) < Date.parse(notBefore))
+    return `it was raised at ${facts.createdAt}, before this ${kind === 'removal' ? 'request' : 'grant'} (${notBefore})`;
   return undefined;
 }
-

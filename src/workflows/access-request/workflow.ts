@@ -19,12 +19,16 @@ import type { AccessRequestInput, ContinuedRequest, EvidenceRecord } from './typ
  *
  * A run continued as new (a long grant, or a flood of decisions) resumes where it was.
  */
-export async function accessRequestWorkflow(input: AccessRequestInput, continued?: ContinuedRequest): Promise<EvidenceRecord> {
+export async function accessRequestWorkflow(
+  input: AccessRequestInput,
+  continued?: ContinuedRequest,
+): Promise<EvidenceRecord> {
   const run = new RequestRun(input, continued);
 
   if (continued?.phase !== 'active') {
     const resume = continued?.approval;
-    const closed = (resume ? undefined : await resolve(run)) ?? (await awaitApproval(run, resume)) ?? (await provision(run));
+    const closed =
+      (resume ? undefined : await resolve(run)) ?? (await awaitApproval(run, resume)) ?? (await provision(run));
     if (closed) return closed;
   }
 

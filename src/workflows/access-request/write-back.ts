@@ -86,13 +86,25 @@ export class JiraWriteBack {
   private async write(target: PinnedPolicy['jira'], item: WriteBackItem, recheck: boolean): Promise<void> {
     switch (item.kind) {
       case 'comment':
-        await jira.commentOnIssue({ jira: target, issueKey: item.issueKey, text: item.text, dedupeKey: item.dedupeKey, recheck });
+        await jira.commentOnIssue({
+          jira: target,
+          issueKey: item.issueKey,
+          text: item.text,
+          dedupeKey: item.dedupeKey,
+          recheck,
+        });
         return;
       case 'transition':
         await jira.transitionIssue({ jira: target, issueKey: item.issueKey, toStatus: item.toStatus });
         return;
       case 'evidence':
-        await jira.attachEvidence({ jira: target, issueKey: item.issueKey, fileName: item.fileName, json: item.json, recheck });
+        await jira.attachEvidence({
+          jira: target,
+          issueKey: item.issueKey,
+          fileName: item.fileName,
+          json: item.json,
+          recheck,
+        });
         return;
     }
   }
@@ -116,4 +128,3 @@ export class JiraWriteBack {
     this.changed();
   }
 }
-

@@ -1,4 +1,11 @@
-import { CancellationScope, condition, getExternalWorkflowHandle, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  condition,
+  getExternalWorkflowHandle,
+  isCancellation,
+  proxyActivities,
+  sleep,
+} from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import { failureMessage, isPermanentFailure } from '../failures';
 import { leaseTroubleSignal } from './messages';
@@ -16,7 +23,12 @@ export const ATTEMPTS_PER_ROUND = 5;
 /** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
 const idp = proxyActivities<Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember'>>({
   startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: ATTEMPTS_PER_ROUND },
+  retry: {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: ATTEMPTS_PER_ROUND,
+  },
 });
 
 /** Reading membership back: Graph may lag a write by seconds. */
@@ -61,9 +73,18 @@ export interface ApplyOptions {
   notifyHolder?: boolean;
 }
 
-export async function apply(state: GroupLeaseState, op: LeaseOperation, options: ApplyOptions = {}): Promise<LeaseOutcome> {
+export async function apply(
+  state: GroupLeaseState,
+  op: LeaseOperation,
+  options: ApplyOptions = {},
+): Promise<LeaseOutcome> {
   state.key = op.key; // the holder's pinned connection settings are the freshest we know
-  const ref = { connectionName: op.key.connectionName, connection: op.key.connection, groupId: op.key.groupId, userId: op.key.userId };
+  const ref = {
+    connectionName: op.key.connectionName,
+    connection: op.key.connection,
+    groupId: op.key.groupId,
+    userId: op.key.userId,
+  };
   const base = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId };
   const others = (): string[] => state.holders.filter((h) => h.leaseId !== op.leaseId).map((h) => h.issueKey);
   const now = (): string => new Date().toISOString();
@@ -77,8 +98,15 @@ export async function apply(state: GroupLeaseState, op: LeaseOperation, options:
         if (state.membership === 'none') state.membership = 'pre-existing';
         const preExisting = state.membership === 'pre-existing';
         return {
-          ok: true, ...base, action: 'already-member', preExisting, at: now(), otherHolders: others(),
-          reason: preExisting ? 'member before this grant: the membership will be kept when it ends' : `already granted by ${others().join(', ')}`,
+          ok: true,
+          ...base,
+          action: 'already-member',
+          preExisting,
+          at: now(),
+          otherHolders: others(),
+          reason: preExisting
+            ? 'member before this grant: the membership will be kept when it ends'
+            : `already granted by ${others().join(', ')}`,
         };
       }
       const wasManaged = state.membership === 'managed';
@@ -87,8 +115,17 @@ export async function apply(state: GroupLeaseState, op: LeaseOperation, options:
       hold(state, op);
       state.membership = 'managed';
       return {
-        ok: true, ...base, action: wasManaged ? 'restored' : 'added', preExisting: false, at: now(), verifiedAt, idpAnswer: answer,
-        otherHolders: others(), reason: wasManaged ? 'membership was missing (removed outside Leasehold) and was restored' : 'added for this grant',
+        ok: true,
+        ...base,
+        action: wasManaged ? 'restored' : 'added',
+        preExisting: false,
+        at: now(),
+        verifiedAt,
+        idpAnswer: answer,
+        otherHolders: others(),
+        reason: wasManaged
+          ? 'membership was missing (removed outside Leasehold) and was restored'
+          : 'added for this grant',
       };
     }
 
@@ -97,18 +134,42 @@ export async function apply(state: GroupLeaseState, op: LeaseOperation, options:
     state.holders = state.holders.filter((h) => h.leaseId !== op.leaseId);
     if (!held) {
       // Never acquired (or already released): nothing of this grant's to undo.
-      return { ok: true, ...base, action: 'kept', preExisting: state.membership === 'pre-existing', at: now(), otherHolders: others(), reason: 'this grant held no lease' };
+      return {
+        ok: true,
+        ...base,
+        action: 'kept',
+        preExisting: state.membership === 'pre-existing',
+        at: now(),
+        otherHolders: others(),
+        reason: 'this grant held no lease',
+      };
     }
     if (state.holders.length > 0) {
-      const latest = state.holders.map((h) => h.until ?? '').sort().at(-1);
+      const latest = state.holders
+        .map((h) => h.until ?? '')
+        .sort()
+        .at(-1);
       return {
-        ok: true, ...base, action: 'kept', preExisting: state.membership === 'pre-existing', at: now(), otherHolders: others(),
+        ok: true,
+        ...base,
+        action: 'kept',
+        preExisting: state.membership === 'pre-existing',
+        at: now(),
+        otherHolders: others(),
         reason: `still held by ${others().join(', ')}${latest ? ` (until ${latest})` : ''}`,
       };
     }
     if (state.membership === 'pre-existing') {
       state.membership = 'none';
-      return { ok: true, ...base, action: 'kept', preExisting: true, at: now(), otherHolders: [], reason: 'member before the grant: membership kept' };
+      return {
+        ok: true,
+        ...base,
+        action: 'kept',
+        preExisting: true,
+        at: now(),
+        otherHolders: [],
+        reason: 'member before the grant: membership kept',
+      };
     }
     // Releases first also means releases fast (older runs keep the calls they were recorded with).
     const fast = options.releaseWaiting !== undefined;
@@ -117,17 +178,34 @@ export async function apply(state: GroupLeaseState, op: LeaseOperation, options:
     const removedAt = now();
     const verifiedAt = await call(() => (fast ? releaseVerify : verify).verifyMembership({ ...ref, expected: false }));
     state.membership = 'none';
-    return { ok: true, ...base, action: 'removed', preExisting: false, at: fast ? removedAt : now(), verifiedAt, idpAnswer: answer, otherHolders: [], reason: 'last grant ended' };
+    return {
+      ok: true,
+      ...base,
+      action: 'removed',
+      preExisting: false,
+      at: fast ? removedAt : now(),
+      verifiedAt,
+      idpAnswer: answer,
+      otherHolders: [],
+      reason: 'last grant ended',
+    };
   } catch (err) {
     if (err instanceof Preempted) throw err;
-    if (op.kind === 'acquire' && state.holders.length === 0 && state.membership === 'pre-existing') state.membership = 'none';
+    if (op.kind === 'acquire' && state.holders.length === 0 && state.membership === 'pre-existing')
+      state.membership = 'none';
     return { ok: false, ...base, error: failureMessage(err), at: now() };
   }
 }
 
 /** The lease is held from its acquire's success on (a lease being acquired holds nothing yet). */
 function hold(state: GroupLeaseState, op: LeaseOperation): void {
-  const holder = { leaseId: op.leaseId, holderWorkflowId: op.holderWorkflowId, issueKey: op.issueKey, since: new Date().toISOString(), until: op.until };
+  const holder = {
+    leaseId: op.leaseId,
+    holderWorkflowId: op.holderWorkflowId,
+    issueKey: op.issueKey,
+    since: new Date().toISOString(),
+    until: op.until,
+  };
   const at = state.holders.findIndex((h) => h.leaseId === op.leaseId);
   if (at < 0) state.holders.push(holder);
   else state.holders[at] = { ...state.holders[at]!, until: op.until };
@@ -138,10 +216,20 @@ function hold(state: GroupLeaseState, op: LeaseOperation): void {
  * tells the holder after each round (so it can alert) and goes on: forever for a release, up to
  * {@link ACQUIRE_GIVE_UP_MS} for an acquire, which also gives way to a release queued meanwhile.
  */
-async function persist<T>(op: LeaseOperation, call: () => Promise<T>, options: ApplyOptions, read: boolean): Promise<T> {
+async function persist<T>(
+  op: LeaseOperation,
+  call: () => Promise<T>,
+  options: ApplyOptions,
+  read: boolean,
+): Promise<T> {
   const started = Date.now();
   const releasesFirst = options.releaseWaiting !== undefined;
-  const pauses = op.kind === 'acquire' ? ACQUIRE_ROUND_PAUSE_MS : releasesFirst ? RELEASE_ROUND_PAUSE_MS : LEGACY_RELEASE_ROUND_PAUSE_MS;
+  const pauses =
+    op.kind === 'acquire'
+      ? ACQUIRE_ROUND_PAUSE_MS
+      : releasesFirst
+        ? RELEASE_ROUND_PAUSE_MS
+        : LEGACY_RELEASE_ROUND_PAUSE_MS;
   // A read of an acquire is abandoned the moment a release waits (a write is let finish: its effect must be known).
   const interruptible = op.kind === 'acquire' && read && options.releaseWaiting;
   for (let round = 0; ; round++) {
@@ -151,8 +239,18 @@ async function persist<T>(op: LeaseOperation, call: () => Promise<T>, options: A
       if (err instanceof Preempted || isPermanentFailure(err)) throw err;
       if (op.kind === 'acquire' && Date.now() - started > ACQUIRE_GIVE_UP_MS) throw err;
       if (options.notifyHolder !== false) {
-        const trouble = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId, attempts: (round + 1) * ATTEMPTS_PER_ROUND, error: failureMessage(err), since: new Date(started).toISOString() };
-        await getExternalWorkflowHandle(op.holderWorkflowId).signal(leaseTroubleSignal, trouble).catch(() => undefined);
+        const trouble = {
+          opId: op.opId,
+          kind: op.kind,
+          leaseId: op.leaseId,
+          groupId: op.key.groupId,
+          attempts: (round + 1) * ATTEMPTS_PER_ROUND,
+          error: failureMessage(err),
+          since: new Date(started).toISOString(),
+        };
+        await getExternalWorkflowHandle(op.holderWorkflowId)
+          .signal(leaseTroubleSignal, trouble)
+          .catch(() => undefined);
       }
       const pause = pauses[Math.min(round, pauses.length - 1)]!;
       if (op.kind === 'acquire' && options.releaseWaiting) {
@@ -165,14 +263,20 @@ async function persist<T>(op: LeaseOperation, call: () => Promise<T>, options: A
 }
 
 /** Runs the call, cancelling it (and giving way) as soon as a release is queued. */
-async function unlessReleaseWaits<T>(call: () => Promise<T>, releaseWaiting: () => boolean, op: LeaseOperation): Promise<T> {
+async function unlessReleaseWaits<T>(
+  call: () => Promise<T>,
+  releaseWaiting: () => boolean,
+  op: LeaseOperation,
+): Promise<T> {
   if (releaseWaiting()) throw new Preempted(`${op.opId} gives way to a release`);
   const callScope = new CancellationScope();
   const watchScope = new CancellationScope();
-  const watcher = watchScope.run(() => condition(releaseWaiting)).then(
-    () => callScope.cancel(),
-    () => undefined,
-  );
+  const watcher = watchScope
+    .run(() => condition(releaseWaiting))
+    .then(
+      () => callScope.cancel(),
+      () => undefined,
+    );
   try {
     return await callScope.run(call);
   } catch (err) {
@@ -183,5 +287,3 @@ async function unlessReleaseWaits<T>(call: () => Promise<T>, releaseWaiting: () 
     await watcher;
   }
 }
-
-

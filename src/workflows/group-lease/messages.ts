@@ -10,4 +10,6 @@ export const leaseTroubleSignal = defineSignal<[LeaseTrouble]>('leaseTrouble');
 export const leaseStateQuery = defineQuery<GroupLeaseState>('leaseState');
 
 /** Operator: release now every lease whose holder is closed or gone, whatever its end (returns what was released). */
-export const releaseOrphansUpdate = defineUpdate<OrphanRelease[], [{ operator: string; reason: string }]>('releaseOrphans');
+export const releaseOrphansUpdate = defineUpdate<OrphanRelease[], [{ operator: string; reason: string }]>(
+  'releaseOrphans',
+);

@@ -36,7 +36,10 @@ export function msUntilNextCheck(state: GroupLeaseState): number | undefined {
  * Releases the leases of closed holders: those due (past their end), or every one when an operator
  * forces it. Running holders get their end refreshed from their search attribute.
  */
-export async function releaseOrphans(state: GroupLeaseState, forced?: { operator: string; reason: string }): Promise<OrphanRelease[]> {
+export async function releaseOrphans(
+  state: GroupLeaseState,
+  forced?: { operator: string; reason: string },
+): Promise<OrphanRelease[]> {
   const released: OrphanRelease[] = [];
   const now = Date.now();
   const candidates = state.holders.filter((h) => forced || (dueAt(h) ?? Infinity) <= now);
@@ -67,7 +70,12 @@ export async function releaseOrphans(state: GroupLeaseState, forced?: { operator
       until: holder.until,
       releasedAt: new Date().toISOString(),
       ...(forced ? { operator: forced.operator } : {}),
-      outcome: outcome.ok ? { ...outcome, reason: `${outcome.reason}: ${why}${forced ? ` (released by operator ${forced.operator}: ${forced.reason})` : ''}` } : outcome,
+      outcome: outcome.ok
+        ? {
+            ...outcome,
+            reason: `${outcome.reason}: ${why}${forced ? ` (released by operator ${forced.operator}: ${forced.reason})` : ''}`,
+          }
+        : outcome,
     };
     released.push(record);
     const records = (state.orphanReleases ??= []);

@@ -1,4 +1,14 @@
-import { allHandlersFinished, condition, continueAsNew, getExternalWorkflowHandle, log, patched, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  continueAsNew,
+  getExternalWorkflowHandle,
+  log,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
 import { apply, Preempted } from './membership';
 import { leaseOperationSignal, leaseOutcomeSignal, leaseStateQuery, releaseOrphansUpdate } from './messages';
 import { msUntilNextCheck, releaseOrphans } from './orphans';
@@ -13,8 +23,12 @@ import type { GroupLeaseState, LeaseOperation, LeaseOutcome, MembershipKey, Orph
 
 const MAX_RECENT_OUTCOMES = 50;
 
-export async function groupLeaseWorkflow(initial: GroupLeaseState | MembershipKey, pending: LeaseOperation[] = []): Promise<GroupLeaseState> {
-  const state: GroupLeaseState = 'holders' in initial ? initial : { key: initial, holders: [], membership: 'none', recentOutcomes: [] };
+export async function groupLeaseWorkflow(
+  initial: GroupLeaseState | MembershipKey,
+  pending: LeaseOperation[] = [],
+): Promise<GroupLeaseState> {
+  const state: GroupLeaseState =
+    'holders' in initial ? initial : { key: initial, holders: [], membership: 'none', recentOutcomes: [] };
   const queue: LeaseOperation[] = [...pending];
   // Runs from before releases came first (and leases watched their holders) replay the old way.
   const releasesFirst = patched('releases-first');
@@ -49,8 +63,12 @@ export async function groupLeaseWorkflow(initial: GroupLeaseState | MembershipKe
   for (;;) {
     describe(state);
     // Idle with no holders: finish (a later grant starts a fresh run with signal-with-start).
-    const idleForMs = state.holders.length === 0 ? 60_000 : releasesFirst ? (msUntilNextCheck(state) ?? '365 days') : '365 days';
-    const woke = await condition(() => queue.length > 0 || (forced !== undefined && forced.result === undefined), idleForMs);
+    const idleForMs =
+      state.holders.length === 0 ? 60_000 : releasesFirst ? (msUntilNextCheck(state) ?? '365 days') : '365 days';
+    const woke = await condition(
+      () => queue.length > 0 || (forced !== undefined && forced.result === undefined),
+      idleForMs,
+    );
     if (forced && forced.result === undefined) {
       forced.result = await releaseOrphans(state, forced.request);
       continue;
@@ -94,7 +112,15 @@ async function dropAcquiresOf(leaseId: string, queue: LeaseOperation[], state: G
     const op = queue[i]!;
     if (op.kind !== 'acquire' || op.leaseId !== leaseId) continue;
     queue.splice(i, 1);
-    const outcome: LeaseOutcome = { ok: false, opId: op.opId, kind: 'acquire', leaseId, groupId: op.key.groupId, error: 'the lease was released before it was acquired', at: new Date().toISOString() };
+    const outcome: LeaseOutcome = {
+      ok: false,
+      opId: op.opId,
+      kind: 'acquire',
+      leaseId,
+      groupId: op.key.groupId,
+      error: 'the lease was released before it was acquired',
+      at: new Date().toISOString(),
+    };
     remember(state, outcome);
     await tell(op, outcome);
   }
@@ -106,15 +132,20 @@ function remember(state: GroupLeaseState, outcome: LeaseOutcome): void {
 }
 
 async function tell(op: LeaseOperation, outcome: LeaseOutcome): Promise<void> {
-  await getExternalWorkflowHandle(op.holderWorkflowId).signal(leaseOutcomeSignal, outcome).catch((err: unknown) => {
-    // The holder may have been terminated by an operator; the membership bookkeeping stays right.
-    log.warn('could not tell the holder the outcome', { holder: op.holderWorkflowId, error: String(err) });
-  });
+  await getExternalWorkflowHandle(op.holderWorkflowId)
+    .signal(leaseOutcomeSignal, outcome)
+    .catch((err: unknown) => {
+      // The holder may have been terminated by an operator; the membership bookkeeping stays right.
+      log.warn('could not tell the holder the outcome', { holder: op.holderWorkflowId, error: String(err) });
+    });
 }
 
 function describe(state: GroupLeaseState): void {
-  const holders = state.holders.map((h) => `- ${h.issueKey}${h.until ? ` until ${h.until}` : ''}`).join('\n') || '- none';
-  const orphans = state.orphanReleases?.length ? `\n\nreleased for closed holders: ${state.orphanReleases.map((o) => o.issueKey).join(', ')}` : '';
+  const holders =
+    state.holders.map((h) => `- ${h.issueKey}${h.until ? ` until ${h.until}` : ''}`).join('\n') || '- none';
+  const orphans = state.orphanReleases?.length
+    ? `\n\nreleased for closed holders: ${state.orphanReleases.map((o) => o.issueKey).join(', ')}`
+    : '';
   setCurrentDetails(
     `**${state.key.userLogin}** in **${state.key.groupName}** (${state.key.connectionName})\n\nmembership: ${state.membership}\n\nheld by:\n${holders}${orphans}`,
   );

@@ -4,7 +4,9 @@ import type { RulesVersion, RulesVersionSummary, SubmitResult, Submission } from
 /** Submit a rules document. Rejected whole when invalid (validator) or when apply-time checks fail. */
 export const submitRulesUpdate = defineUpdate<SubmitResult, [Submission]>('submitRules');
 /** Second admin approves a pending version (when the active rules require it). */
-export const approveRulesUpdate = defineUpdate<RulesVersionSummary, [{ version: number; approvedBy: string }]>('approveRules');
+export const approveRulesUpdate = defineUpdate<RulesVersionSummary, [{ version: number; approvedBy: string }]>(
+  'approveRules',
+);
 
 export const currentRulesQuery = defineQuery<RulesVersion | undefined>('currentRules');
 export const rulesVersionQuery = defineQuery<RulesVersion | undefined, [number]>('rulesVersion');

@@ -12,7 +12,14 @@ import type { LeaseholdActivities } from '../../activities/contract';
 import { jsonBytes, validateRules } from '../../policy/validate';
 import type { RulesDocument } from '../../policy/schema';
 import { failureMessage } from '../failures';
-import { approveRulesUpdate, currentRulesQuery, pendingRulesQuery, rulesHistoryQuery, rulesVersionQuery, submitRulesUpdate } from './messages';
+import {
+  approveRulesUpdate,
+  currentRulesQuery,
+  pendingRulesQuery,
+  rulesHistoryQuery,
+  rulesVersionQuery,
+  submitRulesUpdate,
+} from './messages';
 import type { PolicyState, RulesVersion, RulesVersionSummary, Submission, SubmitResult } from './types';
 
 /**
@@ -57,7 +64,9 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
 
   const keep = (version: RulesVersion): void => {
     state.documents.push(version);
-    const older = state.documents.filter((d) => d.version !== state.activeVersion).sort((a, b) => b.version - a.version);
+    const older = state.documents
+      .filter((d) => d.version !== state.activeVersion)
+      .sort((a, b) => b.version - a.version);
     const kept: RulesVersion[] = [];
     let bytes = 0;
     for (const d of older) {
@@ -68,7 +77,8 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
     state.documents = [...state.documents.filter((d) => d.version === state.activeVersion), ...kept.reverse()];
     const drop = state.history.length - KEEP_SUMMARIES;
     if (drop > 0) {
-      const keepSummary = (h: RulesVersionSummary, i: number): boolean => i >= drop || h.version === state.activeVersion || h.version === state.pending?.version;
+      const keepSummary = (h: RulesVersionSummary, i: number): boolean =>
+        i >= drop || h.version === state.activeVersion || h.version === state.pending?.version;
       state.history = state.history.filter(keepSummary);
     }
   };
@@ -96,11 +106,20 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
       try {
         check = await checks.checkRules({ rules });
       } catch (err) {
-        throw ApplicationFailure.nonRetryable(`the rules could not be checked: ${failureMessage(err)}`, 'RulesCheckFailed');
+        throw ApplicationFailure.nonRetryable(
+          `the rules could not be checked: ${failureMessage(err)}`,
+          'RulesCheckFailed',
+        );
       }
-      if (check.problems.length > 0) throw ApplicationFailure.nonRetryable('the rules do not match the connected systems', 'InvalidRules', check.problems);
+      if (check.problems.length > 0)
+        throw ApplicationFailure.nonRetryable(
+          'the rules do not match the connected systems',
+          'InvalidRules',
+          check.problems,
+        );
       const current = active();
-      if (current?.digest === check.digest) return { version: current.version, status: 'unchanged', digest: check.digest };
+      if (current?.digest === check.digest)
+        return { version: current.version, status: 'unchanged', digest: check.digest };
 
       const version: RulesVersion = {
         version: state.nextVersion++,
@@ -136,11 +155,15 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
     {
       validator: (submission: Submission) => {
         if (!submission.submittedBy?.trim()) throw new Error('submittedBy is required');
-        if (submission.submittedBy.length > MAX_NAME_LENGTH) throw new Error(`submittedBy is longer than ${MAX_NAME_LENGTH} characters`);
-        if ((submission.comment?.length ?? 0) > MAX_COMMENT_LENGTH) throw new Error(`the comment is longer than ${MAX_COMMENT_LENGTH} characters`);
+        if (submission.submittedBy.length > MAX_NAME_LENGTH)
+          throw new Error(`submittedBy is longer than ${MAX_NAME_LENGTH} characters`);
+        if ((submission.comment?.length ?? 0) > MAX_COMMENT_LENGTH)
+          throw new Error(`the comment is longer than ${MAX_COMMENT_LENGTH} characters`);
         const parsed = validateRules(submission.document);
         if (!parsed.ok) {
-          throw new Error(`invalid rules document:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+          throw new Error(
+            `invalid rules document:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
+          );
         }
       },
     },
@@ -157,9 +180,11 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
     {
       validator: ({ version, approvedBy }) => {
         if (!state.pending) throw new Error('no rules version is waiting for approval');
-        if (state.pending.version !== version) throw new Error(`version ${version} is not the pending one (v${state.pending.version})`);
+        if (state.pending.version !== version)
+          throw new Error(`version ${version} is not the pending one (v${state.pending.version})`);
         if (!approvedBy?.trim()) throw new Error('approvedBy is required');
-        if (approvedBy.length > MAX_NAME_LENGTH) throw new Error(`approvedBy is longer than ${MAX_NAME_LENGTH} characters`);
+        if (approvedBy.length > MAX_NAME_LENGTH)
+          throw new Error(`approvedBy is longer than ${MAX_NAME_LENGTH} characters`);
         if (approvedBy.trim().toLowerCase() === state.pending.submittedBy.trim().toLowerCase()) {
           throw new Error('a second admin must approve: the submitter cannot approve their own change');
         }
@@ -168,7 +193,12 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
   );
 
   setHandler(currentRulesQuery, () => active());
-  setHandler(rulesVersionQuery, (version) => state.documents.find((d) => d.version === version) ?? (state.pending?.version === version ? state.pending : undefined));
+  setHandler(
+    rulesVersionQuery,
+    (version) =>
+      state.documents.find((d) => d.version === version) ??
+      (state.pending?.version === version ? state.pending : undefined),
+  );
   setHandler(rulesHistoryQuery, () => state.history);
   setHandler(pendingRulesQuery, () => state.pending);
   describe();

@@ -28,7 +28,12 @@ export async function startWebhookReceiver(): Promise<WebhookReceiver> {
       const next = script.shift() ?? 200;
       const rawBody = Buffer.concat(chunks);
       const status = next === 'hang' ? 0 : next;
-      received.push({ headers: req.headers, rawBody, status, json: () => JSON.parse(rawBody.toString('utf8')) as Record<string, unknown> });
+      received.push({
+        headers: req.headers,
+        rawBody,
+        status,
+        json: () => JSON.parse(rawBody.toString('utf8')) as Record<string, unknown>,
+      });
       if (next !== 'hang') res.writeHead(next, { 'content-type': 'text/plain' }).end('ok');
     });
   });

@@ -9,15 +9,23 @@ import { commandOf, exampleEnv, loadCompose, readComposeText, type ComposeServic
  * schema (vendored from compose-spec/compose-spec), and read against the code they deploy.
  */
 const FILES = ['docker-compose.yml', 'docker-compose.cloud.yml'];
-const cloudEnv = { TEMPORAL_ADDRESS: 'ns.a1b2c.tmprl.cloud:7233', TEMPORAL_NAMESPACE: 'ns.a1b2c', TEMPORAL_API_KEY: 'key' };
+const cloudEnv = {
+  TEMPORAL_ADDRESS: 'ns.a1b2c.tmprl.cloud:7233',
+  TEMPORAL_NAMESPACE: 'ns.a1b2c',
+  TEMPORAL_API_KEY: 'key',
+};
 const selfHosted = loadCompose('docker-compose.yml', exampleEnv());
 const cloud = loadCompose('docker-compose.cloud.yml', exampleEnv(cloudEnv));
 const LEASEHOLD_SERVICES = ['leasehold-worker', 'leasehold-webhook', 'leasehold-rules'];
 
 describe('docker-compose.yml and docker-compose.cloud.yml', () => {
   // A draft-07 schema (its $schema URL is spelled https://…/draft-07/schema, which ajv does not need to fetch).
-  const schema = JSON.parse(fs.readFileSync(path.join(projectRoot, 'test/fixtures/compose-spec/compose-spec.json'), 'utf8')) as object;
-  const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false }).compile(schema);
+  const schema = JSON.parse(
+    fs.readFileSync(path.join(projectRoot, 'test/fixtures/compose-spec/compose-spec.json'), 'utf8'),
+  ) as object;
+  const validate = new Ajv({ strict: false, allErrors: true, validateFormats: false, validateSchema: false }).compile(
+    schema,
+  );
 
   test.each(FILES)('%s is valid under the Compose Specification', (file) => {
     const doc = loadCompose(file, exampleEnv(cloudEnv));
@@ -27,7 +35,15 @@ describe('docker-compose.yml and docker-compose.cloud.yml', () => {
   });
 
   test('the schema check catches a broken file (it is not vacuous)', () => {
-    const broken = { services: { worker: { image: 'leasehold:latest', depends_on: { x: { condition: 'when-it-feels-like-it' } }, restart_policy: 'always' } } };
+    const broken = {
+      services: {
+        worker: {
+          image: 'leasehold:latest',
+          depends_on: { x: { condition: 'when-it-feels-like-it' } },
+          restart_policy: 'always',
+        },
+      },
+    };
     expect(validate(broken)).toBe(false);
   });
 
@@ -59,7 +75,12 @@ describe('docker-compose.yml: Temporal on PostgreSQL, on the supported images', 
   test('the schema job sets up both databases with temporal-sql-tool before the server starts', () => {
     const script = commandOf(s['temporal-schema']!).join(' ');
     expect(script).toContain('temporal-sql-tool --plugin postgres12');
-    for (const step of ['create', 'setup-schema -v 0.0', 'update-schema -d /etc/temporal/schema/postgresql/v12/$db/versioned']) expect(script).toContain(step);
+    for (const step of [
+      'create',
+      'setup-schema -v 0.0',
+      'update-schema -d /etc/temporal/schema/postgresql/v12/$db/versioned',
+    ])
+      expect(script).toContain(step);
     expect(s.temporal!.depends_on).toEqual({ 'temporal-schema': { condition: 'service_completed_successfully' } });
   });
 
@@ -90,16 +111,30 @@ describe('docker-compose.yml: Temporal on PostgreSQL, on the supported images', 
 describe('docker-compose.cloud.yml: only the Leasehold services', () => {
   test('no database, server or UI; a check job that changes nothing', () => {
     expect(Object.keys(cloud.services).sort()).toEqual([...LEASEHOLD_SERVICES, 'temporal-check'].sort());
-    expect(commandOf(cloud.services['temporal-check']!)).toEqual(['temporal', 'setup', '--verify', '--retention', '365']);
+    expect(commandOf(cloud.services['temporal-check']!)).toEqual([
+      'temporal',
+      'setup',
+      '--verify',
+      '--retention',
+      '365',
+    ]);
     expect(cloud.services['leasehold-worker']!.environment).toMatchObject(cloudEnv);
   });
 
   test('the Leasehold services are the same as in the self-hosted file (but for where Temporal is)', () => {
     const strip = (svc: ComposeService) => {
       const env = Object.fromEntries(Object.entries(svc.environment ?? {}).filter(([k]) => !k.startsWith('TEMPORAL_')));
-      return { image: svc.image, command: svc.command, environment: env, ports: svc.ports, healthcheck: svc.healthcheck, restart: svc.restart };
+      return {
+        image: svc.image,
+        command: svc.command,
+        environment: env,
+        ports: svc.ports,
+        healthcheck: svc.healthcheck,
+        restart: svc.restart,
+      };
     };
-    for (const name of LEASEHOLD_SERVICES) expect(strip(cloud.services[name]!)).toEqual(strip(selfHosted.services[name]!));
+    for (const name of LEASEHOLD_SERVICES)
+      expect(strip(cloud.services[name]!)).toEqual(strip(selfHosted.services[name]!));
   });
 
   test('a missing Temporal Cloud address is an error naming it, not a silent default', () => {
@@ -120,18 +155,27 @@ describe('the image', () => {
 
   test('every variable the example rules read is passed to the Leasehold services', () => {
     const rules = fs.readFileSync(path.join(projectRoot, 'rules', 'example.yaml'), 'utf8').replace(/#.*$/gm, '');
-    const referenced = new Set([...rules.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g), ...rules.matchAll(/env: ([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!));
+    const referenced = new Set(
+      [...rules.matchAll(/\$\{([A-Z_][A-Z0-9_]*)/g), ...rules.matchAll(/env: ([A-Z_][A-Z0-9_]*)/g)].map((m) => m[1]!),
+    );
     expect(referenced.size).toBeGreaterThan(5);
-    for (const doc of [selfHosted, cloud]) for (const name of referenced) expect(Object.keys(doc.services['leasehold-worker']!.environment!)).toContain(name);
+    for (const doc of [selfHosted, cloud])
+      for (const name of referenced)
+        expect(Object.keys(doc.services['leasehold-worker']!.environment!)).toContain(name);
   });
 });
 
 describe('README', () => {
   test('its compose section names every service and the loopback ports', () => {
     const readme = fs.readFileSync(path.join(projectRoot, 'README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Deployment: docker compose'), readme.indexOf('\n## ', readme.indexOf('## Deployment: docker compose') + 5));
+    const section = readme.slice(
+      readme.indexOf('## Deployment: docker compose'),
+      readme.indexOf('\n## ', readme.indexOf('## Deployment: docker compose') + 5),
+    );
     expect(section.length).toBeGreaterThan(200);
-    for (const name of [...Object.keys(selfHosted.services), 'temporal-check', 'docker-compose.cloud.yml']) expect(section).toContain(name);
-    for (const port of Object.values(selfHosted.services).flatMap((svc) => svc.ports ?? [])) expect(section).toContain(port);
+    for (const name of [...Object.keys(selfHosted.services), 'temporal-check', 'docker-compose.cloud.yml'])
+      expect(section).toContain(name);
+    for (const port of Object.values(selfHosted.services).flatMap((svc) => svc.ports ?? []))
+      expect(section).toContain(port);
   });
 });

@@ -1,4 +1,12 @@
-import { approvalsMissing, authorizeApprover, grantDuration, isAutoApproved, maxDuration, type ApprovalContext, type ApproverFacts } from '../../../src/policy/approval';
+import {
+  approvalsMissing,
+  authorizeApprover,
+  grantDuration,
+  isAutoApproved,
+  maxDuration,
+  type ApprovalContext,
+  type ApproverFacts,
+} from '../../../src/policy/approval';
 import { accessLevelSchema, type AccessLevel } from '../../../src/policy/schema';
 
 const HOUR = 3_600_000;
@@ -12,7 +20,12 @@ function level(overrides: Record<string, unknown> = {}): AccessLevel {
     groups: ['github-admins'],
     risk: 'high',
     approval: {
-      approvers: ['manager', 'app-owner', { user: 'dave@example.com' }, { group: 'security-oncall', connection: 'okta' }],
+      approvers: [
+        'manager',
+        'app-owner',
+        { user: 'dave@example.com' },
+        { group: 'security-oncall', connection: 'okta' },
+      ],
       required: 2,
     },
     duration: { default: '8 hours', max: '1 day' },
@@ -27,7 +40,11 @@ const ctx: ApprovalContext = {
   ownerEmail: 'carol@example.com',
 };
 
-const actor = (accountId: string, email: string | undefined, approverGroups: string[] = []): ApproverFacts => ({ accountId, email, approverGroups });
+const actor = (accountId: string, email: string | undefined, approverGroups: string[] = []): ApproverFacts => ({
+  accountId,
+  email,
+  approverGroups,
+});
 
 describe('who may approve (authorizeApprover)', () => {
   test.each([
@@ -35,14 +52,22 @@ describe('who may approve (authorizeApprover)', () => {
     ['the manager, whatever the case of the email', actor('acc-bob', 'Bob@Example.COM'), 'manager'],
     ['the application owner', actor('acc-carol', 'carol@example.com'), 'app-owner'],
     ['a named user', actor('acc-dave', 'DAVE@example.com'), 'dave@example.com'],
-    ['a member of an approver group', actor('acc-erin', 'erin@example.com', ['security-oncall']), 'group security-oncall'],
+    [
+      'a member of an approver group',
+      actor('acc-erin', 'erin@example.com', ['security-oncall']),
+      'group security-oncall',
+    ],
   ])('%s counts', (_who, facts, as) => {
     expect(authorizeApprover(level(), ctx, facts)).toEqual({ authorized: true, as });
   });
 
   test('the requester never counts: not as manager, owner, named user or group member', () => {
     const everything = level();
-    const selfApproving: ApprovalContext = { ...ctx, managerEmail: 'alice@example.com', ownerEmail: 'alice@example.com' };
+    const selfApproving: ApprovalContext = {
+      ...ctx,
+      managerEmail: 'alice@example.com',
+      ownerEmail: 'alice@example.com',
+    };
     const asRequester = [
       actor('acc-alice', 'alice@example.com', ['security-oncall']),
       // same Jira account, email hidden by Jira
@@ -51,7 +76,10 @@ describe('who may approve (authorizeApprover)', () => {
       actor('acc-alice-2', 'ALICE@example.com', ['security-oncall']),
     ];
     for (const facts of asRequester) {
-      expect(authorizeApprover(everything, selfApproving, facts)).toEqual({ authorized: false, reason: 'the requester cannot approve their own request' });
+      expect(authorizeApprover(everything, selfApproving, facts)).toEqual({
+        authorized: false,
+        reason: 'the requester cannot approve their own request',
+      });
     }
     const named = level({ approval: { approvers: [{ user: 'alice@example.com' }, 'manager'], required: 2 } });
     expect(authorizeApprover(named, ctx, actor('acc-alice', 'alice@example.com')).authorized).toBe(false);
@@ -65,7 +93,8 @@ describe('who may approve (authorizeApprover)', () => {
     });
     expect(authorizeApprover(level(), ctx, actor('acc-frank', 'frank@example.com', ['some-other-group']))).toEqual({
       authorized: false,
-      reason: 'frank@example.com is not an authorized approver (allowed: manager, app-owner, dave@example.com, group security-oncall)',
+      reason:
+        'frank@example.com is not an authorized approver (allowed: manager, app-owner, dave@example.com, group security-oncall)',
     });
   });
 
@@ -74,7 +103,10 @@ describe('who may approve (authorizeApprover)', () => {
       authorized: false,
       reason: expect.stringContaining('account acc-bob is not an authorized approver'),
     });
-    expect(authorizeApprover(level(), ctx, actor('acc-erin', undefined, ['security-oncall']))).toEqual({ authorized: true, as: 'group security-oncall' });
+    expect(authorizeApprover(level(), ctx, actor('acc-erin', undefined, ['security-oncall']))).toEqual({
+      authorized: true,
+      as: 'group security-oncall',
+    });
   });
 
   test('a requester with no manager in the directory has no manager approver', () => {
@@ -111,7 +143,11 @@ describe('auto-approval (isAutoApproved)', () => {
 });
 
 describe('the duration granted (grantDuration, maxDuration)', () => {
-  const capped = level({ risk: 'medium', approval: { approvers: ['manager'] }, duration: { default: '8 hours', max: '1 day' } });
+  const capped = level({
+    risk: 'medium',
+    approval: { approvers: ['manager'] },
+    duration: { default: '8 hours', max: '1 day' },
+  });
 
   test('no requested duration → the default', () => {
     expect(grantDuration(capped, undefined)).toEqual({ ms: 8 * HOUR, capped: false });

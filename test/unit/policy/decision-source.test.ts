@@ -19,38 +19,75 @@ const changelog = [
 const none = new Set<string>();
 
 describe('matchDecision: a decision counts only if Jira recorded it', () => {
-  test('a webhook claim with its changelog id is confirmed by that entry, with Jira\'s time', () => {
-    const match = matchDecision(changelog, { status: 'approved by manager', actorAccountId: BOB, at: '2026-12-02T10:00:00.300Z', changelogId: '10101' }, none);
-    expect(match).toEqual({ confirmed: true, source: { changelogId: '10101', accountId: BOB, at: '2026-12-02T10:00:00.000Z', status: 'Approved by Manager' } });
+  test("a webhook claim with its changelog id is confirmed by that entry, with Jira's time", () => {
+    const match = matchDecision(
+      changelog,
+      { status: 'approved by manager', actorAccountId: BOB, at: '2026-12-02T10:00:00.300Z', changelogId: '10101' },
+      none,
+    );
+    expect(match).toEqual({
+      confirmed: true,
+      source: { changelogId: '10101', accountId: BOB, at: '2026-12-02T10:00:00.000Z', status: 'Approved by Manager' },
+    });
   });
 
   test('a claim naming an entry made by someone else, to another status, at another time, or not on the issue is refused', () => {
     const claim = { status: 'Approved by Manager', actorAccountId: BOB, at: '2026-12-02T10:01:00.000Z' };
-    expect(matchDecision(changelog, { ...claim, changelogId: '10102' }, none)).toEqual({ confirmed: false, reason: 'changelog entry 10102 was made by another account' });
+    expect(matchDecision(changelog, { ...claim, changelogId: '10102' }, none)).toEqual({
+      confirmed: false,
+      reason: 'changelog entry 10102 was made by another account',
+    });
     expect(matchDecision(changelog, { ...claim, actorAccountId: MALLORY, changelogId: '10102' }, none)).toEqual({
       confirmed: false,
       reason: 'changelog entry 10102 is not a change to "Approved by Manager"',
     });
-    expect(matchDecision(changelog, { ...claim, at: '2026-12-02T11:00:00.000Z', changelogId: '10103' }, none)).toMatchObject({ confirmed: false, reason: expect.stringMatching(/was made at .*, not at/) });
-    expect(matchDecision(changelog, { ...claim, changelogId: '99999' }, none)).toEqual({ confirmed: false, reason: 'Jira has no changelog entry 99999 on this issue' });
+    expect(
+      matchDecision(changelog, { ...claim, at: '2026-12-02T11:00:00.000Z', changelogId: '10103' }, none),
+    ).toMatchObject({ confirmed: false, reason: expect.stringMatching(/was made at .*, not at/) });
+    expect(matchDecision(changelog, { ...claim, changelogId: '99999' }, none)).toEqual({
+      confirmed: false,
+      reason: 'Jira has no changelog entry 99999 on this issue',
+    });
   });
 
   test('each entry counts once', () => {
-    const claim = { status: 'Approved by Manager', actorAccountId: BOB, at: '2026-12-02T10:00:00.000Z', changelogId: '10101' };
-    expect(matchDecision(changelog, claim, new Set(['10101']))).toEqual({ confirmed: false, reason: 'changelog entry 10101 was already counted' });
+    const claim = {
+      status: 'Approved by Manager',
+      actorAccountId: BOB,
+      at: '2026-12-02T10:00:00.000Z',
+      changelogId: '10101',
+    };
+    expect(matchDecision(changelog, claim, new Set(['10101']))).toEqual({
+      confirmed: false,
+      reason: 'changelog entry 10101 was already counted',
+    });
   });
 
   test('without an id (Jira Automation) the newest uncounted entry by that account to that status near that time confirms it', () => {
     const claim = { status: 'Approved by Manager', actorAccountId: BOB, at: '2026-12-02T10:31:00.000Z' };
     expect(matchDecision(changelog, claim, none)).toMatchObject({ confirmed: true, source: { changelogId: '10103' } });
-    expect(matchDecision(changelog, claim, new Set(['10103']))).toEqual({ confirmed: false, reason: 'every matching changelog entry was already counted' });
-    expect(matchDecision(changelog, { ...claim, at: '2026-12-02T12:00:00.000Z' }, none)).toMatchObject({ confirmed: false, reason: expect.stringMatching(/no change to "Approved by Manager" by this account/) });
+    expect(matchDecision(changelog, claim, new Set(['10103']))).toEqual({
+      confirmed: false,
+      reason: 'every matching changelog entry was already counted',
+    });
+    expect(matchDecision(changelog, { ...claim, at: '2026-12-02T12:00:00.000Z' }, none)).toMatchObject({
+      confirmed: false,
+      reason: expect.stringMatching(/no change to "Approved by Manager" by this account/),
+    });
   });
 
   test('a forged claim with a real approver but no change in Jira is refused', () => {
-    expect(matchDecision([], { status: 'Approved by Manager', actorAccountId: BOB, at: '2026-12-02T10:00:00.000Z' }, none)).toMatchObject({ confirmed: false });
+    expect(
+      matchDecision([], { status: 'Approved by Manager', actorAccountId: BOB, at: '2026-12-02T10:00:00.000Z' }, none),
+    ).toMatchObject({ confirmed: false });
     // A change of another field to a value that reads like the status does not count either.
     const other = [entry('10200', BOB, 'Approved by Manager', '2026-12-02T10:00:00.000+0000', 'labels')];
-    expect(matchDecision(other, { status: 'Approved by Manager', actorAccountId: BOB, at: '2026-12-02T10:00:00.000Z', changelogId: '10200' }, none)).toMatchObject({ confirmed: false });
+    expect(
+      matchDecision(
+        other,
+        { status: 'Approved by Manager', actorAccountId: BOB, at: '2026-12-02T10:00:00.000Z', changelogId: '10200' },
+        none,
+      ),
+    ).toMatchObject({ confirmed: false });
   });
 });

@@ -29,12 +29,24 @@ describe('parseDuration', () => {
     expect(parseDuration(text)).toBe(ms);
   });
 
-  test.each(['', 'soon', 'forever', '8', 'hours', '0 days', '-1 day', '1 month', '1 year', '1 day 2 hours', 'PT8H', '1e3s', '8 h ours', '0.0001 seconds'])(
-    '%j is not a duration',
-    (text) => {
-      expect(parseDuration(text)).toBeUndefined();
-    },
-  );
+  test.each([
+    '',
+    'soon',
+    'forever',
+    '8',
+    'hours',
+    '0 days',
+    '-1 day',
+    '1 month',
+    '1 year',
+    '1 day 2 hours',
+    'PT8H',
+    '1e3s',
+    '8 h ours',
+    '0.0001 seconds',
+  ])('%j is not a duration', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
 });
 
 describe('formatDuration', () => {

@@ -12,7 +12,9 @@ describe('the sandbox package as the product loads it', () => {
     expect(SANDBOX_PACKAGE).toBe('@leasehold/sandbox');
     const loaded = await loadSandboxPackage('test');
     expect(loaded.startSandboxes).toBe(provided.startSandboxes);
-    expect(loaded.samplePerson('alice')).toEqual(expect.objectContaining({ handle: 'alice', email: 'alice@example.com' }));
+    expect(loaded.samplePerson('alice')).toEqual(
+      expect.objectContaining({ handle: 'alice', email: 'alice@example.com' }),
+    );
     expect(loaded.samplePeople.map((p) => p.handle)).toContain('bob');
   });
 });

@@ -26,7 +26,13 @@ describe('classifying Jira webhook events', () => {
   let key: string;
   beforeEach(() => {
     jira = sandboxJiraEvents();
-    key = jira.raise({ reporter: 'alice', application: 'Jira Software', accessType: 'User', duration: '1 day', justification: 'release week' });
+    key = jira.raise({
+      reporter: 'alice',
+      application: 'Jira Software',
+      accessType: 'User',
+      duration: '1 day',
+      justification: 'release week',
+    });
   });
 
   test('jira:issue_created for an access request becomes a request with the portal fields', () => {
@@ -54,24 +60,53 @@ describe('classifying Jira webhook events', () => {
   test('unset portal fields map to null, so the workflow falls back to defaults or manual handling', () => {
     const bare = jira.raise({ reporter: 'erin' });
     const event = classify(jira.last(bare, 'jira:issue_created'));
-    expect(event).toMatchObject({ action: 'created', issue: { kind: 'access', input: { application: null, accessType: null, duration: null, justification: null } } });
+    expect(event).toMatchObject({
+      action: 'created',
+      issue: { kind: 'access', input: { application: null, accessType: null, duration: null, justification: null } },
+    });
   });
 
   test('removal and change requests are recognised by their request type', () => {
-    const removal = jira.raise({ reporter: 'alice', requestType: 'Request Access Removal', application: 'Jira Software', accessType: 'User' });
-    const change = jira.raise({ reporter: 'alice', requestType: 'Request Access Change', application: 'Jira Software', accessType: 'User', duration: '7 days' });
-    expect(classify(jira.last(removal, 'jira:issue_created'))).toMatchObject({ action: 'created', issue: { kind: 'removal', input: { issueKey: removal } } });
-    expect(classify(jira.last(change, 'jira:issue_created'))).toMatchObject({ action: 'created', issue: { kind: 'change', input: { issueKey: change, duration: '7 days' } } });
+    const removal = jira.raise({
+      reporter: 'alice',
+      requestType: 'Request Access Removal',
+      application: 'Jira Software',
+      accessType: 'User',
+    });
+    const change = jira.raise({
+      reporter: 'alice',
+      requestType: 'Request Access Change',
+      application: 'Jira Software',
+      accessType: 'User',
+      duration: '7 days',
+    });
+    expect(classify(jira.last(removal, 'jira:issue_created'))).toMatchObject({
+      action: 'created',
+      issue: { kind: 'removal', input: { issueKey: removal } },
+    });
+    expect(classify(jira.last(change, 'jira:issue_created'))).toMatchObject({
+      action: 'created',
+      issue: { kind: 'change', input: { issueKey: change, duration: '7 days' } },
+    });
   });
 
   test('a move to a mapped status is a decision by the person who moved it', () => {
     jira.move(key, 'Approved by Manager', 'bob');
     const body = jira.last(key, 'jira:issue_updated');
-    expect(json(body).changelog.items).toEqual([expect.objectContaining({ field: 'status', fromString: 'Waiting for approval', toString: 'Approved by Manager' })]);
+    expect(json(body).changelog.items).toEqual([
+      expect.objectContaining({ field: 'status', fromString: 'Waiting for approval', toString: 'Approved by Manager' }),
+    ]);
     const event = classify(body);
-    expect(event).toMatchObject({ action: 'status', decision: 'Approved', status: 'Approved by Manager', actorAccountId: bob.jiraAccountId });
+    expect(event).toMatchObject({
+      action: 'status',
+      decision: 'Approved',
+      status: 'Approved by Manager',
+      actorAccountId: bob.jiraAccountId,
+    });
     // The request itself still comes from the reporter, not from the approver who moved it.
-    expect(event).toMatchObject({ issue: { kind: 'access', input: { issueKey: key, requester: { accountId: alice.jiraAccountId } } } });
+    expect(event).toMatchObject({
+      issue: { kind: 'access', input: { issueKey: key, requester: { accountId: alice.jiraAccountId } } },
+    });
   });
 
   test.each([
@@ -92,10 +127,16 @@ describe('classifying Jira webhook events', () => {
     expect(decisionFor(portal, 'Approved')).toBeUndefined();
   });
 
-  test.each(['In Progress', 'Waiting for support', 'Access Granted'])('a move to the unmapped status %s is ignored with the reason', (status) => {
-    jira.move(key, status, 'bob');
-    expect(classify(jira.last(key, 'jira:issue_updated'))).toEqual({ action: 'ignore', reason: `status "${status}" is not mapped to a decision` });
-  });
+  test.each(['In Progress', 'Waiting for support', 'Access Granted'])(
+    'a move to the unmapped status %s is ignored with the reason',
+    (status) => {
+      jira.move(key, status, 'bob');
+      expect(classify(jira.last(key, 'jira:issue_updated'))).toEqual({
+        action: 'ignore',
+        reason: `status "${status}" is not mapped to a decision`,
+      });
+    },
+  );
 
   test('events of another project are ignored, whether it shows in fields.project or only in the key', () => {
     const raw = json(jira.last(key, 'jira:issue_created'));
@@ -109,7 +150,10 @@ describe('classifying Jira webhook events', () => {
   test('other request types, and issues without one, are ignored', () => {
     const raw = json(jira.last(key, 'jira:issue_created'));
     raw.issue.fields.customfield_10010.requestType.name = 'Get IT help';
-    expect(classify(raw)).toEqual({ action: 'ignore', reason: 'request type "Get IT help" is not an access request type' });
+    expect(classify(raw)).toEqual({
+      action: 'ignore',
+      reason: 'request type "Get IT help" is not an access request type',
+    });
     raw.issue.fields.customfield_10010 = null;
     expect(classify(raw)).toEqual({ action: 'ignore', reason: 'request type (none) is not an access request type' });
   });
@@ -127,7 +171,9 @@ describe('classifying Jira webhook events', () => {
     jira.move(key, 'Approved by Manager', 'bob');
     const raw = json(jira.last(key, 'jira:issue_updated'));
     raw.issue_event_type_name = 'issue_updated';
-    raw.changelog.items = [{ field: 'summary', fieldtype: 'jira', fieldId: 'summary', from: null, fromString: 'a', to: null, toString: 'b' }];
+    raw.changelog.items = [
+      { field: 'summary', fieldtype: 'jira', fieldId: 'summary', from: null, fromString: 'a', to: null, toString: 'b' },
+    ];
     expect(classify(raw)).toEqual({ action: 'ignore', reason: 'issue_updated without a status change' });
   });
 
@@ -135,14 +181,20 @@ describe('classifying Jira webhook events', () => {
     jira.move(key, 'Approved by Manager', 'bob');
     const raw = json(jira.last(key, 'jira:issue_updated'));
     delete raw.user;
-    expect(classify(raw)).toEqual({ action: 'ignore', reason: 'a status change without an actor cannot count as a decision' });
+    expect(classify(raw)).toEqual({
+      action: 'ignore',
+      reason: 'a status change without an actor cannot count as a decision',
+    });
   });
 
   test('a create without reporter or creator falls back to the actor; with none at all it is ignored', () => {
     const raw = json(jira.last(key, 'jira:issue_created'));
     raw.issue.fields.reporter = null;
     delete raw.issue.fields.creator;
-    expect(classify(raw)).toMatchObject({ action: 'created', issue: { input: { requester: { accountId: alice.jiraAccountId } } } });
+    expect(classify(raw)).toMatchObject({
+      action: 'created',
+      issue: { input: { requester: { accountId: alice.jiraAccountId } } },
+    });
     delete raw.user;
     expect(classify(raw)).toEqual({ action: 'ignore', reason: `issue ${key} has no reporter` });
   });
@@ -165,7 +217,11 @@ describe('classifying Jira webhook events', () => {
 
   test('an ADF justification (REST v3 shape) is read as plain text', () => {
     const raw = json(jira.last(key, 'jira:issue_created'));
-    raw.issue.fields.customfield_10053 = { type: 'doc', version: 1, content: [{ type: 'paragraph', content: [{ type: 'text', text: 'incident 77' }] }] };
+    raw.issue.fields.customfield_10053 = {
+      type: 'doc',
+      version: 1,
+      content: [{ type: 'paragraph', content: [{ type: 'text', text: 'incident 77' }] }],
+    };
     expect(classify(raw)).toMatchObject({ issue: { input: { justification: 'incident 77' } } });
   });
 });
@@ -188,9 +244,22 @@ describe('parsing webhook bodies at the edge', () => {
   test.each<[string, Json]>([
     ['no issue', { webhookEvent: 'jira:issue_created', timestamp: 1 }],
     ['an issue without key', { webhookEvent: 'jira:issue_created', issue: { id: '1', fields: {} } }],
-    ['a key that is not a Jira key', { webhookEvent: 'jira:issue_created', issue: { id: '1', key: 'access 1', fields: {} } }],
-    ['a user without accountId', { webhookEvent: 'jira:issue_updated', user: { displayName: 'x' }, issue: { id: '1', key: 'ACCESS-1', fields: {} } }],
-    ['a changelog without items', { webhookEvent: 'jira:issue_updated', issue: { id: '1', key: 'ACCESS-1', fields: {} }, changelog: { id: '1' } }],
+    [
+      'a key that is not a Jira key',
+      { webhookEvent: 'jira:issue_created', issue: { id: '1', key: 'access 1', fields: {} } },
+    ],
+    [
+      'a user without accountId',
+      {
+        webhookEvent: 'jira:issue_updated',
+        user: { displayName: 'x' },
+        issue: { id: '1', key: 'ACCESS-1', fields: {} },
+      },
+    ],
+    [
+      'a changelog without items',
+      { webhookEvent: 'jira:issue_updated', issue: { id: '1', key: 'ACCESS-1', fields: {} }, changelog: { id: '1' } },
+    ],
     ['a timestamp that is not a number', { timestamp: 'yesterday', issue: { id: '1', key: 'ACCESS-1', fields: {} } }],
   ])('%s is a schema violation', (_what, body) => {
     expect(jiraWebhookSchema.safeParse(body).success).toBe(false);

@@ -21,7 +21,10 @@ describe('webhook signature', () => {
   });
 
   test('the test vector fails with another secret, another body or one changed hex digit', () => {
-    expect(verifySignature('another secret', vector.body, vector.signature)).toEqual({ ok: false, reason: 'signature does not match the body' });
+    expect(verifySignature('another secret', vector.body, vector.signature)).toEqual({
+      ok: false,
+      reason: 'signature does not match the body',
+    });
     expect(verifySignature(vector.secret, Buffer.from('Hello World?'), vector.signature).ok).toBe(false);
     expect(verifySignature(vector.secret, Buffer.from('Hello World! '), vector.signature).ok).toBe(false);
     const flipped = vector.signature.slice(0, -1) + (vector.signature.endsWith('9') ? '8' : '9');
@@ -43,7 +46,9 @@ describe('webhook signature', () => {
     const sha512 = `sha512=${createHmac('sha512', vector.secret).update(vector.body).digest('hex')}`;
     expect(verifySignature(vector.secret, vector.body, sha1)).toEqual({ ok: true });
     expect(verifySignature(vector.secret, vector.body, sha512)).toEqual({ ok: true });
-    expect(verifySignature(vector.secret, vector.body, vector.signature.replace('sha256', 'SHA256'))).toEqual({ ok: true });
+    expect(verifySignature(vector.secret, vector.body, vector.signature.replace('sha256', 'SHA256'))).toEqual({
+      ok: true,
+    });
     expect(verifySignature(vector.secret, vector.body, vector.signature.toUpperCase())).toEqual({ ok: true });
     // A sha256 digest presented as sha1 (or the other way round) is a mismatch, not a pass.
     expect(verifySignature(vector.secret, vector.body, vector.signature.replace('sha256', 'sha1')).ok).toBe(false);
@@ -51,16 +56,37 @@ describe('webhook signature', () => {
   });
 
   test('missing, malformed and unsupported headers are refused with a reason', () => {
-    expect(verifySignature(vector.secret, vector.body, undefined)).toEqual({ ok: false, reason: 'missing X-Hub-Signature header' });
-    expect(verifySignature(vector.secret, vector.body, '')).toEqual({ ok: false, reason: 'missing X-Hub-Signature header' });
+    expect(verifySignature(vector.secret, vector.body, undefined)).toEqual({
+      ok: false,
+      reason: 'missing X-Hub-Signature header',
+    });
+    expect(verifySignature(vector.secret, vector.body, '')).toEqual({
+      ok: false,
+      reason: 'missing X-Hub-Signature header',
+    });
     const digest = vector.signature.slice('sha256='.length);
-    expect(verifySignature(vector.secret, vector.body, digest)).toEqual({ ok: false, reason: 'malformed X-Hub-Signature header' });
-    expect(verifySignature(vector.secret, vector.body, `=${digest}`)).toEqual({ ok: false, reason: 'malformed X-Hub-Signature header' });
-    expect(verifySignature(vector.secret, vector.body, `md5=${createHmac('md5', vector.secret).update(vector.body).digest('hex')}`)).toEqual({
+    expect(verifySignature(vector.secret, vector.body, digest)).toEqual({
+      ok: false,
+      reason: 'malformed X-Hub-Signature header',
+    });
+    expect(verifySignature(vector.secret, vector.body, `=${digest}`)).toEqual({
+      ok: false,
+      reason: 'malformed X-Hub-Signature header',
+    });
+    expect(
+      verifySignature(
+        vector.secret,
+        vector.body,
+        `md5=${createHmac('md5', vector.secret).update(vector.body).digest('hex')}`,
+      ),
+    ).toEqual({
       ok: false,
       reason: 'unsupported signature method md5',
     });
-    expect(verifySignature(vector.secret, vector.body, 'sha256=')).toEqual({ ok: false, reason: 'signature does not match the body' });
+    expect(verifySignature(vector.secret, vector.body, 'sha256=')).toEqual({
+      ok: false,
+      reason: 'signature does not match the body',
+    });
   });
 
   test('comparison runs through timingSafeEqual, and a digest of the wrong length is refused without throwing', () => {

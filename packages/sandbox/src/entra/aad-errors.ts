@@ -38,7 +38,12 @@ export const aadErrors = {
       `Application with identifier '${clientId}' was not found in the directory '${tenantId}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.`,
     ),
   missingClientCredential: () =>
-    new AadError(401, 'invalid_client', 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+    new AadError(
+      401,
+      'invalid_client',
+      7000218,
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
+    ),
   invalidClientSecret: (clientId: string) =>
     new AadError(
       401,
@@ -60,9 +65,17 @@ export const aadErrors = {
       500011,
       `The resource principal named ${resource} was not found in the tenant named ${tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     ),
-  notFound: (path: string) => new AadError(404, 'invalid_request', 900561, `The endpoint only accepts POST or GET requests at known paths; '${path}' is not one.`),
-  methodNotAllowed: (path: string) => new AadError(405, 'invalid_request', 900561, `The endpoint '${path}' does not accept this HTTP method.`),
-  transient: (status: number) => new AadError(status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'),
+  notFound: (path: string) =>
+    new AadError(
+      404,
+      'invalid_request',
+      900561,
+      `The endpoint only accepts POST or GET requests at known paths; '${path}' is not one.`,
+    ),
+  methodNotAllowed: (path: string) =>
+    new AadError(405, 'invalid_request', 900561, `The endpoint '${path}' does not accept this HTTP method.`),
+  transient: (status: number) =>
+    new AadError(status, 'temporarily_unavailable', 90033, 'A transient error has occurred. Please try again.'),
 };
 
 /** `2024-01-09 02:02:12Z`, the identity platform's timestamp format. */

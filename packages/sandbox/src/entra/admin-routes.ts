@@ -36,7 +36,10 @@ export function entraAdminRouter(ctx: AdminRoutesContext): Router {
       ctx.reset(settingsPatchSchema.parse(optionalJson(req)));
       return { status: 200, body: ctx.state() };
     })
-    .put('/__sandbox/settings', (req) => ({ status: 200, body: ctx.configure(settingsPatchSchema.parse(optionalJson(req))) }))
+    .put('/__sandbox/settings', (req) => ({
+      status: 200,
+      body: ctx.configure(settingsPatchSchema.parse(optionalJson(req))),
+    }))
     .post('/__sandbox/replicate', () => {
       ctx.flushReplication();
       return { status: 200, body: ctx.state() };

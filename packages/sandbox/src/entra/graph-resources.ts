@@ -35,7 +35,16 @@ export const userDefaultProperties = [
 ] as const;
 
 /** User properties `$filter` accepts in the sandbox. */
-export const userFilterable = ['id', 'displayName', 'givenName', 'surname', 'mail', 'userPrincipalName', 'jobTitle', 'accountEnabled'] as const;
+export const userFilterable = [
+  'id',
+  'displayName',
+  'givenName',
+  'surname',
+  'mail',
+  'userPrincipalName',
+  'jobTitle',
+  'accountEnabled',
+] as const;
 
 export const groupProperties = [
   'id',

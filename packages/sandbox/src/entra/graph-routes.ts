@@ -81,7 +81,10 @@ export function addGraphRoutes(router: Router, ctx: GraphRoutesContext): void {
     const principal = authorize(req, permissionsFor.readUsers);
     const user = userOr404(req.params.id!);
     const selected = userSelect(req, principal);
-    return ok(req, { '@odata.context': contextUrl(req, 'users', selected, true), ...project(userResource(user), selected ?? userDefaultProperties) });
+    return ok(req, {
+      '@odata.context': contextUrl(req, 'users', selected, true),
+      ...project(userResource(user), selected ?? userDefaultProperties),
+    });
   });
 
   on('GET', '/v1.0/users', 'listUsers', (req) => {
@@ -118,7 +121,10 @@ export function addGraphRoutes(router: Router, ctx: GraphRoutesContext): void {
     return ok(req, {
       '@odata.context': contextUrl(req, 'directoryObjects', selected, false),
       ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
-      value: page.map((g) => ({ '@odata.type': '#microsoft.graph.group', ...project(groupResource(g), selected ?? groupProperties) })),
+      value: page.map((g) => ({
+        '@odata.type': '#microsoft.graph.group',
+        ...project(groupResource(g), selected ?? groupProperties),
+      })),
     });
   });
 
@@ -127,7 +133,9 @@ export function addGraphRoutes(router: Router, ctx: GraphRoutesContext): void {
     const user = userOr404(req.params.id!);
     const body = checkMemberGroupsSchema.safeParse(req.json());
     if (!body.success) {
-      throw graphErrors.requestBadRequest(`The request must carry 'groupIds': between 1 and ${MAX_CHECK_GROUPS} group ids.`);
+      throw graphErrors.requestBadRequest(
+        `The request must carry 'groupIds': between 1 and ${MAX_CHECK_GROUPS} group ids.`,
+      );
     }
     const memberOf = new Set(directory.visibleGroupsOf(user.id).map((g) => g.id.toLowerCase()));
     return ok(req, {
@@ -153,7 +161,10 @@ export function addGraphRoutes(router: Router, ctx: GraphRoutesContext): void {
     authorize(req, permissionsFor.readGroups);
     const group = groupOr404(req.params.id!);
     const selected = parseSelect(req, groupProperties, 'group');
-    return ok(req, { '@odata.context': contextUrl(req, 'groups', selected, true), ...project(groupResource(group), selected ?? groupProperties) });
+    return ok(req, {
+      '@odata.context': contextUrl(req, 'groups', selected, true),
+      ...project(groupResource(group), selected ?? groupProperties),
+    });
   });
 
   on('GET', '/v1.0/groups/:id/members', 'listMembers', (req) => {
@@ -165,7 +176,10 @@ export function addGraphRoutes(router: Router, ctx: GraphRoutesContext): void {
     return ok(req, {
       '@odata.context': contextUrl(req, 'directoryObjects', selected, false),
       ...(nextLink ? { '@odata.nextLink': nextLink } : {}),
-      value: page.map((u) => ({ '@odata.type': '#microsoft.graph.user', ...project(u, selected ?? userDefaultProperties) })),
+      value: page.map((u) => ({
+        '@odata.type': '#microsoft.graph.user',
+        ...project(u, selected ?? userDefaultProperties),
+      })),
     });
   });
 

@@ -18,11 +18,16 @@ export function requestOrigin(req: SandboxRequest): string {
 export function parseSelect(req: SandboxRequest, known: readonly string[], typeName: string): string[] | undefined {
   const raw = req.url.searchParams.get('$select');
   if (raw === null) return undefined;
-  const names = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   return names.map((name) => {
     const canonical = known.find((k) => k.toLowerCase() === name.toLowerCase());
     if (!canonical) {
-      throw graphErrors.badRequest(`Parsing OData Select and Expand failed: Could not find a property named '${name}' on type 'microsoft.graph.${typeName}'.`);
+      throw graphErrors.badRequest(
+        `Parsing OData Select and Expand failed: Could not find a property named '${name}' on type 'microsoft.graph.${typeName}'.`,
+      );
     }
     return canonical;
   });
@@ -36,7 +41,12 @@ export function project(entity: Entity, properties: readonly string[]): Entity {
 }
 
 /** `https://…/v1.0/$metadata#users(id,mail)/$entity` and its relatives. */
-export function contextUrl(req: SandboxRequest, entitySet: string, selected: readonly string[] | undefined, single: boolean): string {
+export function contextUrl(
+  req: SandboxRequest,
+  entitySet: string,
+  selected: readonly string[] | undefined,
+  single: boolean,
+): string {
   const sel = selected ? `(${selected.join(',')})` : '';
   return `${requestOrigin(req)}/v1.0/$metadata#${entitySet}${sel}${single ? '/$entity' : ''}`;
 }
@@ -47,13 +57,19 @@ export function parseTop(req: SandboxRequest): number | undefined {
   if (raw === null) return undefined;
   const top = Number(raw);
   if (!Number.isInteger(top) || top < 1 || top > MAX_PAGE_SIZE) {
-    throw graphErrors.requestBadRequest(`Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_PAGE_SIZE} inclusive.`);
+    throw graphErrors.requestBadRequest(
+      `Invalid page size specified: '${raw}'. Must be between 1 and ${MAX_PAGE_SIZE} inclusive.`,
+    );
   }
   return top;
 }
 
 /** One page of `items` per `$top` / `$skiptoken`, with an absolute `@odata.nextLink` when more remain. */
-export function paginate<T>(req: SandboxRequest, items: readonly T[], defaultPageSize: number): { page: T[]; nextLink?: string } {
+export function paginate<T>(
+  req: SandboxRequest,
+  items: readonly T[],
+  defaultPageSize: number,
+): { page: T[]; nextLink?: string } {
   const size = parseTop(req) ?? defaultPageSize;
   const token = req.url.searchParams.get('$skiptoken');
   const offset = token === null ? 0 : decodeSkipToken(token);
@@ -79,10 +95,15 @@ function decodeSkipToken(token: string): number {
 
 // ---- $filter: `prop eq 'value'`, `prop eq true`, `startswith(prop,'value')`, joined by and / or, with parentheses.
 
-type Token = { kind: 'ident'; value: string } | { kind: 'string'; value: string } | { kind: 'punct'; value: '(' | ')' | ',' };
+type Token =
+  { kind: 'ident'; value: string } | { kind: 'string'; value: string } | { kind: 'punct'; value: '(' | ')' | ',' };
 
 /** Parses `$filter` (undefined when absent) into a predicate over Graph-shaped entities. */
-export function parseFilter(req: SandboxRequest, filterable: readonly string[], resourceName: string): Predicate | undefined {
+export function parseFilter(
+  req: SandboxRequest,
+  filterable: readonly string[],
+  resourceName: string,
+): Predicate | undefined {
   const raw = req.url.searchParams.get('$filter');
   if (raw === null) return undefined;
   const invalid = (): Error => graphErrors.badRequest(`Invalid filter clause: ${raw}`);
@@ -99,7 +120,9 @@ export function parseFilter(req: SandboxRequest, filterable: readonly string[], 
     if (t?.kind !== 'ident') throw invalid();
     const canonical = filterable.find((p) => p.toLowerCase() === t.value.toLowerCase());
     if (!canonical) {
-      throw graphErrors.unsupportedQuery(`Unsupported or invalid query filter clause specified for property '${t.value}' of resource '${resourceName}'.`);
+      throw graphErrors.unsupportedQuery(
+        `Unsupported or invalid query filter clause specified for property '${t.value}' of resource '${resourceName}'.`,
+      );
     }
     return canonical;
   };
@@ -132,7 +155,9 @@ export function parseFilter(req: SandboxRequest, filterable: readonly string[], 
     }
     const prop = property();
     if (!isWord(tokens[pos++], 'eq')) {
-      throw graphErrors.unsupportedQuery(`Unsupported query operator in filter clause for property '${prop}' of resource '${resourceName}'.`);
+      throw graphErrors.unsupportedQuery(
+        `Unsupported query operator in filter clause for property '${prop}' of resource '${resourceName}'.`,
+      );
     }
     const value = literal();
     return (e) => equalsIgnoringCase(e[prop], value);
@@ -202,6 +227,7 @@ function tokenize(raw: string, invalid: () => Error): Token[] {
 }
 
 function equalsIgnoringCase(actual: unknown, expected: string | boolean | null): boolean {
-  if (typeof actual === 'string' && typeof expected === 'string') return actual.toLowerCase() === expected.toLowerCase();
+  if (typeof actual === 'string' && typeof expected === 'string')
+    return actual.toLowerCase() === expected.toLowerCase();
   return (actual ?? null) === expected;
 }

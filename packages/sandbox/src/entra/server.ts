@@ -124,7 +124,9 @@ export async function startEntraSandbox(options: EntraSandboxOptions = {}): Prom
     router,
     faults,
     renderFault: (fault, req) =>
-      isGraphPath(req.path) ? renderGraphFault(fault, req, faults.current.retryAfterSeconds) : renderAadFault(fault, req, faults.current.retryAfterSeconds),
+      isGraphPath(req.path)
+        ? renderGraphFault(fault, req, faults.current.retryAfterSeconds)
+        : renderAadFault(fault, req, faults.current.retryAfterSeconds),
     renderError: (err, req) => (isGraphPath(req.path) ? renderGraphError(err, req) : renderAadError(err, req)),
     before: (req) => {
       if (isGraphPath(req.path)) principals.set(req, tokens.verify(firstHeader(req.headers.authorization)));
@@ -132,7 +134,9 @@ export async function startEntraSandbox(options: EntraSandboxOptions = {}): Prom
     },
     admin: entraAdminRouter({ state, reset, configure, flushReplication: () => directory.flushReplication() }),
   });
-  logger.child({ sandbox: 'entra' }).info({ url: server.url, tenantId }, 'Entra ID / Microsoft Graph sandbox listening');
+  logger
+    .child({ sandbox: 'entra' })
+    .info({ url: server.url, tenantId }, 'Entra ID / Microsoft Graph sandbox listening');
 
   return {
     url: server.url,

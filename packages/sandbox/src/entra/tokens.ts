@@ -101,11 +101,13 @@ export class TokenService {
     const claims = claimsSchema.safeParse(decoded);
     if (!claims.success) throw graphErrors.invalidToken('Access token validation failure.');
     const { aud, tid, exp, nbf } = claims.data;
-    if (aud !== GRAPH_RESOURCE && aud !== GRAPH_APP_ID) throw graphErrors.invalidToken('Access token validation failure. Invalid audience.');
+    if (aud !== GRAPH_RESOURCE && aud !== GRAPH_APP_ID)
+      throw graphErrors.invalidToken('Access token validation failure. Invalid audience.');
     if (tid !== this.tenantId) throw graphErrors.invalidToken('Access token validation failure. Invalid issuer.');
     const nowSeconds = this.now() / 1000;
     if (exp <= nowSeconds) throw graphErrors.invalidToken('Lifetime validation failed, the token is expired.');
-    if (nbf > nowSeconds + 300) throw graphErrors.invalidToken('Lifetime validation failed, the token is not yet valid.');
+    if (nbf > nowSeconds + 300)
+      throw graphErrors.invalidToken('Lifetime validation failed, the token is not yet valid.');
     return { clientId: claims.data.appid, displayName: claims.data.app_displayname, roles: claims.data.roles };
   }
 

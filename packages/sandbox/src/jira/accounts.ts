@@ -97,7 +97,9 @@ export class JiraAccountDirectory {
     if (colon < 0) return undefined;
     const email = decoded.slice(0, colon).toLowerCase();
     const token = decoded.slice(colon + 1);
-    return this.accounts.find((a) => a.accountType === 'atlassian' && a.email === email && a.apiToken === token && a.active);
+    return this.accounts.find(
+      (a) => a.accountType === 'atlassian' && a.email === email && a.apiToken === token && a.active,
+    );
   }
 
   /** Jira's user search: a word of the display name, or a visible email address, starts with the query. */
@@ -106,7 +108,12 @@ export class JiraAccountDirectory {
     if (q.length === 0) return [];
     return this.accounts.filter(
       (a) =>
-        !a.deleted && a.displayName.toLowerCase().startsWith(q) || a.displayName.toLowerCase().split(/\s+/).some((w) => w.startsWith(q)) || (a.emailVisible && a.email.startsWith(q)),
+        (!a.deleted && a.displayName.toLowerCase().startsWith(q)) ||
+        a.displayName
+          .toLowerCase()
+          .split(/\s+/)
+          .some((w) => w.startsWith(q)) ||
+        (a.emailVisible && a.email.startsWith(q)),
     );
   }
 }

@@ -81,7 +81,17 @@ function plain(node: AdfNode): string {
 }
 
 function isBlockContainer(type: string): boolean {
-  return ['bulletList', 'orderedList', 'listItem', 'blockquote', 'panel', 'table', 'tableRow', 'tableCell', 'tableHeader'].includes(type);
+  return [
+    'bulletList',
+    'orderedList',
+    'listItem',
+    'blockquote',
+    'panel',
+    'table',
+    'tableRow',
+    'tableCell',
+    'tableHeader',
+  ].includes(type);
 }
 
 function blockToWiki(node: AdfNode, listPrefix = ''): string {
@@ -103,13 +113,17 @@ function blockToWiki(node: AdfNode, listPrefix = ''): string {
     case 'rule':
       return '----';
     default:
-      return children.length > 0 && children.every((c) => isInline(c.type)) ? inlineToWiki(children) : children.map((c) => blockToWiki(c)).join('\n\n');
+      return children.length > 0 && children.every((c) => isInline(c.type))
+        ? inlineToWiki(children)
+        : children.map((c) => blockToWiki(c)).join('\n\n');
   }
 }
 
 function listItemToWiki(item: AdfNode, marker: string): string {
   return (item.content ?? [])
-    .map((c) => (c.type === 'bulletList' || c.type === 'orderedList' ? blockToWiki(c, marker) : `${marker} ${blockToWiki(c)}`))
+    .map((c) =>
+      c.type === 'bulletList' || c.type === 'orderedList' ? blockToWiki(c, marker) : `${marker} ${blockToWiki(c)}`,
+    )
     .join('\n');
 }
 

@@ -83,7 +83,15 @@ const STANDARD_OPTIONS: Record<SelectFieldKey, { name: string; firstOptionId: nu
   application: {
     name: 'Application',
     firstOptionId: 10100,
-    values: ['Jira Software', 'Confluence', 'GitHub', 'AWS Production', 'Salesforce', 'Finance Reports', 'Azure Production'],
+    values: [
+      'Jira Software',
+      'Confluence',
+      'GitHub',
+      'AWS Production',
+      'Salesforce',
+      'Finance Reports',
+      'Azure Production',
+    ],
   },
   accessType: { name: 'Access Type', firstOptionId: 10200, values: ['User', 'Admin', 'Read-only'] },
   duration: {
@@ -152,7 +160,11 @@ export function buildJiraCatalog(extra: ExtraSelectOptions = {}): JiraCatalog {
     issueTypes: ISSUE_TYPES,
     requestTypes: REQUEST_TYPES,
     requestTypeField: { id: JIRA_FIELD_IDS.requestType, name: 'Request Type' },
-    selectFields: { application: selectField('application'), accessType: selectField('accessType'), duration: selectField('duration') },
+    selectFields: {
+      application: selectField('application'),
+      accessType: selectField('accessType'),
+      duration: selectField('duration'),
+    },
     justificationField: { id: JIRA_FIELD_IDS.justification, name: 'Justification' },
   };
 }
@@ -164,12 +176,18 @@ export const jiraCatalog: JiraCatalog = buildJiraCatalog();
 export function findRequestType(catalog: JiraCatalog, ref: string): JiraRequestType | undefined {
   const lower = ref.trim().toLowerCase();
   return catalog.requestTypes.find(
-    (rt) => rt.id === ref || rt.name.toLowerCase() === lower || rt.key === lower || `${catalog.portalKey}/${rt.key}` === lower,
+    (rt) =>
+      rt.id === ref ||
+      rt.name.toLowerCase() === lower ||
+      rt.key === lower ||
+      `${catalog.portalKey}/${rt.key}` === lower,
   );
 }
 
 export function findIssueType(catalog: JiraCatalog, ref: { id?: string; name?: string }): JiraIssueType | undefined {
-  return catalog.issueTypes.find((t) => (ref.id !== undefined ? t.id === ref.id : t.name.toLowerCase() === ref.name?.toLowerCase()));
+  return catalog.issueTypes.find((t) =>
+    ref.id !== undefined ? t.id === ref.id : t.name.toLowerCase() === ref.name?.toLowerCase(),
+  );
 }
 
 export function selectFieldById(catalog: JiraCatalog, fieldId: string): SelectField | undefined {

@@ -11,14 +11,27 @@ export function customerRequestJson(issue: StoredIssue, ctx: RenderContext): Rec
   const { catalog, base } = ctx;
   const reporter = accountOf(ctx, issue.reporterId);
   const userLink = `${base}/rest/api/2/user?accountId=${reporter.accountId}`;
-  const fieldValues: Array<{ fieldId: string; label: string; value: unknown }> = [{ fieldId: 'summary', label: 'Summary', value: issue.summary }];
-  if (issue.description) fieldValues.push({ fieldId: 'description', label: 'Description', value: adfToWiki(issue.description) });
+  const fieldValues: Array<{ fieldId: string; label: string; value: unknown }> = [
+    { fieldId: 'summary', label: 'Summary', value: issue.summary },
+  ];
+  if (issue.description)
+    fieldValues.push({ fieldId: 'description', label: 'Description', value: adfToWiki(issue.description) });
   for (const key of SELECT_FIELD_KEYS) {
     const option = issue.selections[key];
     const field = catalog.selectFields[key];
-    if (option) fieldValues.push({ fieldId: field.id, label: field.name, value: { self: `${base}/rest/api/2/customFieldOption/${option.id}`, value: option.value, id: option.id } });
+    if (option)
+      fieldValues.push({
+        fieldId: field.id,
+        label: field.name,
+        value: { self: `${base}/rest/api/2/customFieldOption/${option.id}`, value: option.value, id: option.id },
+      });
   }
-  if (issue.justification) fieldValues.push({ fieldId: catalog.justificationField.id, label: catalog.justificationField.name, value: adfToWiki(issue.justification) });
+  if (issue.justification)
+    fieldValues.push({
+      fieldId: catalog.justificationField.id,
+      label: catalog.justificationField.name,
+      value: adfToWiki(issue.justification),
+    });
   const showEmail = reporter.emailVisible || reporter.accountId === ctx.viewerId;
   return {
     _expands: ['participant', 'status', 'sla', 'requestType', 'serviceDesk', 'attachment', 'action', 'comment'],

@@ -62,14 +62,24 @@ export function jiraErrorBody(errorMessages: string[], errors: Record<string, st
 export function renderJiraError(error: HttpError, req: SandboxRequest): SandboxResponse {
   const headers = { ...error.headers };
   if (error.status === 401) {
-    return { status: 401, headers: { ...headers, 'content-type': 'text/plain;charset=UTF-8' }, body: NOT_AUTHENTICATED };
+    return {
+      status: 401,
+      headers: { ...headers, 'content-type': 'text/plain;charset=UTF-8' },
+      body: NOT_AUTHENTICATED,
+    };
   }
   if (isJsmPath(req)) {
     const i18nKey = error instanceof JsmError ? error.i18nKey : `sd.error.http.${error.status}`;
-    const message = error instanceof JiraError ? [...error.errorMessages, ...Object.values(error.errors)].join(' ') : error.message;
-    return { status: error.status, headers, body: { errorMessage: message, i18nErrorMessage: { i18nKey, parameters: [] } } };
+    const message =
+      error instanceof JiraError ? [...error.errorMessages, ...Object.values(error.errors)].join(' ') : error.message;
+    return {
+      status: error.status,
+      headers,
+      body: { errorMessage: message, i18nErrorMessage: { i18nKey, parameters: [] } },
+    };
   }
-  if (error instanceof JiraError) return { status: error.status, headers, body: jiraErrorBody(error.errorMessages, error.errors) };
+  if (error instanceof JiraError)
+    return { status: error.status, headers, body: jiraErrorBody(error.errorMessages, error.errors) };
   if (error.status === 404 && error.code === 'NotFound') {
     return { status: 404, headers, body: jiraErrorBody([`No REST resource at ${req.path}.`]) };
   }

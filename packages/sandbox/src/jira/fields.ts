@@ -30,7 +30,13 @@ const SELECT = 'com.atlassian.jira.plugin.system.customfieldtypes:select';
 const TEXTAREA = 'com.atlassian.jira.plugin.system.customfieldtypes:textarea';
 const REQUEST_TYPE = 'com.atlassian.servicedesk:vp-origin';
 
-function system(id: string, name: string, schema: Omit<FieldSchema, 'system'>, clauseNames: string[] = [id], flags: Partial<Pick<FieldDescriptor, 'orderable' | 'navigable' | 'searchable'>> = {}): FieldDescriptor {
+function system(
+  id: string,
+  name: string,
+  schema: Omit<FieldSchema, 'system'>,
+  clauseNames: string[] = [id],
+  flags: Partial<Pick<FieldDescriptor, 'orderable' | 'navigable' | 'searchable'>> = {},
+): FieldDescriptor {
   return {
     id,
     key: id,
@@ -75,14 +81,26 @@ export function fieldDescriptors(catalog: JiraCatalog): FieldDescriptor[] {
     system('creator', 'Creator', { type: 'user' }, ['creator'], { orderable: false }),
     system('created', 'Created', { type: 'datetime' }, ['created', 'createdDate'], { orderable: false }),
     system('updated', 'Updated', { type: 'datetime' }, ['updated', 'updatedDate'], { orderable: false }),
-    system('statuscategorychangedate', 'Status Category Changed', { type: 'datetime' }, ['statusCategoryChangedDate'], { orderable: false }),
+    system('statuscategorychangedate', 'Status Category Changed', { type: 'datetime' }, ['statusCategoryChangedDate'], {
+      orderable: false,
+    }),
     system('resolution', 'Resolution', { type: 'resolution' }),
     system('resolutiondate', 'Resolved', { type: 'datetime' }, ['resolutiondate', 'resolved'], { orderable: false }),
     system('labels', 'Labels', { type: 'array', items: 'string' }),
     system('comment', 'Comment', { type: 'comments-page' }, ['comment'], { navigable: false }),
     system('attachment', 'Attachment', { type: 'array', items: 'attachment' }, ['attachments']),
-    custom(catalog.requestTypeField.id, catalog.requestTypeField.name, { type: 'sd-customerrequesttype', custom: REQUEST_TYPE }, 'Customer Request Type'),
+    custom(
+      catalog.requestTypeField.id,
+      catalog.requestTypeField.name,
+      { type: 'sd-customerrequesttype', custom: REQUEST_TYPE },
+      'Customer Request Type',
+    ),
     ...selects,
-    custom(catalog.justificationField.id, catalog.justificationField.name, { type: 'string', custom: TEXTAREA }, `${catalog.justificationField.name}[Paragraph]`),
+    custom(
+      catalog.justificationField.id,
+      catalog.justificationField.name,
+      { type: 'string', custom: TEXTAREA },
+      `${catalog.justificationField.name}[Paragraph]`,
+    ),
   ];
 }

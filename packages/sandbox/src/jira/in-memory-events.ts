@@ -39,7 +39,9 @@ export function sandboxJiraEvents(base = 'https://acme.atlassian.net'): SandboxJ
     dispatcher: new WebhookDispatcher(),
   };
   const messages: WebhookMessage[] = [];
-  store.onEvent((event) => messages.push(...webhookMessages(event, { base, api: 2, catalog, accounts, audience: 'webhook' })));
+  store.onEvent((event) =>
+    messages.push(...webhookMessages(event, { base, api: 2, catalog, accounts, audience: 'webhook' })),
+  );
   return {
     messages,
     raise: (input) => raiseRequest(site, input).key,

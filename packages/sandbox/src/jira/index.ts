@@ -11,10 +11,22 @@ export {
   type SelectFieldKey,
   type SelectOption,
 } from './catalog';
-export { JIRA_STATUSES, JIRA_TRANSITIONS, INITIAL_STATUS_ID, STATUS_CATEGORIES, type JiraStatus, type JiraTransition } from './workflow';
+export {
+  JIRA_STATUSES,
+  JIRA_TRANSITIONS,
+  INITIAL_STATUS_ID,
+  STATUS_CATEGORIES,
+  type JiraStatus,
+  type JiraTransition,
+} from './workflow';
 export type { JiraIssueSnapshot, JiraCommentSnapshot, JiraAttachmentSnapshot } from './inspection';
 export type { RaiseRequestInput } from './simulated-people';
-export { DEFAULT_WEBHOOK_RETRY_DELAYS_MS, DEFAULT_WEBHOOK_TIMEOUT_MS, type WebhookDelivery, type DeliveryAttempt } from './webhook-delivery';
+export {
+  DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+  DEFAULT_WEBHOOK_TIMEOUT_MS,
+  type WebhookDelivery,
+  type DeliveryAttempt,
+} from './webhook-delivery';
 export type { RegisteredWebhook, WebhookRegistrationInput } from './webhook-registry';
 export { signWebhookBody } from './webhook-signature';
 export { adfToPlainText, adfToWiki, wikiToAdf, type AdfDoc } from './adf';

@@ -57,7 +57,11 @@ export interface JiraAttachmentSnapshot {
 
 const text = (doc: AdfDoc | null): string | null => (doc ? adfToPlainText(doc) : null);
 
-export function issueSnapshot(issue: StoredIssue, catalog: JiraCatalog, accounts: JiraAccountDirectory): JiraIssueSnapshot {
+export function issueSnapshot(
+  issue: StoredIssue,
+  catalog: JiraCatalog,
+  accounts: JiraAccountDirectory,
+): JiraIssueSnapshot {
   const status = statusById(issue.statusId);
   return {
     id: issue.id,

@@ -1,7 +1,15 @@
 import { z } from 'zod';
 import type { JiraAccountDirectory } from './accounts';
 import { adfDocSchema, type AdfDoc, NOT_AN_ADF_DOCUMENT, wikiToAdf } from './adf';
-import { findIssueType, findRequestType, type JiraCatalog, type JiraRequestType, selectFieldById, type SelectField, type SelectOption } from './catalog';
+import {
+  findIssueType,
+  findRequestType,
+  type JiraCatalog,
+  type JiraRequestType,
+  selectFieldById,
+  type SelectField,
+  type SelectOption,
+} from './catalog';
 import { fieldErrors, JsmError } from './errors';
 import type { IssueDraft } from './store';
 
@@ -23,15 +31,26 @@ type Parsed<T> = { ok: true; value: T } | { ok: false; error: string };
 const ok = <T>(value: T): Parsed<T> => ({ ok: true, value });
 const fail = <T>(error: string): Parsed<T> => ({ ok: false, error });
 
-const idOrKeyRef = z.looseObject({ id: z.union([z.string(), z.number()]).optional(), key: z.string().optional(), name: z.string().optional() });
+const idOrKeyRef = z.looseObject({
+  id: z.union([z.string(), z.number()]).optional(),
+  key: z.string().optional(),
+  name: z.string().optional(),
+});
 const accountRef = z.looseObject({ accountId: z.string() });
-const optionRef = z.union([z.looseObject({ id: z.union([z.string(), z.number()]) }), z.looseObject({ value: z.string() })]);
+const optionRef = z.union([
+  z.looseObject({ id: z.union([z.string(), z.number()]) }),
+  z.looseObject({ value: z.string() }),
+]);
 
-export const cannotBeSet = (fieldId: string): string => `Field '${fieldId}' cannot be set. It is not on the appropriate screen, or unknown.`;
+export const cannotBeSet = (fieldId: string): string =>
+  `Field '${fieldId}' cannot be set. It is not on the appropriate screen, or unknown.`;
 
 function parseRichText(raw: unknown, mode: InputContext['richText']): Parsed<AdfDoc | null> {
   if (raw === null || raw === undefined) return ok(null);
-  if (mode === 'wiki') return typeof raw === 'string' ? ok(raw.trim().length > 0 ? wikiToAdf(raw) : null) : fail('Operation value must be a string');
+  if (mode === 'wiki')
+    return typeof raw === 'string'
+      ? ok(raw.trim().length > 0 ? wikiToAdf(raw) : null)
+      : fail('Operation value must be a string');
   const doc = adfDocSchema.safeParse(raw);
   return doc.success ? ok(doc.data) : fail(NOT_AN_ADF_DOCUMENT);
 }
@@ -50,7 +69,11 @@ function parseSelect(field: SelectField, raw: unknown): Parsed<SelectOption | nu
   return option ? ok(option) : fail(`Option value '${value}' is not valid`);
 }
 
-function parseAccount(raw: unknown, accounts: JiraAccountDirectory, fieldId: 'reporter' | 'assignee'): Parsed<string | null> {
+function parseAccount(
+  raw: unknown,
+  accounts: JiraAccountDirectory,
+  fieldId: 'reporter' | 'assignee',
+): Parsed<string | null> {
   if (raw === null) return fieldId === 'assignee' ? ok(null) : fail('Reporter is required.');
   const ref = accountRef.safeParse(raw);
   const account = ref.success ? accounts.byAccountId(ref.data.accountId) : undefined;
@@ -71,7 +94,13 @@ function parseLabels(raw: unknown): Parsed<string[]> {
 }
 
 /** Fields that both APIs set the same way; returns false when `fieldId` is not one of them. */
-function applyCommonField(draft: Partial<IssueDraft>, fieldId: string, raw: unknown, ctx: InputContext, errors: Record<string, string>): boolean {
+function applyCommonField(
+  draft: Partial<IssueDraft>,
+  fieldId: string,
+  raw: unknown,
+  ctx: InputContext,
+  errors: Record<string, string>,
+): boolean {
   const record = <T>(parsed: Parsed<T>, set: (v: T) => void): void => {
     if (parsed.ok) set(parsed.value);
     else errors[fieldId] = parsed.error;
@@ -103,7 +132,12 @@ function applyCommonField(draft: Partial<IssueDraft>, fieldId: string, raw: unkn
   }
 }
 
-function withDefaults(draft: Partial<IssueDraft>, issueTypeId: string, requestTypeId: string | null, reporterId: string): IssueDraft {
+function withDefaults(
+  draft: Partial<IssueDraft>,
+  issueTypeId: string,
+  requestTypeId: string | null,
+  reporterId: string,
+): IssueDraft {
   return {
     summary: draft.summary ?? '',
     description: draft.description ?? null,
@@ -127,14 +161,18 @@ export function parseIssueFields(fields: Record<string, unknown>, ctx: InputCont
   let reporterId = ctx.actorId;
 
   const project = idOrKeyRef.safeParse(fields.project);
-  const projectOk = project.success && (project.data.key?.toUpperCase() === catalog.project.key || String(project.data.id ?? '') === catalog.project.id);
+  const projectOk =
+    project.success &&
+    (project.data.key?.toUpperCase() === catalog.project.key || String(project.data.id ?? '') === catalog.project.id);
   if (!projectOk) errors.project = 'Specify a valid project ID or key';
 
   if (fields.issuetype === undefined) {
     errors.issuetype = 'Specify an issue type';
   } else {
     const ref = idOrKeyRef.safeParse(fields.issuetype);
-    const type = ref.success ? findIssueType(catalog, { id: ref.data.id === undefined ? undefined : String(ref.data.id), name: ref.data.name }) : undefined;
+    const type = ref.success
+      ? findIssueType(catalog, { id: ref.data.id === undefined ? undefined : String(ref.data.id), name: ref.data.name })
+      : undefined;
     if (type) issueTypeId = type.id;
     else errors.issuetype = 'Specify a valid issue type';
   }
@@ -160,23 +198,36 @@ export function parseIssueFields(fields: Record<string, unknown>, ctx: InputCont
 
   if (requestType && issueTypeId && requestType.issueTypeId !== issueTypeId) {
     const typeName = catalog.issueTypes.find((t) => t.id === issueTypeId)?.name ?? issueTypeId;
-    errors[catalog.requestTypeField.id] = `The request type '${requestType.name}' is not valid for issue type '${typeName}'.`;
+    errors[catalog.requestTypeField.id] =
+      `The request type '${requestType.name}' is not valid for issue type '${typeName}'.`;
   }
   if (Object.keys(errors).length > 0 || !issueTypeId) throw fieldErrors(errors);
   return withDefaults(draft, issueTypeId, requestType?.id ?? null, reporterId);
 }
 
 /** JSM `requestFieldValues` of `POST /rest/servicedeskapi/request`; throws a JSM 400 naming the fields. */
-export function parseRequestFieldValues(values: Record<string, unknown>, requestType: JiraRequestType, reporterId: string, ctx: InputContext): IssueDraft {
+export function parseRequestFieldValues(
+  values: Record<string, unknown>,
+  requestType: JiraRequestType,
+  reporterId: string,
+  ctx: InputContext,
+): IssueDraft {
   const errors: Record<string, string> = {};
   const draft: Partial<IssueDraft> = {};
   if (values.summary === undefined) errors.summary = 'Summary is required.';
   for (const [fieldId, raw] of Object.entries(values)) {
-    if (!applyCommonField(draft, fieldId, raw, ctx, errors)) errors[fieldId] = `Field '${fieldId}' is not valid for request type '${requestType.name}'.`;
+    if (!applyCommonField(draft, fieldId, raw, ctx, errors))
+      errors[fieldId] = `Field '${fieldId}' is not valid for request type '${requestType.name}'.`;
   }
   if (Object.keys(errors).length > 0) {
-    const detail = Object.entries(errors).map(([id, msg]) => `${id}: ${msg}`).join(' ');
-    throw new JsmError(400, `Your request could not be created. Please check the fields have been correctly filled in. ${detail}`, 'sd.request.create.error.fields.invalid');
+    const detail = Object.entries(errors)
+      .map(([id, msg]) => `${id}: ${msg}`)
+      .join(' ');
+    throw new JsmError(
+      400,
+      `Your request could not be created. Please check the fields have been correctly filled in. ${detail}`,
+      'sd.request.create.error.fields.invalid',
+    );
   }
   return withDefaults(draft, requestType.issueTypeId, requestType.id, reporterId);
 }

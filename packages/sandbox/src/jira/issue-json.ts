@@ -9,7 +9,8 @@ import { STATUS_CATEGORIES, statusById } from './workflow';
 
 /** Issues and what hangs off them in Jira's JSON: v3 (ADF) or v2/webhook (wiki strings). */
 
-const ISSUE_EXPAND = 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations,customfield_10010.requestTypePractice';
+const ISSUE_EXPAND =
+  'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations,customfield_10010.requestTypePractice';
 
 function richText(doc: AdfDoc | null, ctx: RenderContext): AdfDoc | string | null {
   if (!doc) return null;
@@ -67,7 +68,8 @@ export function attachmentJson(attachment: StoredAttachment, ctx: RenderContext)
 /** A request type as the JSM API and the Request Type field show it. */
 export function requestTypeJson(requestType: JiraRequestType, ctx: RenderContext): Record<string, unknown> {
   const { serviceDesk } = ctx.catalog;
-  const icon = (size: string): string => `${ctx.base}/rest/api/2/universal_avatar/view/type/SD_REQTYPE/avatar/10527?size=${size}`;
+  const icon = (size: string): string =>
+    `${ctx.base}/rest/api/2/universal_avatar/view/type/SD_REQTYPE/avatar/10527?size=${size}`;
   return {
     _expands: ['field'],
     id: requestType.id,
@@ -79,14 +81,23 @@ export function requestTypeJson(requestType: JiraRequestType, ctx: RenderContext
     serviceDeskId: serviceDesk.id,
     portalId: serviceDesk.portalId,
     groupIds: requestType.groupIds,
-    icon: { id: '10527', _links: { iconUrls: { '48x48': icon('large'), '24x24': icon('small'), '16x16': icon('xsmall'), '32x32': icon('medium') } } },
+    icon: {
+      id: '10527',
+      _links: {
+        iconUrls: { '48x48': icon('large'), '24x24': icon('small'), '16x16': icon('xsmall'), '32x32': icon('medium') },
+      },
+    },
   };
 }
 
 /** JSM `currentStatus`: the status name with its category in capitals and the date it was entered. */
 export function currentStatusJson(issue: StoredIssue): Record<string, unknown> {
   const status = statusById(issue.statusId);
-  return { status: status.name, statusCategory: status.category.toUpperCase(), statusDate: jsmDate(issue.statusChangedAt) };
+  return {
+    status: status.name,
+    statusCategory: status.category.toUpperCase(),
+    statusDate: jsmDate(issue.statusChangedAt),
+  };
 }
 
 /** The value of the JSM Request Type field (`customfield_10010`); null when the issue has no request type. */
@@ -153,7 +164,9 @@ export function issueFieldValues(issue: StoredIssue, ctx: RenderContext): Record
   };
   for (const key of SELECT_FIELD_KEYS) {
     const option = issue.selections[key];
-    fields[catalog.selectFields[key].id] = option ? { self: `${restApi(ctx)}/customFieldOption/${option.id}`, value: option.value, id: option.id } : null;
+    fields[catalog.selectFields[key].id] = option
+      ? { self: `${restApi(ctx)}/customFieldOption/${option.id}`, value: option.value, id: option.id }
+      : null;
   }
   fields[catalog.justificationField.id] = richText(issue.justification, ctx);
   return fields;
@@ -166,7 +179,10 @@ export type FieldFilter = (fieldId: string) => boolean;
  * leave one out. Unknown ids are ignored, as Jira does.
  */
 export function parseFieldFilter(raw: string | null, descriptors: readonly FieldDescriptor[]): FieldFilter {
-  const tokens = (raw ?? '').split(',').map((t) => t.trim()).filter((t) => t.length > 0);
+  const tokens = (raw ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
   const excluded = new Set(tokens.filter((t) => t.startsWith('-')).map((t) => t.slice(1)));
   const included = new Set(tokens.filter((t) => !t.startsWith('-') && !t.startsWith('*')));
   const all = tokens.length === 0 || tokens.includes('*all') || (included.size === 0 && !tokens.includes('*navigable'));
@@ -187,7 +203,13 @@ export function issueJson(
 ): Record<string, unknown> {
   const filter = options.filter ?? (() => true);
   const fields = Object.fromEntries(Object.entries(issueFieldValues(issue, ctx)).filter(([id]) => filter(id)));
-  const json: Record<string, unknown> = { expand: ISSUE_EXPAND, id: issue.id, self: `${restApi(ctx)}/issue/${issue.id}`, key: issue.key, fields };
+  const json: Record<string, unknown> = {
+    expand: ISSUE_EXPAND,
+    id: issue.id,
+    self: `${restApi(ctx)}/issue/${issue.id}`,
+    key: issue.key,
+    fields,
+  };
   if (options.expandNames && options.descriptors) {
     json.names = Object.fromEntries(options.descriptors.filter((d) => d.id in fields).map((d) => [d.id, d.name]));
   }

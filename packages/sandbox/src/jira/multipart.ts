@@ -16,7 +16,8 @@ function boundaryOf(contentType: string | undefined): string | undefined {
 }
 
 function headerParam(header: string, name: string): string | undefined {
-  const match = new RegExp(`${name}="((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(header) ?? new RegExp(`${name}=([^;]+)`, 'i').exec(header);
+  const match =
+    new RegExp(`${name}="((?:[^"\\\\]|\\\\.)*)"`, 'i').exec(header) ?? new RegExp(`${name}=([^;]+)`, 'i').exec(header);
   return match?.[1]?.replace(/\\(.)/g, '$1');
 }
 

@@ -97,9 +97,21 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   const accounts = new JiraAccountDirectory(undefined, options.accounts);
   const store = new JiraStore(catalog);
   const webhooks = new WebhookRegistry();
-  const dispatcher = new WebhookDispatcher({ retryDelaysMs: options.webhookRetryDelaysMs, timeoutMs: options.webhookTimeoutMs });
+  const dispatcher = new WebhookDispatcher({
+    retryDelaysMs: options.webhookRetryDelaysMs,
+    timeoutMs: options.webhookTimeoutMs,
+  });
   let base = options.publicUrl?.replace(/\/+$/, '') ?? '';
-  const site: JiraSite = { base: () => base, catalog, fields: fieldDescriptors(catalog), accounts, auth: new JiraAuthenticator(accounts), store, webhooks, dispatcher };
+  const site: JiraSite = {
+    base: () => base,
+    catalog,
+    fields: fieldDescriptors(catalog),
+    accounts,
+    auth: new JiraAuthenticator(accounts),
+    store,
+    webhooks,
+    dispatcher,
+  };
 
   for (const [i, hook] of (options.webhooks ?? []).entries()) {
     webhooks.register(
@@ -117,7 +129,8 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   store.onEvent((event) => {
     const ctx = { base, api: 2 as const, catalog, accounts, audience: 'webhook' as const };
     for (const message of webhookMessages(event, ctx)) {
-      for (const hook of webhooks.subscribers(message.webhookEvent, message.projectKey)) dispatcher.dispatch(hook, message);
+      for (const hook of webhooks.subscribers(message.webhookEvent, message.projectKey))
+        dispatcher.dispatch(hook, message);
     }
   });
 

@@ -29,8 +29,16 @@ export const raiseRequestSchema = z.object({
 
 export type RaiseRequestInput = z.input<typeof raiseRequestSchema>;
 
-export const moveIssueSchema = z.object({ status: z.string().min(1), actor: z.string().optional(), comment: z.string().optional() });
-export const commentSchema = z.object({ text: z.string().min(1), actor: z.string().optional(), internal: z.boolean().optional() });
+export const moveIssueSchema = z.object({
+  status: z.string().min(1),
+  actor: z.string().optional(),
+  comment: z.string().optional(),
+});
+export const commentSchema = z.object({
+  text: z.string().min(1),
+  actor: z.string().optional(),
+  internal: z.boolean().optional(),
+});
 
 function person(site: JiraSite, ref: string): JiraAccount {
   const account = site.accounts.find(ref);
@@ -52,23 +60,50 @@ export function raiseRequest(site: JiraSite, input: RaiseRequestInput): StoredIs
   if (parsed.accessType !== undefined) values[catalog.selectFields.accessType.id] = { value: parsed.accessType };
   if (parsed.duration !== undefined) values[catalog.selectFields.duration.id] = { value: parsed.duration };
   if (parsed.justification !== undefined) values[catalog.justificationField.id] = parsed.justification;
-  const draft = parseRequestFieldValues(values, requestType, reporter.accountId, { catalog, accounts: site.accounts, actorId: reporter.accountId, richText: 'wiki' });
+  const draft = parseRequestFieldValues(values, requestType, reporter.accountId, {
+    catalog,
+    accounts: site.accounts,
+    actorId: reporter.accountId,
+    richText: 'wiki',
+  });
   return site.store.create(draft, reporter.accountId);
 }
 
 /** Moves an issue to a status (by name or id) through the transition into it; the actor defaults to the bot. */
-export function moveIssue(site: JiraSite, key: string, statusRef: string, actorRef = 'leasehold', comment?: string): StoredIssue {
+export function moveIssue(
+  site: JiraSite,
+  key: string,
+  statusRef: string,
+  actorRef = 'leasehold',
+  comment?: string,
+): StoredIssue {
   const issue = site.store.get(key);
-  const status = statusByName(statusRef) ?? (JIRA_STATUSES.some((s) => s.id === statusRef) ? statusById(statusRef) : undefined);
+  const status =
+    statusByName(statusRef) ?? (JIRA_STATUSES.some((s) => s.id === statusRef) ? statusById(statusRef) : undefined);
   if (!status) throw new HttpError(400, `unknown status ${statusRef}`);
   const transition = site.store.transitionsOf(issue).find((t) => t.toStatusId === status.id);
   if (!transition) throw new HttpError(409, `${issue.key} is already ${status.name}`);
   const actor = person(site, actorRef);
-  site.store.transition(issue, transition.id, actor.accountId, comment === undefined ? undefined : { body: wikiToAdf(comment), jsdPublic: true });
+  site.store.transition(
+    issue,
+    transition.id,
+    actor.accountId,
+    comment === undefined ? undefined : { body: wikiToAdf(comment), jsdPublic: true },
+  );
   return issue;
 }
 
-export function commentOn(site: JiraSite, key: string, text: string, actorRef = 'leasehold', internal = false): StoredComment {
+export function commentOn(
+  site: JiraSite,
+  key: string,
+  text: string,
+  actorRef = 'leasehold',
+  internal = false,
+): StoredComment {
   const issue = site.store.get(key);
-  return site.store.addComment(issue, { body: wikiToAdf(text), jsdPublic: !internal }, person(site, actorRef).accountId);
+  return site.store.addComment(
+    issue,
+    { body: wikiToAdf(text), jsdPublic: !internal },
+    person(site, actorRef).accountId,
+  );
 }

@@ -1,7 +1,14 @@
 import type { AdfDoc } from './adf';
 import type { JiraCatalog, SelectFieldKey, SelectOption } from './catalog';
 import { issueNotFound, JiraError } from './errors';
-import { availableTransitions, DONE_RESOLUTION, INITIAL_STATUS_ID, type JiraResolution, type JiraTransition, statusById } from './workflow';
+import {
+  availableTransitions,
+  DONE_RESOLUTION,
+  INITIAL_STATUS_ID,
+  type JiraResolution,
+  type JiraTransition,
+  statusById,
+} from './workflow';
 
 /**
  * The sandbox site's state: issues with their comments and attachments, and the events their changes
@@ -90,7 +97,15 @@ export interface StoredChangelog extends Changelog {
 /** What happened to an issue, for webhooks. `issue` is the live record: serialise it when the event arrives. */
 export type IssueEvent =
   | { kind: 'created'; issue: StoredIssue; actorId: string; at: Date }
-  | { kind: 'updated'; eventTypeName: 'issue_generic' | 'issue_updated'; issue: StoredIssue; actorId: string; at: Date; changelog: Changelog; comment?: StoredComment }
+  | {
+      kind: 'updated';
+      eventTypeName: 'issue_generic' | 'issue_updated';
+      issue: StoredIssue;
+      actorId: string;
+      at: Date;
+      changelog: Changelog;
+      comment?: StoredComment;
+    }
   | { kind: 'commented'; issue: StoredIssue; actorId: string; at: Date; comment: StoredComment };
 
 export type IssueEventListener = (event: IssueEvent) => void;
@@ -177,21 +192,53 @@ export class JiraStore {
     const to = statusById(transition.toStatusId);
     const items: ChangelogItem[] = [];
     if (to.category === 'done' && !issue.resolution) {
-      items.push({ field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', from: null, fromString: null, to: DONE_RESOLUTION.id, toString: DONE_RESOLUTION.name });
+      items.push({
+        field: 'resolution',
+        fieldtype: 'jira',
+        fieldId: 'resolution',
+        from: null,
+        fromString: null,
+        to: DONE_RESOLUTION.id,
+        toString: DONE_RESOLUTION.name,
+      });
       issue.resolution = DONE_RESOLUTION;
       issue.resolutionDate = at;
     } else if (to.category !== 'done' && issue.resolution) {
-      items.push({ field: 'resolution', fieldtype: 'jira', fieldId: 'resolution', from: issue.resolution.id, fromString: issue.resolution.name, to: null, toString: null });
+      items.push({
+        field: 'resolution',
+        fieldtype: 'jira',
+        fieldId: 'resolution',
+        from: issue.resolution.id,
+        fromString: issue.resolution.name,
+        to: null,
+        toString: null,
+      });
       issue.resolution = null;
       issue.resolutionDate = null;
     }
-    items.push({ field: 'status', fieldtype: 'jira', fieldId: 'status', from: from.id, fromString: from.name, to: to.id, toString: to.name });
+    items.push({
+      field: 'status',
+      fieldtype: 'jira',
+      fieldId: 'status',
+      from: from.id,
+      fromString: from.name,
+      to: to.id,
+      toString: to.name,
+    });
     issue.statusId = to.id;
     issue.statusChangedAt = at;
     if (from.category !== to.category) issue.statusCategoryChangedAt = at;
     issue.updated = at;
     const added = comment ? this.pushComment(issue, comment, actorId, at) : undefined;
-    this.emit({ kind: 'updated', eventTypeName: 'issue_generic', issue, actorId, at, changelog: this.changelog(issue, items, actorId, at), comment: added });
+    this.emit({
+      kind: 'updated',
+      eventTypeName: 'issue_generic',
+      issue,
+      actorId,
+      at,
+      changelog: this.changelog(issue, items, actorId, at),
+      comment: added,
+    });
   }
 
   addComment(issue: StoredIssue, comment: NewComment, actorId: string): StoredComment {
@@ -210,8 +257,23 @@ export class JiraStore {
     });
     issue.attachments.push(...added);
     issue.updated = at;
-    const items = added.map((a): ChangelogItem => ({ field: 'Attachment', fieldtype: 'jira', fieldId: 'attachment', from: null, fromString: null, to: a.id, toString: a.filename }));
-    this.emit({ kind: 'updated', eventTypeName: 'issue_updated', issue, actorId, at, changelog: this.changelog(issue, items, actorId, at) });
+    const items = added.map((a): ChangelogItem => ({
+      field: 'Attachment',
+      fieldtype: 'jira',
+      fieldId: 'attachment',
+      from: null,
+      fromString: null,
+      to: a.id,
+      toString: a.filename,
+    }));
+    this.emit({
+      kind: 'updated',
+      eventTypeName: 'issue_updated',
+      issue,
+      actorId,
+      at,
+      changelog: this.changelog(issue, items, actorId, at),
+    });
     return added;
   }
 
@@ -230,7 +292,14 @@ export class JiraStore {
 
   private pushComment(issue: StoredIssue, comment: NewComment, actorId: string, at: Date): StoredComment {
     this.commentCounter += 1;
-    const stored: StoredComment = { id: String(this.commentCounter), authorId: actorId, body: comment.body, jsdPublic: comment.jsdPublic, created: at, updated: at };
+    const stored: StoredComment = {
+      id: String(this.commentCounter),
+      authorId: actorId,
+      body: comment.body,
+      jsdPublic: comment.jsdPublic,
+      created: at,
+      updated: at,
+    };
     issue.comments.push(stored);
     return stored;
   }

@@ -16,7 +16,11 @@ export function avatarUrls(account: JiraAccount): Record<string, string> {
 }
 
 function showsEmail(account: JiraAccount, ctx: RenderContext): boolean {
-  return ctx.audience === 'rest' && account.accountType === 'atlassian' && (account.emailVisible || account.accountId === ctx.viewerId);
+  return (
+    ctx.audience === 'rest' &&
+    account.accountType === 'atlassian' &&
+    (account.emailVisible || account.accountId === ctx.viewerId)
+  );
 }
 
 /** The user object embedded in issue fields, comments and attachments (webhooks: without email). */

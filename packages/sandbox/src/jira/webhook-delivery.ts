@@ -100,7 +100,11 @@ export class WebhookDispatcher {
   }
 
   deliveries(): WebhookDelivery[] {
-    return this.log.map(({ bytes, attempts, ...rest }) => ({ ...rest, body: bytes.toString('utf8'), attempts: attempts.map((a) => ({ ...a })) }));
+    return this.log.map(({ bytes, attempts, ...rest }) => ({
+      ...rest,
+      body: bytes.toString('utf8'),
+      attempts: attempts.map((a) => ({ ...a })),
+    }));
   }
 
   /** Resolves once no delivery is pending (delivered, given up or cancelled), scheduled retries included. */
@@ -164,12 +168,24 @@ export class WebhookDispatcher {
     if (record.status !== undefined && record.status >= 200 && record.status < 300) {
       delivery.state = 'delivered';
     } else if (retryable && retry < this.retryDelaysMs.length) {
-      logger.debug({ url: delivery.url, identifier: delivery.identifier, status: record.status, error: record.error, retry }, 'sandbox Jira webhook will be retried');
+      logger.debug(
+        { url: delivery.url, identifier: delivery.identifier, status: record.status, error: record.error, retry },
+        'sandbox Jira webhook will be retried',
+      );
       this.schedule(delivery, retry + 1, this.retryDelaysMs[retry]!);
       return;
     } else {
       delivery.state = 'failed';
-      logger.warn({ url: delivery.url, identifier: delivery.identifier, status: record.status, error: record.error, attempts: delivery.attempts.length }, 'sandbox Jira gave up on a webhook');
+      logger.warn(
+        {
+          url: delivery.url,
+          identifier: delivery.identifier,
+          status: record.status,
+          error: record.error,
+          attempts: delivery.attempts.length,
+        },
+        'sandbox Jira gave up on a webhook',
+      );
     }
     this.settle();
   }
@@ -178,11 +194,15 @@ export class WebhookDispatcher {
     const target = new URL(url);
     const transport = target.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const req = transport.request(target, { method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, agent: false }, (res) => {
-        // The status is the answer; the body is read and dropped.
-        resolve(res.statusCode ?? 0);
-        res.resume();
-      });
+      const req = transport.request(
+        target,
+        { method: 'POST', headers: { ...headers, 'content-length': String(body.length) }, agent: false },
+        (res) => {
+          // The status is the answer; the body is read and dropped.
+          resolve(res.statusCode ?? 0);
+          res.resume();
+        },
+      );
       const timer = setTimeout(() => req.destroy(new Error(`timed out after ${this.timeoutMs} ms`)), this.timeoutMs);
       this.inflight.add(req);
       req.on('error', reject);

@@ -21,8 +21,17 @@ export function webhookMessages(event: IssueEvent, ctx: RenderContext): WebhookM
   const { issue } = event;
   const timestamp = event.at.getTime();
   const user = userRef(accountOf(ctx, event.actorId), ctx);
-  const issueJson = { id: issue.id, self: `${restApi(ctx)}/issue/${issue.id}`, key: issue.key, fields: issueFieldValues(issue, ctx) };
-  const message = (webhookEvent: string, issueEventTypeName: string | undefined, body: Record<string, unknown>): WebhookMessage => ({
+  const issueJson = {
+    id: issue.id,
+    self: `${restApi(ctx)}/issue/${issue.id}`,
+    key: issue.key,
+    fields: issueFieldValues(issue, ctx),
+  };
+  const message = (
+    webhookEvent: string,
+    issueEventTypeName: string | undefined,
+    body: Record<string, unknown>,
+  ): WebhookMessage => ({
     webhookEvent,
     issueEventTypeName,
     issueKey: issue.key,
@@ -32,7 +41,15 @@ export function webhookMessages(event: IssueEvent, ctx: RenderContext): WebhookM
 
   switch (event.kind) {
     case 'created':
-      return [message('jira:issue_created', 'issue_created', { timestamp, webhookEvent: 'jira:issue_created', issue_event_type_name: 'issue_created', user, issue: issueJson })];
+      return [
+        message('jira:issue_created', 'issue_created', {
+          timestamp,
+          webhookEvent: 'jira:issue_created',
+          issue_event_type_name: 'issue_created',
+          user,
+          issue: issueJson,
+        }),
+      ];
     case 'updated': {
       const comment = event.comment && commentJson(issue, event.comment, ctx);
       return [
@@ -62,7 +79,14 @@ export function webhookMessages(event: IssueEvent, ctx: RenderContext): WebhookM
         },
       };
       return [
-        message('jira:issue_updated', 'issue_commented', { timestamp, webhookEvent: 'jira:issue_updated', issue_event_type_name: 'issue_commented', user, issue: issueJson, comment }),
+        message('jira:issue_updated', 'issue_commented', {
+          timestamp,
+          webhookEvent: 'jira:issue_updated',
+          issue_event_type_name: 'issue_commented',
+          user,
+          issue: issueJson,
+          comment,
+        }),
         message('comment_created', undefined, { timestamp, webhookEvent: 'comment_created', comment, issue: brief }),
       ];
     }

@@ -51,7 +51,11 @@ export class WebhookRegistry {
   private readonly hooks = new Map<number, RegisteredWebhook>();
   private counter = 0;
 
-  register(input: WebhookRegistrationInput, source: RegisteredWebhook['source'], by?: { accountId: string; displayName: string }): RegisteredWebhook {
+  register(
+    input: WebhookRegistrationInput,
+    source: RegisteredWebhook['source'],
+    by?: { accountId: string; displayName: string },
+  ): RegisteredWebhook {
     const parsed = webhookRegistrationSchema.parse(input);
     this.counter += 1;
     const hook: RegisteredWebhook = {
@@ -69,7 +73,11 @@ export class WebhookRegistry {
       lastUpdatedDisplayName: by?.displayName,
     };
     const jql = hook.filters[ISSUE_FILTER];
-    if (jql && !projectsOfJql(jql)) logger.warn({ webhook: hook.name, jql }, 'sandbox Jira applies only "project = X" webhook filters; this one is ignored');
+    if (jql && !projectsOfJql(jql))
+      logger.warn(
+        { webhook: hook.name, jql },
+        'sandbox Jira applies only "project = X" webhook filters; this one is ignored',
+      );
     this.hooks.set(hook.id, hook);
     return hook;
   }

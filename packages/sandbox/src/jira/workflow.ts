@@ -30,12 +30,27 @@ export const JIRA_STATUSES: readonly JiraStatus[] = [
   { id: '10002', name: 'Waiting for approval', description: 'Waiting for an approver to decide.', category: 'new' },
   { id: '10001', name: 'Waiting for support', description: 'Waiting for the service desk team.', category: 'new' },
   { id: '3', name: 'In Progress', description: 'Someone is working on the request.', category: 'indeterminate' },
-  { id: '10010', name: 'Approved by Manager', description: 'The manager approved the request.', category: 'indeterminate' },
+  {
+    id: '10010',
+    name: 'Approved by Manager',
+    description: 'The manager approved the request.',
+    category: 'indeterminate',
+  },
   { id: '10011', name: 'Rejected', description: 'The approver rejected the request.', category: 'done' },
   { id: '10012', name: 'Declined by User', description: 'The requester withdrew the request.', category: 'done' },
-  { id: '10013', name: 'Access Granted', description: 'Access is in place until it expires.', category: 'indeterminate' },
+  {
+    id: '10013',
+    name: 'Access Granted',
+    description: 'Access is in place until it expires.',
+    category: 'indeterminate',
+  },
   { id: '10014', name: 'Access Expired', description: 'Access was removed at the end of its lease.', category: 'done' },
-  { id: '10015', name: 'Access Revoked', description: 'Access was removed before the end of its lease.', category: 'done' },
+  {
+    id: '10015',
+    name: 'Access Revoked',
+    description: 'Access was removed before the end of its lease.',
+    category: 'done',
+  },
   { id: '10016', name: 'Access Failed', description: 'Access could not be granted.', category: 'done' },
 ];
 
@@ -69,7 +84,11 @@ export interface JiraResolution {
 }
 
 /** Set by the workflow's post-function on entering a done status; cleared on leaving it. */
-export const DONE_RESOLUTION: JiraResolution = { id: '10000', name: 'Done', description: 'Work has been completed on this issue.' };
+export const DONE_RESOLUTION: JiraResolution = {
+  id: '10000',
+  name: 'Done',
+  description: 'Work has been completed on this issue.',
+};
 
 export function statusById(id: string): JiraStatus {
   const found = JIRA_STATUSES.find((s) => s.id === id);

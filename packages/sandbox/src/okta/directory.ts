@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { sampleOktaGroups, samplePeople, type SamplePerson } from '../sample-data';
 
-export type OktaUserStatus = 'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED';
+export type OktaUserStatus =
+  'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED';
 export type OktaGroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
 
 /** A user as the sandbox org holds it (the wire shape is built in resources.ts). */
@@ -56,7 +57,18 @@ export const newOktaUserSchema = z
     firstName: z.string().min(1),
     lastName: z.string().min(1),
     title: z.string().optional(),
-    status: z.enum(['STAGED', 'PROVISIONED', 'ACTIVE', 'RECOVERY', 'PASSWORD_EXPIRED', 'LOCKED_OUT', 'SUSPENDED', 'DEPROVISIONED']).default('ACTIVE'),
+    status: z
+      .enum([
+        'STAGED',
+        'PROVISIONED',
+        'ACTIVE',
+        'RECOVERY',
+        'PASSWORD_EXPIRED',
+        'LOCKED_OUT',
+        'SUSPENDED',
+        'DEPROVISIONED',
+      ])
+      .default('ACTIVE'),
     /** Manager by Okta id or login. */
     manager: z.string().optional(),
     lastLogin: z.iso.datetime().nullable().default(null),
@@ -142,7 +154,10 @@ export class OktaDirectory {
   /** Members of a group, ordered by id. */
   membersOf(groupId: string): OktaUserRecord[] {
     const ids = this.members.get(groupId) ?? new Set<string>();
-    return [...ids].map((id) => this.users.get(id)).filter((u): u is OktaUserRecord => u !== undefined).sort(byId);
+    return [...ids]
+      .map((id) => this.users.get(id))
+      .filter((u): u is OktaUserRecord => u !== undefined)
+      .sort(byId);
   }
 
   /** Groups the user is in, ordered by id. */
@@ -255,13 +270,19 @@ export class OktaDirectory {
         lastMembershipUpdated: MEMBERSHIPS_LOADED,
         ...(type === 'APP_GROUP' ? { sourceAppId: SAMPLE_SOURCE_APP } : {}),
       });
-      const ids = g.members.map((handle) => people.find((p) => p.handle === handle)?.oktaId).filter((id): id is string => id !== undefined);
+      const ids = g.members
+        .map((handle) => people.find((p) => p.handle === handle)?.oktaId)
+        .filter((id): id is string => id !== undefined);
       this.members.set(g.id, new Set(ids));
     }
   }
 }
 
-function sampleUser(p: SamplePerson & { oktaId: string }, index: number, people: readonly SamplePerson[]): OktaUserRecord {
+function sampleUser(
+  p: SamplePerson & { oktaId: string },
+  index: number,
+  people: readonly SamplePerson[],
+): OktaUserRecord {
   const created = SAMPLE_EPOCH + index * DAY;
   const manager = p.managerHandle === undefined ? undefined : people.find((m) => m.handle === p.managerHandle);
   return {

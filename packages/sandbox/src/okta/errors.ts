@@ -17,11 +17,19 @@ export interface OktaErrorBody {
 export const oktaErrors = {
   validation: { status: 400, code: 'E0000001', summary: 'Api validation failed' },
   malformedBody: { status: 400, code: 'E0000003', summary: 'The request body was not well-formed.' },
-  accessDenied: { status: 403, code: 'E0000006', summary: 'You do not have permission to perform the requested action' },
+  accessDenied: {
+    status: 403,
+    code: 'E0000006',
+    summary: 'You do not have permission to perform the requested action',
+  },
   notFound: { status: 404, code: 'E0000007', summary: 'Not found' },
   internal: { status: 500, code: 'E0000009', summary: 'Internal Server Error' },
   invalidToken: { status: 401, code: 'E0000011', summary: 'Invalid token provided' },
-  methodNotSupported: { status: 405, code: 'E0000022', summary: 'The endpoint does not support the provided HTTP method' },
+  methodNotSupported: {
+    status: 405,
+    code: 'E0000022',
+    summary: 'The endpoint does not support the provided HTTP method',
+  },
   invalidSearch: { status: 400, code: 'E0000031', summary: 'Invalid search criteria.' },
   rateLimited: { status: 429, code: 'E0000047', summary: 'API call exceeded rate limit due to too many requests.' },
 } as const;
@@ -34,7 +42,13 @@ export function newErrorId(): string {
 }
 
 export function oktaErrorBody(code: string, summary: string, causes: string[] = []): OktaErrorBody {
-  return { errorCode: code, errorSummary: summary, errorLink: code, errorId: newErrorId(), errorCauses: causes.map((c) => ({ errorSummary: c })) };
+  return {
+    errorCode: code,
+    errorSummary: summary,
+    errorLink: code,
+    errorId: newErrorId(),
+    errorCauses: causes.map((c) => ({ errorSummary: c })),
+  };
 }
 
 /** An {@link HttpError} carrying an Okta code; `summary` overrides the kind's fixed summary. */
@@ -52,7 +66,8 @@ export function resourceNotFound(id: string, type: 'User' | 'UserGroup'): HttpEr
 export function describeHttpError(error: HttpError, path: string): { status: number; code: string; summary: string } {
   if (error.code?.startsWith('E0000')) return { status: error.status, code: error.code, summary: error.message };
   if (error.status === 405) return describe('methodNotSupported');
-  if (error.status === 404) return { ...describe('notFound'), summary: `Not found: Resource not found: ${path} (GenericResource)` };
+  if (error.status === 404)
+    return { ...describe('notFound'), summary: `Not found: Resource not found: ${path} (GenericResource)` };
   if (error.status === 400) return describe('malformedBody');
   if (error.status === 401) return describe('invalidToken');
   if (error.status === 403) return describe('accessDenied');

@@ -55,7 +55,8 @@ export function parseFilter(text: string): FilterNode {
     if (operator === 'pr') return { kind: 'present', attribute: t.text };
     if (!operator || !OPERATORS.has(operator)) throw new FilterSyntaxError(`unsupported operator after ${t.text}`);
     const v = tokens[pos++];
-    if (v?.kind === 'string') return { kind: 'compare', attribute: t.text, operator: operator as FilterOperator, value: v.text };
+    if (v?.kind === 'string')
+      return { kind: 'compare', attribute: t.text, operator: operator as FilterOperator, value: v.text };
     if (v?.kind === 'word' && (v.text === 'true' || v.text === 'false')) {
       return { kind: 'compare', attribute: t.text, operator: operator as FilterOperator, value: v.text === 'true' };
     }
@@ -74,7 +75,11 @@ export function parseFilter(text: string): FilterNode {
  * Whether a resource matches. `resolve` gives an attribute's value (arrays match when any element
  * does); `caseInsensitive` for `search` (string values compare case-insensitively), not for `filter`.
  */
-export function matchesFilter(node: FilterNode, resolve: (attribute: string) => unknown, options: { caseInsensitive: boolean }): boolean {
+export function matchesFilter(
+  node: FilterNode,
+  resolve: (attribute: string) => unknown,
+  options: { caseInsensitive: boolean },
+): boolean {
   switch (node.kind) {
     case 'and':
       return matchesFilter(node.left, resolve, options) && matchesFilter(node.right, resolve, options);
@@ -92,7 +97,12 @@ export function matchesFilter(node: FilterNode, resolve: (attribute: string) => 
   }
 }
 
-function compare(actual: unknown, operator: FilterOperator, expected: string | boolean | number, caseInsensitive: boolean): boolean {
+function compare(
+  actual: unknown,
+  operator: FilterOperator,
+  expected: string | boolean | number,
+  caseInsensitive: boolean,
+): boolean {
   if (actual === undefined || actual === null) return false;
   if (typeof expected !== 'string') return operator === 'eq' && actual === expected;
   if (typeof actual !== 'string') return false;

@@ -39,7 +39,12 @@ export function groupRoutes(directory: OktaDirectory): ApiRoute[] {
       operationId: 'listGroups',
       method: 'GET',
       pattern: '/api/v1/groups',
-      handle: (req, baseUrl) => listCollection(req.url, directory.listGroups().map((g) => groupJson(g, baseUrl)), GROUPS),
+      handle: (req, baseUrl) =>
+        listCollection(
+          req.url,
+          directory.listGroups().map((g) => groupJson(g, baseUrl)),
+          GROUPS,
+        ),
     },
     {
       operationId: 'getGroup',
@@ -54,7 +59,11 @@ export function groupRoutes(directory: OktaDirectory): ApiRoute[] {
       handle(req, baseUrl) {
         const members = directory.membersOf(pathGroup(req).id);
         const page = pageAfter(members, req.url.searchParams.get('after') ?? undefined, pageLimit(req.url, 1000, 1000));
-        return listResponse(page.items.map((u) => userJson(u, baseUrl)), req.url, page.nextAfter);
+        return listResponse(
+          page.items.map((u) => userJson(u, baseUrl)),
+          req.url,
+          page.nextAfter,
+        );
       },
     },
     {

@@ -11,7 +11,11 @@ export interface Page<T> {
  * Cursor paging as Okta does it: `after` is the id of the last item of the previous page (opaque to
  * clients), so a page stays right when members are added or removed between requests.
  */
-export function pageAfter<T extends { id: string }>(sortedById: readonly T[], after: string | undefined, limit: number): Page<T> {
+export function pageAfter<T extends { id: string }>(
+  sortedById: readonly T[],
+  after: string | undefined,
+  limit: number,
+): Page<T> {
   const rest = after === undefined ? sortedById : sortedById.filter((item) => item.id > after);
   const items = rest.slice(0, limit);
   const last = items[items.length - 1];

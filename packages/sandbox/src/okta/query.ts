@@ -1,7 +1,13 @@
 import type { SandboxResponse } from '../http';
 import { oktaError } from './errors';
 import { listResponse, pageAfter, pageLimit } from './pagination';
-import { type FilterOperator, FilterSyntaxError, matchesFilter, parseFilter, type FilterNode } from './filter-expression';
+import {
+  type FilterOperator,
+  FilterSyntaxError,
+  matchesFilter,
+  parseFilter,
+  type FilterNode,
+} from './filter-expression';
 
 /** Which attributes (and operators) a `filter` parameter may use; `search` may use any attribute. */
 export interface FilterRules {
@@ -44,7 +50,8 @@ function followsRules(node: FilterNode, rules: FilterRules): boolean {
     case 'present':
       return false;
     case 'compare':
-      if (rules.range.includes(node.attribute)) return node.operator === 'eq' || RANGE_OPERATORS.includes(node.operator);
+      if (rules.range.includes(node.attribute))
+        return node.operator === 'eq' || RANGE_OPERATORS.includes(node.operator);
       return rules.equality.includes(node.attribute) && node.operator === 'eq';
   }
 }
@@ -72,7 +79,11 @@ export interface CollectionRules<T> {
 }
 
 /** A collection answer for `q`, else `search`, else `filter`, else everything; paged by `after`/`limit`. */
-export function listCollection<T extends { id: string }>(url: URL, all: readonly T[], rules: CollectionRules<T>): SandboxResponse {
+export function listCollection<T extends { id: string }>(
+  url: URL,
+  all: readonly T[],
+  rules: CollectionRules<T>,
+): SandboxResponse {
   const params = url.searchParams;
   const visible = all.filter((item) => !rules.hidden?.(item));
   const q = params.get('q');

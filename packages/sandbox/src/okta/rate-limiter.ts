@@ -24,7 +24,10 @@ export class RateLimiter {
   private readonly windows = new Map<string, Window>();
   private limit: number;
 
-  constructor(perMinute: number = DEFAULT_RATE_LIMIT_PER_MINUTE, private readonly now: () => number = Date.now) {
+  constructor(
+    perMinute: number = DEFAULT_RATE_LIMIT_PER_MINUTE,
+    private readonly now: () => number = Date.now,
+  ) {
     this.limit = checkLimit(perMinute);
   }
 
@@ -91,6 +94,7 @@ export function rateLimitHeaders(state: RateLimitState, nowMs: number): Record<s
 }
 
 function checkLimit(perMinute: number): number {
-  if (!Number.isInteger(perMinute) || perMinute < 1) throw new Error(`rate limit must be a positive integer per minute, got ${perMinute}`);
+  if (!Number.isInteger(perMinute) || perMinute < 1)
+    throw new Error(`rate limit must be a positive integer per minute, got ${perMinute}`);
   return perMinute;
 }

@@ -52,7 +52,11 @@ export function groupJson(group: OktaGroupRecord, baseUrl: string): OktaGroupJso
     type: group.type,
     profile: { name: group.name, description: group.description },
     _links: {
-      logo: ['medium', 'large'].map((size) => ({ name: size, href: `${baseUrl}/img/logos/groups/${logoKind}-${size}.png`, type: 'image/png' })),
+      logo: ['medium', 'large'].map((size) => ({
+        name: size,
+        href: `${baseUrl}/img/logos/groups/${logoKind}-${size}.png`,
+        type: 'image/png',
+      })),
       users: { href: `${baseUrl}/api/v1/groups/${group.id}/users` },
       apps: { href: `${baseUrl}/api/v1/groups/${group.id}/apps` },
     },

@@ -3,7 +3,13 @@ import { startSandboxServer, type RunningSandboxServer } from '../http';
 import { oktaAdminRouter } from './admin-routes';
 import type { OktaOperationId } from './api-route';
 import { defaultOktaTokens, type OktaTokens } from './auth';
-import { OktaDirectory, type MembershipChange, type NewOktaUser, type OktaGroupType, type OktaUserRecord } from './directory';
+import {
+  OktaDirectory,
+  type MembershipChange,
+  type NewOktaUser,
+  type OktaGroupType,
+  type OktaUserRecord,
+} from './directory';
 import { DEFAULT_RATE_LIMIT_PER_MINUTE, RateLimiter } from './rate-limiter';
 import { oktaServerOptions } from './server';
 
@@ -83,7 +89,13 @@ class RunningOktaSandbox implements OktaSandbox {
       port: port ?? 0,
       faults: this.faults,
       admin: oktaAdminRouter(this),
-      ...oktaServerOptions({ directory: this.directory, limiter: this.limiter, tokens: this.tokens, requestCounts: this.requestCounts, now: Date.now }),
+      ...oktaServerOptions({
+        directory: this.directory,
+        limiter: this.limiter,
+        tokens: this.tokens,
+        requestCounts: this.requestCounts,
+        now: Date.now,
+      }),
     });
   }
 
@@ -107,13 +119,19 @@ class RunningOktaSandbox implements OktaSandbox {
   groupMembers(groupNameOrId: string): string[] {
     const group = this.directory.findGroup(groupNameOrId);
     if (!group) throw new Error(`no Okta group ${groupNameOrId} in the sandbox`);
-    return this.directory.membersOf(group.id).map((u) => u.profile.login).sort();
+    return this.directory
+      .membersOf(group.id)
+      .map((u) => u.profile.login)
+      .sort();
   }
 
   userGroups(userIdOrLogin: string): string[] {
     const user = this.directory.findUser(userIdOrLogin);
     if (!user) throw new Error(`no Okta user ${userIdOrLogin} in the sandbox`);
-    return this.directory.groupsOf(user.id).map((g) => g.name).sort();
+    return this.directory
+      .groupsOf(user.id)
+      .map((g) => g.name)
+      .sort();
   }
 
   addUser(user: NewOktaUser): OktaUserRecord {
@@ -147,7 +165,9 @@ class RunningOktaSandbox implements OktaSandbox {
         status: u.status,
         ...(u.profile.managerId ? { managerId: u.profile.managerId } : {}),
       })),
-      groups: this.directory.listGroups().map((g) => ({ id: g.id, name: g.name, type: g.type, members: this.groupMembers(g.id) })),
+      groups: this.directory
+        .listGroups()
+        .map((g) => ({ id: g.id, name: g.name, type: g.type, members: this.groupMembers(g.id) })),
       membershipChanges: this.membershipChanges(),
       requestCounts: Object.fromEntries(this.requestCounts),
     };

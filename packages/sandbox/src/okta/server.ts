@@ -28,15 +28,26 @@ export function oktaApiRoutes(directory: OktaDirectory): ApiRoute[] {
  * The Okta-specific parts of a sandbox server: routes, SSWS authentication, rate limiting, and Okta's
  * error bodies and headers (`X-Rate-Limit-*`, `Date`, `X-Okta-Request-Id`) on every answer.
  */
-export function oktaServerOptions(state: OktaServerState): Pick<SandboxServerOptions, 'router' | 'before' | 'renderError' | 'renderFault'> {
+export function oktaServerOptions(
+  state: OktaServerState,
+): Pick<SandboxServerOptions, 'router' | 'before' | 'renderError' | 'renderFault'> {
   const { limiter, now } = state;
   /** `at` is the clock reading the `Date` header shows (a forced 429 derives its reset from the same one). */
-  const headers = (req: SandboxRequest, at = now(), rateLimit: RateLimitState = limiter.peek(rateLimitBucket(req.path))): Record<string, string> => ({
+  const headers = (
+    req: SandboxRequest,
+    at = now(),
+    rateLimit: RateLimitState = limiter.peek(rateLimitBucket(req.path)),
+  ): Record<string, string> => ({
     ...rateLimitHeaders(rateLimit, at),
     'X-Okta-Request-Id': randomBytes(15).toString('base64url'),
   });
 
-  const errorResponse = (status: number, code: string, summary: string, extraHeaders: Record<string, string>): SandboxResponse => ({
+  const errorResponse = (
+    status: number,
+    code: string,
+    summary: string,
+    extraHeaders: Record<string, string>,
+  ): SandboxResponse => ({
     status,
     headers: extraHeaders,
     body: oktaErrorBody(code, summary),
@@ -71,7 +82,12 @@ export function oktaServerOptions(state: OktaServerState): Pick<SandboxServerOpt
       const e = oktaErrors.rateLimited;
       const at = now();
       const reset = Math.floor(at / 1000) + fault.retryAfterSeconds;
-      return errorResponse(e.status, e.code, e.summary, headers(req, at, { limit: limiter.perMinute, remaining: 0, reset }));
+      return errorResponse(
+        e.status,
+        e.code,
+        e.summary,
+        headers(req, at, { limit: limiter.perMinute, remaining: 0, reset }),
+      );
     },
   };
 }

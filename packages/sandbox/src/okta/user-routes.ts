@@ -7,11 +7,15 @@ import { groupJson, userJson, type OktaUserJson } from './resources';
 
 const USERS: CollectionRules<OktaUserJson> = {
   // q: startsWith on firstName, lastName or email.
-  matchesQuery: (u, needle) => ['firstName', 'lastName', 'email'].some((f) => (u.profile[f] ?? '').toLowerCase().startsWith(needle)),
+  matchesQuery: (u, needle) =>
+    ['firstName', 'lastName', 'email'].some((f) => (u.profile[f] ?? '').toLowerCase().startsWith(needle)),
   queryLimit: [10, 200],
   pageLimit: [200, 200],
   // filter supports only these properties (lastUpdated also with gt/ge/lt/le).
-  filter: { equality: ['status', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName'], range: ['lastUpdated'] },
+  filter: {
+    equality: ['status', 'id', 'profile.login', 'profile.email', 'profile.firstName', 'profile.lastName'],
+    range: ['lastUpdated'],
+  },
   hidden: (u) => u.status === 'DEPROVISIONED',
 };
 
@@ -29,7 +33,12 @@ export function userRoutes(directory: OktaDirectory): ApiRoute[] {
       operationId: 'listUsers',
       method: 'GET',
       pattern: '/api/v1/users',
-      handle: (req, baseUrl) => listCollection(req.url, directory.listUsers().map((u) => userJson(u, baseUrl)), USERS),
+      handle: (req, baseUrl) =>
+        listCollection(
+          req.url,
+          directory.listUsers().map((u) => userJson(u, baseUrl)),
+          USERS,
+        ),
     },
     {
       operationId: 'getUser',
@@ -41,7 +50,10 @@ export function userRoutes(directory: OktaDirectory): ApiRoute[] {
       operationId: 'listUserGroups',
       method: 'GET',
       pattern: '/api/v1/users/:userId/groups',
-      handle: (req, baseUrl) => ({ status: 200, body: directory.groupsOf(pathUser(req).id).map((g) => groupJson(g, baseUrl)) }),
+      handle: (req, baseUrl) => ({
+        status: 200,
+        body: directory.groupsOf(pathUser(req).id).map((g) => groupJson(g, baseUrl)),
+      }),
     },
   ];
 }

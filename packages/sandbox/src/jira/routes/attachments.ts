@@ -21,7 +21,8 @@ export function attachmentRoutes(router: Router, site: JiraSite): void {
     const files = parseMultipart(req.rawBody, req.headers['content-type'])
       .filter((p) => p.name === 'file' && p.filename !== undefined)
       .map((p) => ({ filename: p.filename!, mimeType: p.contentType ?? 'application/octet-stream', content: p.data }));
-    if (files.length === 0) throw new JiraError(400, ['No attachment was provided: send the files as multipart parts named "file".']);
+    if (files.length === 0)
+      throw new JiraError(400, ['No attachment was provided: send the files as multipart parts named "file".']);
     const added = store.addAttachments(issue, files, actor.accountId);
     const ctx = renderContext(site, api, actor.accountId);
     return { status: 200, body: added.map((a) => attachmentJson(a, ctx)) };
@@ -41,7 +42,10 @@ export function attachmentRoutes(router: Router, site: JiraSite): void {
     const { attachment } = found;
     return {
       status: 200,
-      headers: { 'content-type': attachment.mimeType, 'content-disposition': `attachment; filename="${attachment.filename.replace(/"/g, '')}"` },
+      headers: {
+        'content-type': attachment.mimeType,
+        'content-disposition': `attachment; filename="${attachment.filename.replace(/"/g, '')}"`,
+      },
       body: attachment.content,
     };
   });

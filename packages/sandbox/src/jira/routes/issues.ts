@@ -21,19 +21,25 @@ const commentBody = z.looseObject({ body: z.unknown(), properties: commentProper
 const transitionBody = z.looseObject({
   transition: z.looseObject({ id: z.union([z.string(), z.number()]).optional() }).optional(),
   fields: z.record(z.string(), z.unknown()).optional(),
-  update: z.record(z.string(), z.array(z.looseObject({ add: z.looseObject({ body: z.unknown() }).optional() }))).optional(),
+  update: z
+    .record(z.string(), z.array(z.looseObject({ add: z.looseObject({ body: z.unknown() }).optional() })))
+    .optional(),
 });
 
 function parseBody<T>(schema: z.ZodType<T>, req: SandboxRequest): T {
   const parsed = schema.safeParse(req.json());
-  if (!parsed.success) throw new JiraError(400, [`The request body is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`]);
+  if (!parsed.success)
+    throw new JiraError(400, [
+      `The request body is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'} ${i.message}`).join('; ')}`,
+    ]);
   return parsed.data;
 }
 
 /** A comment body as the API version takes it: ADF in v3, a wiki string in v2; never empty. */
 function commentDoc(raw: unknown, api: 2 | 3): AdfDoc {
   if (api === 2) {
-    if (typeof raw !== 'string' || raw.trim().length === 0) throw fieldErrors({ comment: 'Comment body can not be empty!' });
+    if (typeof raw !== 'string' || raw.trim().length === 0)
+      throw fieldErrors({ comment: 'Comment body can not be empty!' });
     return wikiToAdf(raw);
   }
   const doc = adfDocSchema.safeParse(raw);
@@ -57,9 +63,17 @@ export function issueRoutes(router: Router, site: JiraSite): void {
     const body = parseBody(createBody, req);
     const updates = Object.keys(body.update ?? {});
     if (updates.length > 0) throw fieldErrors(Object.fromEntries(updates.map((id) => [id, cannotBeSet(id)])));
-    const draft = parseIssueFields(body.fields ?? {}, { catalog: site.catalog, accounts: site.accounts, actorId: actor.accountId, richText: api === 3 ? 'adf' : 'wiki' });
+    const draft = parseIssueFields(body.fields ?? {}, {
+      catalog: site.catalog,
+      accounts: site.accounts,
+      actorId: actor.accountId,
+      richText: api === 3 ? 'adf' : 'wiki',
+    });
     const issue = store.create(draft, actor.accountId);
-    return { status: 201, body: { id: issue.id, key: issue.key, self: `${site.base()}/rest/api/${api}/issue/${issue.id}` } };
+    return {
+      status: 201,
+      body: { id: issue.id, key: issue.key, self: `${site.base()}/rest/api/${api}/issue/${issue.id}` },
+    };
   });
 
   router.get('/rest/api/:v/issue/:issueIdOrKey', (req) => {
@@ -68,7 +82,10 @@ export function issueRoutes(router: Router, site: JiraSite): void {
     const issue = store.get(req.params.issueIdOrKey!);
     const expand = (req.url.searchParams.get('expand') ?? '').split(',').map((e) => e.trim());
     const filter = parseFieldFilter(req.url.searchParams.getAll('fields').join(','), site.fields);
-    return { status: 200, body: issueJson(issue, ctx, { filter, descriptors: site.fields, expandNames: expand.includes('names') }) };
+    return {
+      status: 200,
+      body: issueJson(issue, ctx, { filter, descriptors: site.fields, expandNames: expand.includes('names') }),
+    };
   });
 
   router.get('/rest/api/:v/issue/:issueIdOrKey/transitions', (req) => {
@@ -78,7 +95,17 @@ export function issueRoutes(router: Router, site: JiraSite): void {
     const transitions = store
       .transitionsOf(issue)
       .filter((t) => only === null || t.id === only)
-      .map((t) => ({ id: t.id, name: t.name, to: statusJson(t.toStatusId, ctx), hasScreen: false, isGlobal: true, isInitial: false, isAvailable: true, isConditional: false, looped: false }));
+      .map((t) => ({
+        id: t.id,
+        name: t.name,
+        to: statusJson(t.toStatusId, ctx),
+        hasScreen: false,
+        isGlobal: true,
+        isInitial: false,
+        isAvailable: true,
+        isConditional: false,
+        looped: false,
+      }));
     return { status: 200, body: { expand: 'transitions', transitions } };
   });
 
@@ -91,7 +118,8 @@ export function issueRoutes(router: Router, site: JiraSite): void {
     if (id === undefined) throw new JiraError(400, ["Missing 'transition' identifier"]);
     const errors: Record<string, string> = {};
     for (const fieldId of Object.keys(body.fields ?? {})) errors[fieldId] = cannotBeSet(fieldId);
-    for (const fieldId of Object.keys(body.update ?? {})) if (fieldId !== 'comment') errors[fieldId] = cannotBeSet(fieldId);
+    for (const fieldId of Object.keys(body.update ?? {}))
+      if (fieldId !== 'comment') errors[fieldId] = cannotBeSet(fieldId);
     if (Object.keys(errors).length > 0) throw fieldErrors(errors);
     const added = body.update?.comment?.find((op) => op.add)?.add;
     const comment: NewComment | undefined = added && { body: commentDoc(added.body, api), jsdPublic: true };
@@ -104,7 +132,11 @@ export function issueRoutes(router: Router, site: JiraSite): void {
     const actor = site.auth.actor(req);
     const issue = store.get(req.params.issueIdOrKey!);
     const body = parseBody(commentBody, req);
-    const comment = store.addComment(issue, { body: commentDoc(body.body, api), jsdPublic: isPublic(body.properties) }, actor.accountId);
+    const comment = store.addComment(
+      issue,
+      { body: commentDoc(body.body, api), jsdPublic: isPublic(body.properties) },
+      actor.accountId,
+    );
     return { status: 201, body: commentJson(issue, comment, renderContext(site, api, actor.accountId)) };
   });
 
@@ -128,8 +160,20 @@ export function issueRoutes(router: Router, site: JiraSite): void {
     const values = issue.history.slice(startAt, startAt + maxResults).map((entry) => changelogJson(entry, ctx));
     const total = issue.history.length;
     const isLast = startAt + values.length >= total;
-    const page = (from: number): string => `${site.base()}/rest/api/${ctx.api}/issue/${issue.key}/changelog?startAt=${from}&maxResults=${maxResults}`;
-    return { status: 200, body: { self: page(startAt), ...(isLast ? {} : { nextPage: page(startAt + values.length) }), maxResults, startAt, total, isLast, values } };
+    const page = (from: number): string =>
+      `${site.base()}/rest/api/${ctx.api}/issue/${issue.key}/changelog?startAt=${from}&maxResults=${maxResults}`;
+    return {
+      status: 200,
+      body: {
+        self: page(startAt),
+        ...(isLast ? {} : { nextPage: page(startAt + values.length) }),
+        maxResults,
+        startAt,
+        total,
+        isLast,
+        values,
+      },
+    };
   });
 
   router.get('/rest/api/:v/issue/:issueIdOrKey/comment/:id', (req) => {

@@ -11,7 +11,8 @@ export function userAndMetaRoutes(router: Router, site: JiraSite): void {
     const accountId = req.url.searchParams.get('accountId');
     if (!accountId) throw new JiraError(400, ["The 'accountId' query parameter needs to be provided."]);
     const account = site.accounts.byAccountId(accountId);
-    if (!account || account.deleted) throw new JiraError(404, ['Specified user does not exist or you do not have required permissions']);
+    if (!account || account.deleted)
+      throw new JiraError(404, ['Specified user does not exist or you do not have required permissions']);
     return { status: 200, body: userJson(account, ctx) };
   });
 
@@ -19,8 +20,11 @@ export function userAndMetaRoutes(router: Router, site: JiraSite): void {
     const ctx = renderContext(site, apiVersion(req), site.auth.actor(req).accountId);
     const query = req.url.searchParams.get('query');
     const accountId = req.url.searchParams.get('accountId');
-    if (!query && !accountId) throw new JiraError(400, ["One of 'query' or 'accountId' query parameters must be provided."]);
-    const found = accountId ? site.accounts.all().filter((a) => a.accountId === accountId && !a.deleted) : site.accounts.search(query ?? '');
+    if (!query && !accountId)
+      throw new JiraError(400, ["One of 'query' or 'accountId' query parameters must be provided."]);
+    const found = accountId
+      ? site.accounts.all().filter((a) => a.accountId === accountId && !a.deleted)
+      : site.accounts.search(query ?? '');
     const startAt = intParam(req, 'startAt', 0);
     const maxResults = intParam(req, 'maxResults', 50);
     return { status: 200, body: found.slice(startAt, startAt + maxResults).map((a) => userJson(a, ctx)) };

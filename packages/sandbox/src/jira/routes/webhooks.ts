@@ -8,7 +8,10 @@ import { type RegisteredWebhook, webhookJson, webhookRegistrationSchema } from '
 export function webhookRoutes(router: Router, site: JiraSite): void {
   const admin = (req: SandboxRequest): JiraAccount => {
     const actor = site.auth.actor(req);
-    if (!actor.admin) throw new JiraError(403, ['You are not authorized to perform this action. Administrator privileges are required.']);
+    if (!actor.admin)
+      throw new JiraError(403, [
+        'You are not authorized to perform this action. Administrator privileges are required.',
+      ]);
     return actor;
   };
   const findHook = (req: SandboxRequest): RegisteredWebhook => {
@@ -25,7 +28,10 @@ export function webhookRoutes(router: Router, site: JiraSite): void {
       const errors = Object.fromEntries(parsed.error.issues.map((i) => [String(i.path[0] ?? 'webhook'), i.message]));
       throw new JiraError(400, [], errors);
     }
-    const hook = site.webhooks.register(parsed.data, 'rest', { accountId: actor.accountId, displayName: actor.displayName });
+    const hook = site.webhooks.register(parsed.data, 'rest', {
+      accountId: actor.accountId,
+      displayName: actor.displayName,
+    });
     const json = webhookJson(hook, site.base());
     return { status: 201, headers: { location: String(json.self) }, body: json };
   });
