@@ -57,6 +57,7 @@ interface Reply {
 export async function startWebhookStarter(options: StarterOptions): Promise<RunningStarter> {
   const metrics = new StarterMetrics();
   const dispatcher = new Dispatcher({ client: options.client, taskQueue: options.taskQueue, jira: options.jira });
+  const settling = new Settling();
   const rules = new StarterRules(options.rules, options.client);
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const temporalTimeoutMs = options.temporalTimeoutMs ?? 5_000;
@@ -126,7 +127,9 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
       const rulesInForce = current.rules;
       const result = await beforeDeadline(
         deadline,
-        options.client.withDeadline(deadline, () => dispatcher.dispatch(payload, eventId, rulesInForce)),
+        settling.track(
+          options.client.withDeadline(deadline, () => dispatcher.dispatch(payload, eventId, rulesInForce)),
+        ),
         () => new DependencyUnavailableError(`no answer from Temporal or Jira within ${temporalTimeoutMs} ms`),
       );
       metrics.outcomes.inc({ outcome: result.outcome });
@@ -221,12 +224,36 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
     url,
     webhookUrl: `${url}${WEBHOOK_PATH}`,
     metrics,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      // A delivery answered 503 at its deadline may still have a Temporal call in its retry backoff:
+      // it fails at once once it wakes (its deadline has passed). Closing waits for it, so the caller
+      // can close the connection after.
+      await Promise.all([settling.drained(), rules.drained()]);
+    },
   };
+}
+
+/** Work still running after its caller stopped waiting (see `beforeDeadline`). */
+class Settling {
+  private readonly pending = new Set<Promise<unknown>>();
+
+  track<T>(work: Promise<T>): Promise<T> {
+    const settled = work.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.pending.add(settled);
+    void settled.then(() => this.pending.delete(settled));
+    return work;
+  }
+
+  async drained(): Promise<void> {
+    await Promise.all([...this.pending]);
+  }
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

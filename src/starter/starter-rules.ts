@@ -68,6 +68,11 @@ export class StarterRules {
     }
   }
 
+  /** Until the read in flight (possibly in its retry backoff, past every caller's deadline) has settled. */
+  async drained(): Promise<void> {
+    await this.inflight?.catch(() => undefined);
+  }
+
   /** One read at a time, shared by every delivery that needs it meanwhile. */
   private read(deadline: number): Promise<RulesVersion | undefined> {
     this.inflight ??= this.client
