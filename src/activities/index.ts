@@ -1,5 +1,8 @@
 import type { Client } from '@temporalio/client';
+import type { WorkerMetrics } from '../app/worker-metrics';
+import type { IdentityProvider } from '../connectors/identity-provider';
 import type { ConnectorRegistry } from '../connectors/registry';
+import type { Connection } from '../policy/schema';
 import type { RulesStore } from '../temporal/rules-store';
 import type { LeaseholdActivities } from './contract';
 import { decisionActivities } from './decisions';
@@ -16,11 +19,16 @@ export interface ActivityDeps {
   taskQueue: string;
   rules: RulesStore;
   connectors: ConnectorRegistry;
+  /** Counts identity provider calls and errors by connection. */
+  metrics?: Pick<WorkerMetrics, 'instrument'>;
 }
 
 /** Every activity the worker registers, bound to this process's connectors and Temporal client. */
 export function createActivities(deps: ActivityDeps): LeaseholdActivities {
-  const provider = deps.connectors.provider.bind(deps.connectors);
+  const provider = (name: string, connection: Connection): IdentityProvider => {
+    const found = deps.connectors.provider(name, connection);
+    return deps.metrics ? deps.metrics.instrument(name, found) : found;
+  };
   const jira = deps.connectors.jira.bind(deps.connectors);
   return {
     ...rulesActivities({ rules: deps.rules, provider, jira }),

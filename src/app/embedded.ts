@@ -10,6 +10,7 @@ import type { RunningStarter } from '../starter/server';
 import { temporalTarget } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { runStarter } from './starter-process';
+import { serveWorkerHealth } from './worker-health';
 import { runWorker, type RunningWorker } from './worker-process';
 
 export interface Embedded {
@@ -75,6 +76,15 @@ export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<
 
     const worker = await runWorker(target, env.LEASEHOLD_TASK_QUEUE);
     stoppers.push(() => worker.stop());
+    if (env.LEASEHOLD_WORKER_HEALTH_PORT !== undefined) {
+      const health = await serveWorkerHealth(
+        worker.worker,
+        env.LEASEHOLD_WORKER_HEALTH_PORT,
+        undefined,
+        worker.metrics,
+      );
+      stoppers.push(() => health.close());
+    }
 
     const rules = new RulesStore(worker.client, env.LEASEHOLD_TASK_QUEUE, 0);
     let rulesVersion = (await rules.current())?.version;

@@ -6,10 +6,13 @@ import { logger } from '../logging';
 import { RulesStore } from '../temporal/rules-store';
 import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
 import { createLeaseholdWorker } from '../worker/create-worker';
+import { WorkerMetrics } from './worker-metrics';
 
 export interface RunningWorker {
   worker: Worker;
   client: Client;
+  /** What the health server's `/metrics` serves. */
+  metrics: WorkerMetrics;
   stop(): Promise<void>;
 }
 
@@ -28,11 +31,13 @@ export async function runWorker(
 ): Promise<RunningWorker> {
   const client = await connectClient(target);
   const connection: NativeConnection = await connectWorker(target);
+  const metrics = new WorkerMetrics(() => client);
   const activities = createActivities({
     client: () => client,
     taskQueue,
     rules: new RulesStore(client, taskQueue, options.rulesCacheMs ?? 1_000),
     connectors: new ConnectorRegistry(),
+    metrics,
   });
   const worker = await createLeaseholdWorker({
     connection,
@@ -47,6 +52,7 @@ export async function runWorker(
   return {
     worker,
     client,
+    metrics,
     async stop() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running.catch(() => undefined);

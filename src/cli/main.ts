@@ -33,10 +33,11 @@ TEMPORAL_API_KEY, LEASEHOLD_TASK_QUEUE, LEASEHOLD_ACTOR, LEASEHOLD_LOG_LEVEL. Se
 }
 
 export async function main(argv = process.argv): Promise<void> {
-  installRuntimeLogging();
+  const longRunning = new Set(['start', 'worker', 'webhook', 'sandbox']);
+  // The processes that run a worker serve the Temporal SDK's metrics (merged into the worker's /metrics).
+  installRuntimeLogging({ metrics: ['start', 'worker'].includes(argv[2] ?? '') });
   const ctx = new CliContext();
   const program = buildProgram(ctx);
-  const longRunning = new Set(['start', 'worker', 'webhook', 'sandbox']);
   try {
     await program.parseAsync(argv);
   } catch (e) {

@@ -101,7 +101,7 @@ export function registerServeCommands(program: Command): void {
       const health =
         env.LEASEHOLD_WORKER_HEALTH_PORT === undefined
           ? undefined
-          : await serveWorkerHealth(worker.worker, env.LEASEHOLD_WORKER_HEALTH_PORT);
+          : await serveWorkerHealth(worker.worker, env.LEASEHOLD_WORKER_HEALTH_PORT, undefined, worker.metrics);
       untilSignal(async () => {
         await worker.stop();
         await health?.close();

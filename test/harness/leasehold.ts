@@ -101,6 +101,11 @@ export class Leasehold {
     );
   }
 
+  /** The running worker (its client, its metrics), if started. */
+  get runningWorker(): RunningWorker | undefined {
+    return this.worker;
+  }
+
   /** Stops the worker: from then on nothing polls the task queue, as when a worker is down. */
   async stopWorker(): Promise<void> {
     await this.worker?.stop();

@@ -1,0 +1,56 @@
+import { scrubTemporalLog } from '../../../src/temporal/runtime';
+import { logFormat } from '../../../src/logging';
+
+const token = 'CiQ2ZmY1YjEwZC1hNmM0LTQxZGQtOGQ2Yy0xMmE0NjdlMjFkYjYSCHdmLTEyMzQ1GgxydW4tYWJjZGVmZ2g=';
+
+describe('Temporal SDK/core log lines forwarded to pino', () => {
+  test('task tokens and payloads are dropped from the fields, the rest kept', () => {
+    const { meta } = scrubTemporalLog(
+      {
+        taskToken: token,
+        task_token: token,
+        workflowId: 'access-JSM-1',
+        runId: 'r1',
+        activityType: 'addMember',
+        completion: { result: { payloads: [{ data: 'c2VjcmV0' }] } },
+        failure: { message: 'boom', details: { payloads: [{ data: 'c2VjcmV0' }] } },
+        nested: { inner: { heartbeatDetails: 'x', payload: 'y', kept: 1 } },
+      },
+      'Activity task failed',
+    );
+    expect(meta).toEqual({
+      workflowId: 'access-JSM-1',
+      runId: 'r1',
+      activityType: 'addMember',
+      failure: { message: 'boom' },
+      nested: { inner: { kept: 1 } },
+    });
+    expect(JSON.stringify(meta)).not.toContain(token);
+    expect(JSON.stringify(meta)).not.toContain('c2VjcmV0');
+  });
+
+  test('task tokens written into the message text are redacted', () => {
+    const { message } = scrubTemporalLog(
+      {},
+      `Failed to complete activity TaskToken(${token}) task_token: "${token}" payloads=[{"data":"c2VjcmV0"}]`,
+    );
+    expect(message).not.toContain(token);
+    expect(message).not.toContain('c2VjcmV0');
+    expect(message).toContain('Failed to complete activity');
+    expect(message).toContain('[redacted]');
+  });
+
+  test('a message without tokens is left as it is', () => {
+    expect(scrubTemporalLog(undefined, 'Worker polling').message).toBe('Worker polling');
+  });
+});
+
+describe('log format', () => {
+  test('pretty on a terminal, JSON otherwise, LEASEHOLD_LOG_FORMAT forces either', () => {
+    expect(logFormat({}, true)).toBe('pretty');
+    expect(logFormat({}, false)).toBe('json');
+    expect(logFormat({ LEASEHOLD_LOG_FORMAT: 'json' }, true)).toBe('json');
+    expect(logFormat({ LEASEHOLD_LOG_FORMAT: 'pretty' }, false)).toBe('pretty');
+    expect(logFormat({ LEASEHOLD_LOG_FORMAT: 'bogus' }, false)).toBe('json');
+  });
+});
