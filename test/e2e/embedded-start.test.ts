@@ -19,7 +19,7 @@ describe('leasehold start (embedded mode)', () => {
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+    const ports = await Promise.all(Array.from({ length: 7 }, () => freePort()));
     env = {
       ...process.env,
       LEASEHOLD_STATE_DIR: stateDir,
@@ -30,6 +30,7 @@ describe('leasehold start (embedded mode)', () => {
       LEASEHOLD_SANDBOX_JIRA_PORT: String(ports[3]),
       LEASEHOLD_SANDBOX_OKTA_PORT: String(ports[4]),
       LEASEHOLD_SANDBOX_ENTRA_PORT: String(ports[5]),
+      LEASEHOLD_WORKER_HEALTH_PORT: String(ports[6]),
       LEASEHOLD_LOG_LEVEL: 'warn',
     };
     // The variables the harness set for its own sandboxes must not leak into this one.
@@ -106,6 +107,18 @@ describe('leasehold start (embedded mode)', () => {
       30_000,
       'the request workflow',
     );
+    // The embedded worker's /metrics: the Temporal SDK's metrics (the runtime installed once, with
+    // logging) and the gauges, the request waiting for its approval.
+    const metrics = await eventually(
+      async () => {
+        const text = await (await fetch(`http://127.0.0.1:${env.LEASEHOLD_WORKER_HEALTH_PORT}/metrics`)).text();
+        return /^leasehold_requests\{state="AwaitingApproval"\} 1$/m.test(text) && text;
+      },
+      30_000,
+      'leasehold_requests{state="AwaitingApproval"} 1',
+    );
+    expect(metrics).toMatch(/^temporal_request\{/m);
+    expect(metrics).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
 
     await stop();
     expect(child!.exitCode).toBe(0);
