@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { DefaultLogger, Runtime, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type LogEntry, type LogLevel, type RuntimeOptions } from '@temporalio/worker';
 import { logger } from '../logging';
 
 const toPino: Record<LogLevel, 'trace' | 'debug' | 'info' | 'warn' | 'error'> = {
@@ -27,16 +27,19 @@ export interface RuntimeInstallOptions {
 export function installRuntimeLogging(options: RuntimeInstallOptions = {}): void {
   const debug = ['debug', 'trace'].includes(logger.level);
   const install: RuntimeOptions = {
-    logger: new DefaultLogger(debug ? 'DEBUG' : 'WARN', (entry) => {
-      const { meta, message } = scrubTemporalLog(entry.meta, entry.message);
-      logger[toPino[entry.level]]({ ...meta, source: 'temporal-sdk' }, message);
-    }),
+    logger: new DefaultLogger(debug ? 'DEBUG' : 'WARN', forwardTemporalLog),
   };
   if (options.metrics) {
     const bindAddress = process.env.LEASEHOLD_TEMPORAL_METRICS_BIND || `127.0.0.1:${freeLoopbackPort()}`;
     install.telemetryOptions = { metrics: { prometheus: { bindAddress } } };
   }
   Runtime.install(install);
+}
+
+/** One Temporal SDK/core log entry, as a pino line without task tokens or payloads. */
+export function forwardTemporalLog(entry: LogEntry): void {
+  const { meta, message } = scrubTemporalLog(entry.meta, entry.message);
+  logger[toPino[entry.level]]({ ...meta, source: 'temporal-sdk' }, message);
 }
 
 /**

@@ -1,5 +1,5 @@
-import { scrubTemporalLog } from '../../../src/temporal/runtime';
-import { logFormat } from '../../../src/logging';
+import { forwardTemporalLog, scrubTemporalLog } from '../../../src/temporal/runtime';
+import { logFormat, logger } from '../../../src/logging';
 
 const token = 'CiQ2ZmY1YjEwZC1hNmM0LTQxZGQtOGQ2Yy0xMmE0NjdlMjFkYjYSCHdmLTEyMzQ1GgxydW4tYWJjZGVmZ2g=';
 
@@ -38,6 +38,29 @@ describe('Temporal SDK/core log lines forwarded to pino', () => {
     expect(message).not.toContain('c2VjcmV0');
     expect(message).toContain('Failed to complete activity');
     expect(message).toContain('[redacted]');
+  });
+
+  test('a core warning with a task token and a payload reaches the logger without them', () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    try {
+      forwardTemporalLog({
+        level: 'WARN',
+        message: `Activity not found on completion TaskToken(${token})`,
+        timestampNanos: 0n,
+        meta: {
+          taskToken: token,
+          details: { payloads: [{ data: 'c2VjcmV0' }] },
+          activityId: '3',
+          sdkComponent: 'core',
+        },
+      });
+      expect(warn).toHaveBeenCalledTimes(1);
+      const [fields, message] = warn.mock.calls[0] as unknown as [Record<string, unknown>, string];
+      expect(fields).toEqual({ activityId: '3', sdkComponent: 'core', source: 'temporal-sdk' });
+      expect(message).toBe('Activity not found on completion [redacted]');
+    } finally {
+      warn.mockRestore();
+    }
   });
 
   test('a message without tokens is left as it is', () => {
