@@ -129,6 +129,16 @@ function installProduction(dependencies: string[]): void {
 
 const healthy = (url: string) => async (): Promise<boolean> =>
   (await fetch(url).catch(() => undefined))?.status === 200;
+/** Healthy, and its /metrics has the Temporal SDK's metrics and the request gauges (read from visibility). */
+const healthyWithMetrics = (base: string) => async (): Promise<boolean> => {
+  if (!(await healthy(`${base}/healthz`)())) return false;
+  const text = (await (await fetch(`${base}/metrics`).catch(() => undefined))?.text()) ?? '';
+  return (
+    /^temporal_\w+\{/m.test(text) &&
+    /^leasehold_visibility_up 1$/m.test(text) &&
+    /^leasehold_requests\{state="Active"\} 0$/m.test(text)
+  );
+};
 
 let prodDependencies: string[];
 /** Where the workers of this file run: a namespace of its own on the test server. */
@@ -165,13 +175,13 @@ describe('the production install', () => {
     expect(Object.keys(readJson('package.json').dependencies)).not.toContain('@leasehold/sandbox');
   });
 
-  test('`leasehold worker` runs on it (polling, healthy) and loads no sandbox module', async () => {
+  test('`leasehold worker` runs on it (polling, healthy, serving /metrics) and loads no sandbox module', async () => {
     const port = await freePort();
     const run = await leasehold(
       production,
       ['worker'],
       { ...worker, NODE_ENV: 'production', LEASEHOLD_SANDBOXES: 'off', LEASEHOLD_WORKER_HEALTH_PORT: String(port) },
-      healthy(`http://127.0.0.1:${port}/healthz`),
+      healthyWithMetrics(`http://127.0.0.1:${port}`),
     );
     expect(run.exitCode).toBe(0);
     expect(run.loaded).toContain(path.join(production, 'node_modules', '@temporalio', 'worker', 'lib', 'worker.js'));
