@@ -20,7 +20,8 @@ export function buildProgram(ctx = new CliContext()): Command {
       'after',
       `
 Environment: TEMPORAL_ADDRESS (unset = the embedded server on 127.0.0.1:7233), TEMPORAL_NAMESPACE,
-TEMPORAL_API_KEY, LEASEHOLD_TASK_QUEUE, LEASEHOLD_ACTOR, LEASEHOLD_LOG_LEVEL. See README.md.`,
+TEMPORAL_API_KEY, LEASEHOLD_TASK_QUEUE, LEASEHOLD_ACTOR, LEASEHOLD_LOG_LEVEL,
+LEASEHOLD_LOG_FORMAT (pretty|json; default pretty on a terminal), LEASEHOLD_WORKER_HEALTH_PORT (/healthz, /metrics). See README.md.`,
     );
   registerServeCommands(program);
   registerTemporalCommands(program);

@@ -29,11 +29,22 @@ export function installRuntimeLogging(options: RuntimeInstallOptions = {}): void
   const install: RuntimeOptions = {
     logger: new DefaultLogger(debug ? 'DEBUG' : 'WARN', forwardTemporalLog),
   };
-  if (options.metrics) {
-    const bindAddress = process.env.LEASEHOLD_TEMPORAL_METRICS_BIND || `127.0.0.1:${freeLoopbackPort()}`;
-    install.telemetryOptions = { metrics: { prometheus: { bindAddress } } };
+  if (!options.metrics) {
+    Runtime.install(install);
+    return;
   }
-  Runtime.install(install);
+  const bindAddress = process.env.LEASEHOLD_TEMPORAL_METRICS_BIND || `127.0.0.1:${freeLoopbackPort()}`;
+  try {
+    Runtime.install({ ...install, telemetryOptions: { metrics: { prometheus: { bindAddress } } } });
+  } catch (err) {
+    if (Runtime._instance) throw err; // installed before: not a metrics problem
+    // The port taken meanwhile, or a bad LEASEHOLD_TEMPORAL_METRICS_BIND: the worker runs, without SDK metrics.
+    logger.warn(
+      { err, bindAddress },
+      'the Temporal SDK metrics endpoint could not start; /metrics serves without them',
+    );
+    Runtime.install(install);
+  }
 }
 
 /** One Temporal SDK/core log entry, as a pino line without task tokens or payloads. */
