@@ -1,0 +1,125 @@
+import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import type { LeaseholdActivities } from '../../src/activities/contract';
+
+/**
+ * The outside world of the fast workflow tests, in memory: a directory and Jira's write-back side.
+ * Times are the test server's (when the activity attempt was scheduled), so they move with skipped time.
+ */
+
+/** What a connector throws for a transient outage (retried by the activity's policy). */
+export const outage = (what: string): ApplicationFailure =>
+  ApplicationFailure.create({ message: `${what}: 503 Service Unavailable`, type: 'TransientConnectorError' });
+
+/** What a connector throws for a permanent refusal (not retried: e.g. the token lacks the permission). */
+export const refusal = (what: string): ApplicationFailure =>
+  ApplicationFailure.create({ message: `${what}: 403 Forbidden`, type: 'PermanentConnectorError', nonRetryable: true });
+
+/** The test server's time of the running activity attempt (skipped time included). */
+export const serverNow = (): number => Context.current().info.currentAttemptScheduledTimestampMs;
+
+type DirectoryActivities = Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember' | 'verifyMembership'>;
+
+/** A directory group in memory: who is in it, every change made (when), and switches that make calls fail. */
+export class FakeDirectoryGroup {
+  readonly members = new Set<string>();
+  readonly changes: Array<{ op: 'add' | 'remove'; userId: string; at?: number }> = [];
+  /** Attempts of each call, failed ones included. */
+  readonly attempts = { isMember: 0, addMember: 0, removeMember: 0 };
+  readsFail = false;
+  /** Adds and removes fail transiently. */
+  writesFail = false;
+  /** When set, every add (or remove) fails with what it returns. */
+  addFailure?: (what: string) => ApplicationFailure;
+  removeFailure?: (what: string) => ApplicationFailure;
+
+  activities(): DirectoryActivities {
+    return {
+      isMember: async ({ userId }) => {
+        this.attempts.isMember++;
+        if (this.readsFail) throw outage('isMember');
+        return this.members.has(userId);
+      },
+      addMember: async ({ userId }) => {
+        this.attempts.addMember++;
+        if (this.addFailure) throw this.addFailure('addMember');
+        if (this.writesFail) throw outage('addMember');
+        this.members.add(userId);
+        this.changes.push({ op: 'add', userId, at: serverNow() });
+        return { status: 204, note: 'added' };
+      },
+      removeMember: async ({ userId }) => {
+        this.attempts.removeMember++;
+        if (this.removeFailure) throw this.removeFailure('removeMember');
+        if (this.writesFail) throw outage('removeMember');
+        this.members.delete(userId);
+        this.changes.push({ op: 'remove', userId, at: serverNow() });
+        return { status: 204, note: 'removed' };
+      },
+      verifyMembership: async () => new Date().toISOString(),
+    };
+  }
+}
+
+/** Several directory groups, by id (`g-<name>`, as `resolveGroups` answers): calls go to the group they name. */
+export class FakeDirectory {
+  private readonly groups = new Map<string, FakeDirectoryGroup>();
+
+  /** The group of that name (created empty on first use). */
+  group(name: string): FakeDirectoryGroup {
+    const id = FakeDirectory.groupId(name);
+    let group = this.groups.get(id);
+    if (!group) this.groups.set(id, (group = new FakeDirectoryGroup()));
+    return group;
+  }
+
+  static groupId(name: string): string {
+    return `g-${name}`;
+  }
+
+  activities(): DirectoryActivities {
+    const byId = (groupId: string): DirectoryActivities => this.group(groupId.replace(/^g-/, '')).activities();
+    return {
+      isMember: (i) => byId(i.groupId).isMember(i),
+      addMember: (i) => byId(i.groupId).addMember(i),
+      removeMember: (i) => byId(i.groupId).removeMember(i),
+      verifyMembership: (i) => byId(i.groupId).verifyMembership(i),
+    };
+  }
+}
+
+/** Jira's write-back side in memory: comments, transitions and attachments as they landed (when), and a switch for an outage. */
+export class FakeJira {
+  readonly comments: Array<{ issueKey: string; text: string; at?: number }> = [];
+  readonly transitions: Array<{ issueKey: string; toStatus: string; at?: number }> = [];
+  readonly attachments: Array<{ issueKey: string; fileName: string; json: string }> = [];
+  down = false;
+
+  /** Comments on an issue whose text starts with `prefix`. */
+  commentsStarting(prefix: string, issueKey?: string): Array<{ issueKey: string; text: string; at?: number }> {
+    return this.comments.filter(
+      (c) => c.text.startsWith(prefix) && (issueKey === undefined || c.issueKey === issueKey),
+    );
+  }
+
+  activities(): Pick<LeaseholdActivities, 'commentOnIssue' | 'transitionIssue' | 'attachEvidence'> {
+    return {
+      commentOnIssue: async ({ issueKey, text, dedupeKey }) => {
+        if (this.down) throw outage('Jira add comment');
+        const marked = `${text}\n\n[Leasehold ${dedupeKey}]`;
+        if (!this.comments.some((c) => c.text === marked))
+          this.comments.push({ issueKey, text: marked, at: serverNow() });
+      },
+      transitionIssue: async ({ issueKey, toStatus }) => {
+        if (this.down) throw outage('Jira transition issue');
+        this.transitions.push({ issueKey, toStatus, at: serverNow() });
+        return { changed: true };
+      },
+      attachEvidence: async ({ issueKey, fileName, json }) => {
+        if (this.down) throw outage('Jira add attachment');
+        this.attachments.push({ issueKey, fileName, json });
+        return { as: 'attachment' as const };
+      },
+    };
+  }
+}
