@@ -126,9 +126,13 @@ describe('the rules and connections commands', () => {
     expect(diffLines.slice(0, 3)).toEqual([
       '--- active rules v1',
       `+++ ${changed}`,
-      '@@ applications[0].levels[0].duration.max (Jira Software / User) @@',
+      expect.stringMatching(
+        /^@@ -\d+,5 \+\d+,5 @@ applications\[0\]\.levels\[0\]\.duration\.max \(Jira Software \/ User\)$/,
+      ),
     ]);
-    expect(diffLines.filter((l) => /^[-+] /.test(l))).toEqual(['-           max: 90 days', '+           max: 60 days']);
+    expect(diffLines.filter((l) => /^[-+] /.test(l))).toEqual(['-          max: 90 days', '+          max: 60 days']);
+    // --exit-code: 1 when FILE differs from the rules in force (0 when not, below).
+    expect((await cli(['rules', 'diff', changed, '--exit-code'])).exitCode).toBe(1);
     expect(diff.stdout).not.toContain('Salesforce');
 
     const applied = await cli(['rules', 'apply', changed, '--as', 'alice-admin', '-m', 'shorter jira access']);
@@ -167,6 +171,7 @@ describe('the rules and connections commands', () => {
       stderr: '',
       stdout: 'no change against v2\n',
     });
+    expect((await cli(['rules', 'diff', changed, '--exit-code'])).exitCode).toBe(0);
     const again = await cli(['rules', 'apply', changed, '--as', 'bob-admin']);
     expect(again).toEqual({
       exitCode: 0,
