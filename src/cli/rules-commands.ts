@@ -4,7 +4,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import { z } from 'zod';
-import { parseRulesText } from '../policy/parse';
+import { locateInText, parseRulesText, problemLine } from '../policy/parse';
 import { RulesStore } from '../temporal/rules-store';
 import { rulesDocumentSchema, type RulesDocument } from '../policy/schema';
 import type { RuleProblem } from '../policy/validate';
@@ -12,7 +12,9 @@ import type { CliContext } from './context';
 import { err, fail, out, table } from './output';
 import { rulesDiff } from './rules-diff';
 
-function readRules(file: string): { ok: true; rules: RulesDocument; raw: unknown } | { ok: false } {
+type ReadRules = { ok: true; rules: RulesDocument; raw: unknown; text: string } | { ok: false };
+
+function readRules(file: string): ReadRules {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -25,12 +27,12 @@ function readRules(file: string): { ok: true; rules: RulesDocument; raw: unknown
     printProblems(file, result.problems);
     return { ok: false };
   }
-  return { ok: true, rules: result.rules, raw: result.raw };
+  return { ok: true, rules: result.rules, raw: result.raw, text };
 }
 
 function printProblems(file: string, problems: RuleProblem[]): void {
   err(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-  for (const p of problems) err(`  ${p.path}: ${p.message}`);
+  for (const p of problems) err(problemLine(file, p));
   process.exitCode = 1;
 }
 
@@ -77,7 +79,8 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
         out(`rules v${submitted.version} ${what} (sha256 ${submitted.digest.slice(0, 12)})`);
       } catch (e) {
         const problems = rejectionProblems(e);
-        if (problems) printProblems(file, problems);
+        // The workflow's problems carry paths only: located in the file that was submitted.
+        if (problems) printProblems(file, locateInText(result.text, problems));
         // Refused before any handler ran (a message too large, a namespace missing): Temporal's own reason.
         else if (e instanceof ServiceError)
           fail(

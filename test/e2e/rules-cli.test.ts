@@ -18,6 +18,12 @@ import {
   type RawRules,
 } from '../fixtures/rules';
 
+/** A problem line as the CLI prints it: `FILE:LINE:COLUMN: PATH: MESSAGE` (whole, or starting with `rest`). */
+const located = (file: string, rest: string, whole = true): unknown => {
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return expect.stringMatching(new RegExp(`^${esc(file)}:\\d+:\\d+: ${esc(rest)}${whole ? '$' : ''}`));
+};
+
 /** `leasehold rules …` and `leasehold connections test` as an admin runs them, against a running Leasehold. */
 describe('the rules and connections commands', () => {
   let lh: Leasehold;
@@ -92,7 +98,7 @@ describe('the rules and connections commands', () => {
     expect(lines[0]).toBe(`${bad}: 5 problems`);
     expect(lines.slice(1)).toHaveLength(5);
     lines.slice(1).forEach((line, i) => {
-      expect(line.startsWith(`  ${expected[i]!.path}: `)).toBe(true);
+      expect(line).toEqual(located(bad, `${expected[i]!.path}: `, false));
       expect(line).toContain(expected[i]!.message);
     });
 
@@ -201,8 +207,11 @@ describe('the rules and connections commands', () => {
     expect(applied.stdout).toBe('');
     expect(applied.stderr.trimEnd().split('\n')).toEqual([
       `${typo}: 2 problems`,
-      '  applications[0].levels[0].groups[0]: group "jira-software-userz" does not exist in okta',
-      '  applications[4].levels[0].approval.approvers[1].group: group "Salesforce-Approvers" does not exist in entra',
+      located(typo, 'applications[0].levels[0].groups[0]: group "jira-software-userz" does not exist in okta'),
+      located(
+        typo,
+        'applications[4].levels[0].approval.approvers[1].group: group "Salesforce-Approvers" does not exist in entra',
+      ),
     ]);
     expect(await history()).toEqual(before);
     await expectActive(shorterJira());
@@ -221,8 +230,14 @@ describe('the rules and connections commands', () => {
     expect(applied.exitCode).not.toBe(0);
     expect(applied.stderr.trimEnd().split('\n')).toEqual([
       `${noSecret}: 2 problems`,
-      '  connections.jira.webhookSecret: the portal connection needs a webhookSecret (or automationSecret): without one the starter rejects every delivery',
-      '  connections.jira.apiToken: the worker cannot read it: environment variable LEASEHOLD_TEST_UNSET_TOKEN is not set',
+      located(
+        noSecret,
+        'connections.jira.webhookSecret: the portal connection needs a webhookSecret (or automationSecret): without one the starter rejects every delivery',
+      ),
+      located(
+        noSecret,
+        'connections.jira.apiToken: the worker cannot read it: environment variable LEASEHOLD_TEST_UNSET_TOKEN is not set',
+      ),
     ]);
 
     process.env.LEASEHOLD_TEST_WRONG_TOKEN = 'not-the-token';

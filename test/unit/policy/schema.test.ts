@@ -243,7 +243,12 @@ describe('the rules document schema', () => {
     expect(parseRulesText(text)).toEqual({
       ok: false,
       problems: [
-        { path: `line ${brokenLine}, column 12`, message: 'Nested mappings are not allowed in compact mappings' },
+        {
+          path: '(document)',
+          message: 'Nested mappings are not allowed in compact mappings',
+          line: brokenLine,
+          column: 12,
+        },
       ],
     });
   });
@@ -252,7 +257,7 @@ describe('the rules document schema', () => {
     const result = parseRulesText('version: 1\nversion: 1\n');
     expect(result).toEqual({
       ok: false,
-      problems: [{ path: expect.stringMatching(/^line 2, column \d+$/), message: expect.stringMatching(/unique/i) }],
+      problems: [{ path: '(document)', message: expect.stringMatching(/unique/i), line: 2, column: 1 }],
     });
   });
 });
