@@ -1,9 +1,12 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { rulesJsonSchema } from '../../../src/cli/rules-commands';
 import { parseRulesText } from '../../../src/policy/parse';
 import { validateRules, type RuleProblem } from '../../../src/policy/validate';
 import { editedRules, exampleRules, exampleRulesPath, fiveMistakes, type RawRules } from '../../fixtures/rules';
+
+const rulesDir = path.dirname(exampleRulesPath);
 
 const problemsOf = (doc: unknown): RuleProblem[] => {
   const result = validateRules(doc);
@@ -271,6 +274,18 @@ describe('the JSON Schema for editors (`leasehold rules schema`)', () => {
     const ok = validate(exampleRules());
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
+  });
+
+  test('the committed rules/leasehold-rules.schema.json is what the zod schema gives (regenerate: npm run rules:schema)', () => {
+    const committed: unknown = JSON.parse(fs.readFileSync(path.join(rulesDir, 'leasehold-rules.schema.json'), 'utf8'));
+    expect(committed).toEqual(rulesJsonSchema());
+  });
+
+  test("the example rules' first line points editors at it", () => {
+    const first = fs.readFileSync(exampleRulesPath, 'utf8').split('\n')[0]!;
+    const target = /^# yaml-language-server: \$schema=(\S+)$/.exec(first)?.[1];
+    expect(target).toBe('./leasehold-rules.schema.json');
+    expect(fs.existsSync(path.resolve(rulesDir, target!))).toBe(true);
   });
 
   test('rejects an obviously wrong document where it is wrong', () => {
