@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { wantsSandboxes, type Env } from '../config/env';
 import { logger } from '../logging';
-import { parseRulesText } from '../policy/parse';
+import { parseRulesText, problemLine } from '../policy/parse';
 import { RulesStore } from '../temporal/rules-store';
 import { projectRoot, sandboxEnvFile, stateDir } from '../paths';
 import type { RunningSandboxes, SandboxPackage } from './sandbox-package';
@@ -92,7 +92,7 @@ export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<
       const file = env.LEASEHOLD_RULES_FILE ?? defaultRulesFile;
       const parsed = parseRulesText(fs.readFileSync(file, 'utf8'));
       if (!parsed.ok)
-        throw new Error(`${file} is not valid:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`);
+        throw new Error(`${file} is not valid:\n${parsed.problems.map((p) => `  ${problemLine(file, p)}`).join('\n')}`);
       const result = await rules.submit({
         document: parsed.raw,
         submittedBy: 'leasehold start',

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import type { Command } from 'commander';
 import { checkConnection } from '../connectors/connection-check';
 import { ConnectorRegistry } from '../connectors/registry';
-import { parseRulesText } from '../policy/parse';
+import { parseRulesText, problemLine } from '../policy/parse';
 import { RulesStore } from '../temporal/rules-store';
 import type { RulesDocument } from '../policy/schema';
 import type { CliContext } from './context';
@@ -30,7 +30,7 @@ export function registerConnectionsCommand(program: Command, ctx: CliContext): v
         const parsed = parseRulesText(text);
         if (!parsed.ok)
           return fail(
-            `${opts.rules} is not valid: ${parsed.problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`,
+            `${opts.rules} is not valid: ${parsed.problems.map((p) => problemLine(opts.rules!, p)).join('; ')}`,
           );
         rules = parsed.rules;
       } else {

@@ -2,17 +2,19 @@ import fs from 'node:fs';
 import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Command } from 'commander';
-import { isMap, isScalar, isSeq, parseDocument, stringify } from 'yaml';
+import { stringify } from 'yaml';
 import { z } from 'zod';
-import { parseRulesText } from '../policy/parse';
+import { locateInText, parseRulesText, problemLine } from '../policy/parse';
 import { RulesStore } from '../temporal/rules-store';
 import { rulesDocumentSchema, type RulesDocument } from '../policy/schema';
-import { formatPath, type RuleProblem } from '../policy/validate';
+import type { RuleProblem } from '../policy/validate';
 import type { CliContext } from './context';
-import { lineDiff } from './line-diff';
 import { err, fail, out, table } from './output';
+import { rulesDiff } from './rules-diff';
 
-function readRules(file: string): { ok: true; rules: RulesDocument; raw: unknown } | { ok: false } {
+type ReadRules = { ok: true; rules: RulesDocument; raw: unknown; text: string } | { ok: false };
+
+function readRules(file: string): ReadRules {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -25,12 +27,12 @@ function readRules(file: string): { ok: true; rules: RulesDocument; raw: unknown
     printProblems(file, result.problems);
     return { ok: false };
   }
-  return { ok: true, rules: result.rules, raw: result.raw };
+  return { ok: true, rules: result.rules, raw: result.raw, text };
 }
 
 function printProblems(file: string, problems: RuleProblem[]): void {
   err(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
-  for (const p of problems) err(`  ${p.path}: ${p.message}`);
+  for (const p of problems) err(problemLine(file, p));
   process.exitCode = 1;
 }
 
@@ -77,7 +79,8 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
         out(`rules v${submitted.version} ${what} (sha256 ${submitted.digest.slice(0, 12)})`);
       } catch (e) {
         const problems = rejectionProblems(e);
-        if (problems) printProblems(file, problems);
+        // The workflow's problems carry paths only: located in the file that was submitted.
+        if (problems) printProblems(file, locateInText(result.text, problems));
         // Refused before any handler ran (a message too large, a namespace missing): Temporal's own reason.
         else if (e instanceof ServiceError)
           fail(
@@ -149,16 +152,23 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
   rules
     .command('diff')
     .argument('<file>', 'rules document (YAML or JSON)')
-    .description('what applying FILE would change, against the rules in force')
-    .action(async (file: string) => {
+    .option('--exit-code', 'exit 1 when there are differences, 0 when there are none (like git diff --exit-code)')
+    .description(
+      'what applying FILE would change, against the rules in force (a unified diff of both as YAML); exits 0 whether or not they differ; with --exit-code 1 when they differ, 0 when not, 2 on an invalid FILE',
+    )
+    .action(async (file: string, opts: { exitCode?: boolean }) => {
       const result = readRules(file);
-      if (!result.ok) return;
+      // With --exit-code, 1 means "differs": a document that cannot be compared is 2 (as diff(1) does).
+      if (!result.ok) {
+        if (opts.exitCode) process.exitCode = 2;
+        return;
+      }
       const current = await (await store()).current();
-      const before = current ? stringify(current.rules) : '';
-      const after = stringify(result.rules);
-      if (before === after) return out(`no change against v${current?.version}`);
+      const lines = rulesDiff(current?.rules, result.rules);
+      if (lines.length === 0) return out(`no change against v${current?.version}`);
       out(`--- active rules${current ? ` v${current.version}` : ' (none)'}\n+++ ${file}`);
-      for (const line of rulesDiff(before, after)) out(line);
+      out(lines.join('\n'));
+      if (opts.exitCode) process.exitCode = 1;
     });
 
   rules
@@ -186,103 +196,4 @@ function problemLines(message: string): RuleProblem[] | undefined {
     const [path, ...rest] = l.trim().split(': ');
     return { path: path!, message: rest.join(': ') };
   });
-}
-
-/**
- * A unified-style diff of two rules documents (as YAML): changed lines with `context` lines around
- * them, each hunk headed by the path of its first change (and the application / level it is in),
- * since a bare `max: 60 days` does not say whose maximum changed.
- */
-export function rulesDiff(before: string, after: string, context = 2): string[] {
-  // Within each run of changes, removals first (lineDiff may interleave them).
-  const raw = lineDiff(before, after);
-  const lines: string[] = [];
-  for (let i = 0; i < raw.length;) {
-    if (raw[i]!.startsWith('  ')) {
-      lines.push(raw[i++]!);
-      continue;
-    }
-    let j = i;
-    while (j < raw.length && !raw[j]!.startsWith('  ')) j++;
-    const run = raw.slice(i, j);
-    lines.push(...run.filter((l) => l.startsWith('- ')), ...run.filter((l) => l.startsWith('+ ')));
-    i = j;
-  }
-  // Where each diff line is in the before / after text.
-  const at: Array<{ before: number; after: number }> = [];
-  let b = 0;
-  let a = 0;
-  for (const line of lines) {
-    at.push({ before: b, after: a });
-    if (!line.startsWith('+ ')) b++;
-    if (!line.startsWith('- ')) a++;
-  }
-  const changed = lines.flatMap((l, i) => (l.startsWith('  ') ? [] : [i]));
-  const hunks: Array<[number, number]> = [];
-  for (const i of changed) {
-    const last = hunks.at(-1);
-    if (last && i - last[1] <= 2 * context + 1) last[1] = i;
-    else hunks.push([i, i]);
-  }
-  const docs = { before: new YamlLocator(before), after: new YamlLocator(after) };
-  const outLines: string[] = [];
-  for (const [first, last] of hunks) {
-    const side = lines[first]!.startsWith('- ') ? 'before' : 'after';
-    outLines.push(`@@ ${docs[side].describe(at[first]![side])} @@`);
-    for (let i = Math.max(0, first - context); i <= Math.min(lines.length - 1, last + context); i++) {
-      if (lines[i] !== '  ') outLines.push(lines[i]!);
-    }
-  }
-  return outLines;
-}
-
-/** Finds the path of the YAML node a line of a document belongs to. */
-class YamlLocator {
-  private readonly doc;
-  private readonly value: unknown;
-  private readonly lineStarts: number[] = [];
-
-  constructor(private readonly text: string) {
-    this.doc = parseDocument(text);
-    this.value = this.doc.toJS();
-    let offset = 0;
-    for (const line of text.split('\n')) {
-      this.lineStarts.push(offset);
-      offset += line.length + 1;
-    }
-  }
-
-  describe(line: number): string {
-    const start = this.lineStarts[line] ?? this.text.length;
-    const content = this.text.slice(start, this.lineStarts[line + 1] ?? this.text.length).trimEnd();
-    const path = this.pathAt(this.doc.contents, start + Math.max(0, content.length - 1), []);
-    const names: string[] = [];
-    const root = this.value as { applications?: Array<{ name?: unknown; levels?: Array<{ name?: unknown }> }> } | null;
-    if (path[0] === 'applications' && typeof path[1] === 'number') {
-      const app = root?.applications?.[path[1]];
-      if (typeof app?.name === 'string') names.push(app.name);
-      const level = path[2] === 'levels' && typeof path[3] === 'number' ? app?.levels?.[path[3]] : undefined;
-      if (typeof level?.name === 'string') names.push(level.name);
-    }
-    return `${formatPath(path)}${names.length ? ` (${names.join(' / ')})` : ''}`;
-  }
-
-  private pathAt(node: unknown, offset: number, path: (string | number)[]): (string | number)[] {
-    const within = (from: number | undefined, to: number | undefined): boolean =>
-      from !== undefined && to !== undefined && offset >= from && offset < to;
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? pair.key : undefined;
-        const value = pair.value as { range?: [number, number, number] } | null;
-        if (key && within(key.range?.[0], (value?.range ?? key.range)?.[2]))
-          return this.pathAt(pair.value, offset, [...path, String(key.value)]);
-      }
-    } else if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const range = (item as { range?: [number, number, number] } | null)?.range;
-        if (within(range?.[0], range?.[2])) return this.pathAt(item, offset, [...path, i]);
-      }
-    }
-    return path;
-  }
 }

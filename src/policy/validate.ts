@@ -1,10 +1,15 @@
 import type { z } from 'zod';
 import { rulesDocumentSchema, type RulesDocument } from './schema';
 
-/** One problem in a rules document, with the path to it (`applications[2].levels[0].risk`). */
+/**
+ * One problem in a rules document, with the path to it (`applications[2].levels[0].risk`) and, when
+ * it was read from text, the 1-based line and column there (see parseRulesText).
+ */
 export interface RuleProblem {
   path: string;
   message: string;
+  line?: number;
+  column?: number;
 }
 
 export type RulesParseResult = { ok: true; rules: RulesDocument } | { ok: false; problems: RuleProblem[] };

@@ -18,6 +18,12 @@ import {
   type RawRules,
 } from '../fixtures/rules';
 
+/** A problem line as the CLI prints it: `FILE:LINE:COLUMN: PATH: MESSAGE` (whole, or starting with `rest`). */
+const located = (file: string, rest: string, whole = true): unknown => {
+  const esc = (t: string) => t.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return expect.stringMatching(new RegExp(`^${esc(file)}:\\d+:\\d+: ${esc(rest)}${whole ? '$' : ''}`));
+};
+
 /** `leasehold rules …` and `leasehold connections test` as an admin runs them, against a running Leasehold. */
 describe('the rules and connections commands', () => {
   let lh: Leasehold;
@@ -92,7 +98,7 @@ describe('the rules and connections commands', () => {
     expect(lines[0]).toBe(`${bad}: 5 problems`);
     expect(lines.slice(1)).toHaveLength(5);
     lines.slice(1).forEach((line, i) => {
-      expect(line.startsWith(`  ${expected[i]!.path}: `)).toBe(true);
+      expect(line).toEqual(located(bad, `${expected[i]!.path}: `, false));
       expect(line).toContain(expected[i]!.message);
     });
 
@@ -126,9 +132,13 @@ describe('the rules and connections commands', () => {
     expect(diffLines.slice(0, 3)).toEqual([
       '--- active rules v1',
       `+++ ${changed}`,
-      '@@ applications[0].levels[0].duration.max (Jira Software / User) @@',
+      expect.stringMatching(
+        /^@@ -\d+,5 \+\d+,5 @@ applications\[0\]\.levels\[0\]\.duration\.max \(Jira Software \/ User\)$/,
+      ),
     ]);
-    expect(diffLines.filter((l) => /^[-+] /.test(l))).toEqual(['-           max: 90 days', '+           max: 60 days']);
+    expect(diffLines.filter((l) => /^[-+] /.test(l))).toEqual(['-          max: 90 days', '+          max: 60 days']);
+    // --exit-code: 1 when FILE differs from the rules in force (0 when not, below).
+    expect((await cli(['rules', 'diff', changed, '--exit-code'])).exitCode).toBe(1);
     expect(diff.stdout).not.toContain('Salesforce');
 
     const applied = await cli(['rules', 'apply', changed, '--as', 'alice-admin', '-m', 'shorter jira access']);
@@ -167,6 +177,7 @@ describe('the rules and connections commands', () => {
       stderr: '',
       stdout: 'no change against v2\n',
     });
+    expect((await cli(['rules', 'diff', changed, '--exit-code'])).exitCode).toBe(0);
     const again = await cli(['rules', 'apply', changed, '--as', 'bob-admin']);
     expect(again).toEqual({
       exitCode: 0,
@@ -196,8 +207,11 @@ describe('the rules and connections commands', () => {
     expect(applied.stdout).toBe('');
     expect(applied.stderr.trimEnd().split('\n')).toEqual([
       `${typo}: 2 problems`,
-      '  applications[0].levels[0].groups[0]: group "jira-software-userz" does not exist in okta',
-      '  applications[4].levels[0].approval.approvers[1].group: group "Salesforce-Approvers" does not exist in entra',
+      located(typo, 'applications[0].levels[0].groups[0]: group "jira-software-userz" does not exist in okta'),
+      located(
+        typo,
+        'applications[4].levels[0].approval.approvers[1].group: group "Salesforce-Approvers" does not exist in entra',
+      ),
     ]);
     expect(await history()).toEqual(before);
     await expectActive(shorterJira());
@@ -216,8 +230,14 @@ describe('the rules and connections commands', () => {
     expect(applied.exitCode).not.toBe(0);
     expect(applied.stderr.trimEnd().split('\n')).toEqual([
       `${noSecret}: 2 problems`,
-      '  connections.jira.webhookSecret: the portal connection needs a webhookSecret (or automationSecret): without one the starter rejects every delivery',
-      '  connections.jira.apiToken: the worker cannot read it: environment variable LEASEHOLD_TEST_UNSET_TOKEN is not set',
+      located(
+        noSecret,
+        'connections.jira.webhookSecret: the portal connection needs a webhookSecret (or automationSecret): without one the starter rejects every delivery',
+      ),
+      located(
+        noSecret,
+        'connections.jira.apiToken: the worker cannot read it: environment variable LEASEHOLD_TEST_UNSET_TOKEN is not set',
+      ),
     ]);
 
     process.env.LEASEHOLD_TEST_WRONG_TOKEN = 'not-the-token';

@@ -1,9 +1,12 @@
 import fs from 'node:fs';
+import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { rulesJsonSchema } from '../../../src/cli/rules-commands';
 import { parseRulesText } from '../../../src/policy/parse';
 import { validateRules, type RuleProblem } from '../../../src/policy/validate';
 import { editedRules, exampleRules, exampleRulesPath, fiveMistakes, type RawRules } from '../../fixtures/rules';
+
+const rulesDir = path.dirname(exampleRulesPath);
 
 const problemsOf = (doc: unknown): RuleProblem[] => {
   const result = validateRules(doc);
@@ -243,7 +246,12 @@ describe('the rules document schema', () => {
     expect(parseRulesText(text)).toEqual({
       ok: false,
       problems: [
-        { path: `line ${brokenLine}, column 12`, message: 'Nested mappings are not allowed in compact mappings' },
+        {
+          path: '(document)',
+          message: 'Nested mappings are not allowed in compact mappings',
+          line: brokenLine,
+          column: 12,
+        },
       ],
     });
   });
@@ -252,7 +260,7 @@ describe('the rules document schema', () => {
     const result = parseRulesText('version: 1\nversion: 1\n');
     expect(result).toEqual({
       ok: false,
-      problems: [{ path: expect.stringMatching(/^line 2, column \d+$/), message: expect.stringMatching(/unique/i) }],
+      problems: [{ path: '(document)', message: expect.stringMatching(/unique/i), line: 2, column: 1 }],
     });
   });
 });
@@ -266,6 +274,18 @@ describe('the JSON Schema for editors (`leasehold rules schema`)', () => {
     const ok = validate(exampleRules());
     expect(validate.errors ?? []).toEqual([]);
     expect(ok).toBe(true);
+  });
+
+  test('the committed rules/leasehold-rules.schema.json is what the zod schema gives (regenerate: npm run rules:schema)', () => {
+    const committed: unknown = JSON.parse(fs.readFileSync(path.join(rulesDir, 'leasehold-rules.schema.json'), 'utf8'));
+    expect(committed).toEqual(rulesJsonSchema());
+  });
+
+  test("the example rules' first line points editors at it", () => {
+    const first = fs.readFileSync(exampleRulesPath, 'utf8').split('\n')[0]!;
+    const target = /^# yaml-language-server: \$schema=(\S+)$/.exec(first)?.[1];
+    expect(target).toBe('./leasehold-rules.schema.json');
+    expect(fs.existsSync(path.resolve(rulesDir, target!))).toBe(true);
   });
 
   test('rejects an obviously wrong document where it is wrong', () => {
