@@ -112,6 +112,10 @@ export class FakeJira {
       },
       transitionIssue: async ({ issueKey, toStatus }) => {
         if (this.down) throw outage('Jira transition issue');
+        // As the real gateway: an issue already in the status is not moved again (a retried activity, e.g.
+        // one the time-skipping server timed out while it ran, changes nothing).
+        const current = this.transitions.filter((t) => t.issueKey === issueKey).at(-1)?.toStatus;
+        if (current === toStatus) return { changed: false };
         this.transitions.push({ issueKey, toStatus, at: serverNow() });
         return { changed: true };
       },
