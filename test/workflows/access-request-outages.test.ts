@@ -127,11 +127,8 @@ describe('access request through outages', () => {
   test('a directory lookup failing for an hour is waited out, visibly, and the request then goes on', async () => {
     suite.world.peopleDown = true;
     const r = await start('2 hours');
-    process.stderr.write(`step 2 ${new Date(await suite.env.currentTimeMs()).toISOString()} ${Date.now()}\n`);
     await suite.env.sleep('1 hour');
-    process.stderr.write(`step 3 ${new Date(await suite.env.currentTimeMs()).toISOString()} ${Date.now()}\n`);
     const waiting = await r.until((s) => s.problem !== undefined, 'the problem on the run');
-    process.stderr.write(`step 4 ${new Date(await suite.env.currentTimeMs()).toISOString()} ${Date.now()}\n`);
     expect(waiting.state).toBe('Resolving');
     expect(waiting.problem!.message).toMatch(
       /^the requester in Jira and the directory keeps failing: Okta get user: 503/,
@@ -142,13 +139,10 @@ describe('access request through outages', () => {
 
     suite.world.peopleDown = false;
     await suite.env.sleep('20 minutes');
-    process.stderr.write(`step 10 ${new Date(await suite.env.currentTimeMs()).toISOString()} ${Date.now()}\n`);
     const active = await r.until((s) => s.state === 'Active', 'the grant after the outage');
-    process.stderr.write(`step 11 ${new Date(await suite.env.currentTimeMs()).toISOString()} ${Date.now()}\n`);
     expect(active.problem).toBeUndefined();
     expect(group().members.has('u-alice')).toBe(true);
     await r.handle.executeUpdate(revokeNowUpdate, { args: [{ operator: 'dave', reason: 'test done' }] });
-    process.stderr.write(`step 14 ${new Date(await suite.env.currentTimeMs()).toISOString()} ${Date.now()}\n`);
     expect((await r.evidence()).outcome).toBe('Revoked');
   });
 });
