@@ -17,7 +17,7 @@ import type { accessRequestWorkflow } from '../../src/workflows/access-request/w
 import { searchAttributes } from '../../src/workflows/search-attributes';
 import { FakeDirectory, FakeJira, outage } from './fakes';
 import { exampleRulesText } from './leasehold';
-import { mockedTemporal, pollUntil } from './time-skipping';
+import { answeredQuery, mockedTemporal, pollUntil } from './time-skipping';
 
 /**
  * Access requests on the time-skipping server, driven only through the workflow's public surface
@@ -179,7 +179,7 @@ export function requestStarter(
     const handle: WorkflowHandle<typeof accessRequestWorkflow> = env().client.workflow.getHandle<
       typeof accessRequestWorkflow
     >(`access-request-${issueKey}`);
-    const state = (): Promise<RequestSnapshot> => handle.query(stateQuery);
+    const state = (): Promise<RequestSnapshot> => answeredQuery(env(), () => handle.query(stateQuery));
     const until = (check: (s: RequestSnapshot) => boolean, what: string): Promise<RequestSnapshot> =>
       pollUntil(
         state,
@@ -261,8 +261,8 @@ export interface RequestSuite {
 }
 
 export function requestSuite(taskQueue: string, rulesText?: string): RequestSuite {
-  // The time-skipping test server now and then stalls a client call (it rejects the client's keepalive
-  // pings: "excess pings"); a stalled test is run again rather than reddening the suite. Known, open.
+  // A safety net only: the stalls this once hid were queries the test server dropped at a continue-as-new
+  // (now asked again, `answeredQuery`). A retried test's failure is still printed.
   jest.retryTimes(2, { logErrorsBeforeRetry: true });
   let temporal: Awaited<ReturnType<typeof mockedTemporal>> | undefined;
   const suite: RequestSuite = {

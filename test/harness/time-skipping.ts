@@ -27,6 +27,7 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path } },
   });
+  healLeakedTimeLocks(env);
   // The workflows upsert Leasehold's search attributes: the test server knows only registered ones.
   const wanted = Object.fromEntries(Object.values(searchAttributes).map((k) => [k.name, indexedValueType(k.type)]));
   await env.connection.operatorService.addSearchAttributes({
@@ -34,6 +35,41 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
     searchAttributes: wanted,
   });
   return env;
+}
+
+/** Real time a sleep's test clock may stand still before a leaked lock is released. */
+const STALL_MS = 3_000;
+
+/**
+ * `env.sleep` that survives the test server's leaked time lock. At a continue-as-new the test server
+ * now and then leaves a workflow task it scheduled on the closing run uncompleted, and with it a
+ * time-skipping lock (its lock diagnostics show one `scheduleWorkflowTask` lock more than completions
+ * and timeouts); from then on test time moves at wall-clock speed and a sleep of a day takes a day.
+ * During a sleep nothing of these tests holds a lock for long (the mocked activities answer at once,
+ * retry backoffs and timers do not lock), so a test clock that has not moved faster than real time for
+ * `STALL_MS` is held by a leaked lock: one is released and the sleep goes on. Never below the
+ * environment's own lock: a sleep whose clock moves is left alone.
+ */
+function healLeakedTimeLocks(env: TestWorkflowEnvironment): void {
+  const sleep = env.sleep.bind(env);
+  const testService = env.connection.testService!;
+  (env as { sleep: TestWorkflowEnvironment['sleep'] }).sleep = async (duration) => {
+    let done = false;
+    const sleeping = sleep(duration).finally(() => (done = true));
+    let mark = { test: await env.currentTimeMs(), real: Date.now() };
+    while (!done) {
+      await Promise.race([sleeping, new Promise((r) => setTimeout(r, 250))]);
+      if (done) break;
+      const now = { test: await env.currentTimeMs(), real: Date.now() };
+      if (now.test - mark.test > 2 * (now.real - mark.real))
+        mark = now; // skipping
+      else if (now.real - mark.real >= STALL_MS) {
+        await testService.unlockTimeSkipping({});
+        mark = now;
+      }
+    }
+    return sleeping;
+  };
 }
 
 /** A time-skipping server and a worker on it with the given activity mocks, until `stop()`. */
@@ -52,6 +88,24 @@ export async function mockedTemporal(
       await env.teardown();
     },
   };
+}
+
+/** How long one query may go unanswered before it is asked again. */
+const QUERY_DEADLINE_MS = 3_000;
+
+/**
+ * A query of the test server, asked again when it goes unanswered. The test server drops a query that
+ * reaches a run as the run continues as new, and a query has no deadline of its own: without one the
+ * test would wait forever on a request the workflow answers fine the next time it is asked.
+ */
+export async function answeredQuery<T>(env: TestWorkflowEnvironment, ask: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await env.client.withDeadline(Date.now() + QUERY_DEADLINE_MS, ask);
+    } catch (err) {
+      if (attempt >= 5) throw err;
+    }
+  }
 }
 
 /** Polls a query in real time until `check` holds (the test server's clock does not move while we poll). */

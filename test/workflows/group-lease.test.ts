@@ -3,7 +3,7 @@ import { leaseOperationSignal, leaseStateQuery, releaseOrphansUpdate } from '../
 import type { GroupLeaseState, LeaseOperation, MembershipKey } from '../../src/workflows/group-lease/types';
 import type { groupLeaseWorkflow } from '../../src/workflows/group-lease/workflow';
 import { FakeDirectoryGroup } from '../harness/fakes';
-import { mockedTemporal, pollUntil } from '../harness/time-skipping';
+import { answeredQuery, mockedTemporal, pollUntil } from '../harness/time-skipping';
 
 /**
  * The membership workflow under faults that take minutes to hours, on the time-skipping server:
@@ -63,7 +63,7 @@ describe('group-lease workflow', () => {
       key: key(),
       until: until === undefined ? undefined : new Date(until).toISOString(),
     });
-    const state = () => handle.query(leaseStateQuery);
+    const state = () => answeredQuery(env, () => handle.query(leaseStateQuery));
     const until = (check: (s: GroupLeaseState) => boolean, what: string): Promise<GroupLeaseState> =>
       pollUntil(state, check, what);
     return { handle, send, op, state, until };
