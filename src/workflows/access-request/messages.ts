@@ -23,3 +23,8 @@ export const revokeNowUpdate = defineUpdate<RequestSnapshot, [OperatorAction]>('
 export const extendUpdate = defineUpdate<RequestSnapshot, [OperatorAction & { duration: string }]>('extend');
 /** Operator: try provisioning again after it failed (e.g. once the group exists or the token is fixed). */
 export const retryProvisioningUpdate = defineUpdate<RequestSnapshot, [OperatorAction]>('retryProvisioning');
+/**
+ * Operator: a revocation that keeps failing is tried again now, instead of after the current pause
+ * between retry rounds (e.g. once the directory or its token is fixed). Completes when the retry is asked.
+ */
+export const retryRevocationUpdate = defineUpdate<RequestSnapshot, [OperatorAction]>('retryRevocation');

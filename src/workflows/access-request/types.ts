@@ -191,7 +191,21 @@ export interface RequestSnapshot {
   jiraWriteBack?: { pending: number; done: number; failing?: { since: string; rounds: number; error: string } };
   /** The latest error an operator should see (provisioning or revocation trouble). */
   problem?: { message: string; since: string; attempts?: number };
+  /** While approvals are awaited: how many are needed, who may still give one, and until when. */
+  awaiting?: ApprovalProgress;
   endedAt?: string;
+}
+
+/** Where an approval round stands (the grant's, or an extension's). */
+export interface ApprovalProgress {
+  /** What is being approved: the grant, or the change request's key. */
+  for: 'grant' | string;
+  required: number;
+  /** Distinct approvers counted so far. */
+  have: number;
+  /** The approver forms that could still approve (e.g. "manager bob@example.com", "app-owner", "group okta:admins"). */
+  approvers: string[];
+  deadline?: string;
 }
 
 /** The audit evidence record attached to the Jira issue when a request ends. */
