@@ -53,21 +53,25 @@ export interface ChangeRequest {
   at: string;
 }
 
-export type RequestState =
-  | 'Resolving'
-  | 'ManualHandling'
-  | 'AwaitingApproval'
-  | 'Denied'
-  | 'Declined'
-  | 'ApprovalExpired'
-  | 'Provisioning'
-  | 'ProvisioningFailed'
-  | 'Active'
-  | 'Revoking'
-  | 'RevocationFailing'
-  | 'Expired'
-  | 'Revoked'
-  | 'Failed';
+/** Every state of a request, in lifecycle order (the `LeaseholdState` search attribute takes these values). */
+export const REQUEST_STATES = [
+  'Resolving',
+  'ManualHandling',
+  'AwaitingApproval',
+  'Denied',
+  'Declined',
+  'ApprovalExpired',
+  'Provisioning',
+  'ProvisioningFailed',
+  'Active',
+  'Revoking',
+  'RevocationFailing',
+  'Expired',
+  'Revoked',
+  'Failed',
+] as const;
+
+export type RequestState = (typeof REQUEST_STATES)[number];
 
 /** The rule this request is pinned to: the version it started with, with its connection (secret references only). */
 export interface PinnedRule {
