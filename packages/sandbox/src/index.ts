@@ -10,3 +10,7 @@ export { FaultSwitch, type Fault, type FaultSettings, type FaultSettingsInput } 
 export * from './jira';
 export * from './okta';
 export * from './entra';
+export { loadSandboxState, writeFileAtomic } from './persistence/state-file';
+export type { SavedJira, SavedSandboxes } from './persistence/schemas';
+export type { OktaDirectoryState } from './okta/directory';
+export type { EntraDirectoryState } from './entra/directory';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { startEntraSandbox, type EntraSandbox, type EntraSandboxOptions } from './entra';
 import { startJiraSandbox, type JiraSandbox, type JiraSandboxOptions } from './jira';
 import { startOktaSandbox, type OktaSandbox, type OktaSandboxOptions } from './okta';
+import { loadSandboxState, renderSandboxState, StateFileWriter } from './persistence/state-file';
 import { sandboxCredentials } from './sample-data';
 
 export interface Sandboxes {
@@ -16,6 +17,12 @@ export interface Sandboxes {
    * these sandboxes: put them in the environment of a worker or starter that should use them.
    */
   env: Record<string, string>;
+  /** The file their state is saved in, if any (see {@link SandboxesOptions.stateFile}). */
+  stateFile?: string;
+  /** Whether they started from a saved state. */
+  restored: boolean;
+  /** Writes the state file now (it is also written a moment after each change, and at close). */
+  saveState(): void;
   close(): Promise<void>;
 }
 
@@ -24,6 +31,12 @@ export interface SandboxesOptions {
   ports?: { jira?: number; okta?: number; entra?: number };
   /** Folder for generated files (the Entra CA certificate). */
   stateDir: string;
+  /**
+   * A JSON file to keep their state in (Jira issues and numbering, the Okta and Entra directories):
+   * loaded at start if present, written a moment after each change and at close. Without it (tests)
+   * the state lives in memory only.
+   */
+  stateFile?: string;
   jira?: Omit<JiraSandboxOptions, 'port'>;
   okta?: Omit<OktaSandboxOptions, 'port'>;
   entra?: Omit<EntraSandboxOptions, 'port'>;
@@ -31,11 +44,22 @@ export interface SandboxesOptions {
 
 /** Starts the three sandboxes (the demo mode, and what tests run against). */
 export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
+  const saved = options.stateFile === undefined ? undefined : loadSandboxState(options.stateFile);
   const [jira, okta, entra] = await Promise.all([
-    startJiraSandbox({ ...options.jira, port: options.ports?.jira ?? 0 }),
-    startOktaSandbox({ ...options.okta, port: options.ports?.okta ?? 0 }),
-    startEntraSandbox({ ...options.entra, port: options.ports?.entra ?? 0 }),
+    startJiraSandbox({ savedState: saved?.jira, ...options.jira, port: options.ports?.jira ?? 0 }),
+    startOktaSandbox({ savedState: saved?.okta, ...options.okta, port: options.ports?.okta ?? 0 }),
+    startEntraSandbox({ savedState: saved?.entra, ...options.entra, port: options.ports?.entra ?? 0 }),
   ]);
+  const writer =
+    options.stateFile === undefined
+      ? undefined
+      : new StateFileWriter(options.stateFile, () =>
+          renderSandboxState({ jira: jira.savedState(), okta: okta.savedState(), entra: entra.savedState() }),
+        );
+  if (writer) {
+    for (const sandbox of [jira, okta, entra]) sandbox.onStateChange(() => writer.schedule());
+    writer.flush();
+  }
   const entraCaFile = path.join(options.stateDir, 'sandbox', 'entra-ca.pem');
   fs.mkdirSync(path.dirname(entraCaFile), { recursive: true });
   fs.writeFileSync(entraCaFile, entra.caCertificate);
@@ -59,8 +83,12 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
     entra,
     entraCaFile,
     env,
+    stateFile: options.stateFile,
+    restored: saved !== undefined,
+    saveState: () => writer?.flush(),
     async close() {
       await Promise.all([jira.close(), okta.close(), entra.close()]);
+      writer?.flush({ close: true });
     },
   };
 }

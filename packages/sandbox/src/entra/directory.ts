@@ -29,6 +29,14 @@ interface MembershipChange {
   member: boolean;
 }
 
+/** The tenant as saved between runs (see ../persistence): pending replication is not kept. */
+export interface EntraDirectoryState {
+  users: DirectoryUser[];
+  groups: DirectoryGroup[];
+  /** Group id → committed member ids. */
+  members: Record<string, string[]>;
+}
+
 const GROUPS_CREATED = '2025-01-15T09:00:00Z';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -49,6 +57,7 @@ export class Directory {
   private readonly groups = new Map<string, DirectoryGroup>();
   /** groupId -> userId -> changes, oldest first; initial members carry `at: -Infinity`. */
   private readonly memberships = new Map<string, Map<string, MembershipChange[]>>();
+  private readonly changeListeners: Array<() => void> = [];
 
   constructor(
     public replicationDelayMs = 0,
@@ -59,10 +68,40 @@ export class Directory {
 
   /** Back to the sample organisation (keeps the replication delay). */
   reset(): void {
+    this.importState({ users: [], groups: [], members: {} });
+    this.load();
+    this.changed();
+  }
+
+  /** Called after every change (membership, reset). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** A deep copy of users, groups and committed memberships. */
+  exportState(): EntraDirectoryState {
+    return structuredClone({
+      users: this.listUsers(),
+      groups: this.listGroups(),
+      members: Object.fromEntries(this.listGroups().map((g) => [g.id, this.memberIds(g.id, 'committed')])),
+    });
+  }
+
+  /** Replaces the tenant with a saved one; its memberships are visible at once. */
+  importState(state: EntraDirectoryState): void {
+    const copy = structuredClone(state);
     this.users.clear();
     this.groups.clear();
     this.memberships.clear();
-    this.load();
+    for (const u of copy.users) this.users.set(u.id.toLowerCase(), u);
+    for (const g of copy.groups) this.groups.set(g.id.toLowerCase(), g);
+    for (const [groupId, ids] of Object.entries(copy.members)) {
+      const changes = ids.map((id): [string, MembershipChange[]] => [
+        id.toLowerCase(),
+        [{ at: -Infinity, member: true }],
+      ]);
+      this.memberships.set(groupId.toLowerCase(), new Map(changes));
+    }
   }
 
   listUsers(): DirectoryUser[] {
@@ -145,6 +184,11 @@ export class Directory {
     const kept = firstPending === -1 ? changes.slice(-1) : changes.slice(Math.max(0, firstPending - 1));
     kept.push({ at: now, member });
     byUser.set(userId.toLowerCase(), kept);
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   private load(): void {

@@ -6,7 +6,7 @@ import { generateLocalhostCertificate } from '../tls';
 import { renderAadError, renderAadFault } from './aad-errors';
 import { entraAdminRouter, type EntraSandboxSettings, type EntraSettingsPatch } from './admin-routes';
 import { sandboxApps } from './apps';
-import { Directory } from './directory';
+import { Directory, type EntraDirectoryState } from './directory';
 import { renderGraphError, renderGraphFault } from './graph-errors';
 import { addGraphRoutes } from './graph-routes';
 import { addIdentityRoutes } from './identity-routes';
@@ -26,6 +26,8 @@ export interface EntraSandboxOptions {
   replicationDelayMs?: number;
   /** Entra ID P1/P2 tenant, so `signInActivity` is readable (default true). */
   premiumTenant?: boolean;
+  /** Users, groups and memberships to start from (a state saved by {@link EntraSandbox.savedState}). */
+  savedState?: EntraDirectoryState;
 }
 
 export interface EntraSandbox {
@@ -50,6 +52,10 @@ export interface EntraSandbox {
   tokensIssued(): Record<string, number>;
   /** Makes every pending membership change visible to reads now. */
   flushReplication(): void;
+  /** What a restart needs to carry on: users, groups and committed memberships. */
+  savedState(): EntraDirectoryState;
+  /** Called after every change of what {@link savedState} returns. */
+  onStateChange(listener: () => void): void;
   /** Back to the sample organisation, zero counts; optionally new settings. */
   reset(patch?: EntraSettingsPatch): void;
   close(): Promise<void>;
@@ -68,6 +74,7 @@ export async function startEntraSandbox(options: EntraSandboxOptions = {}): Prom
     premiumTenant: options.premiumTenant ?? true,
   };
   const directory = new Directory(settings.replicationDelayMs);
+  if (options.savedState) directory.importState(options.savedState);
   const tokens = new TokenService(tenantId);
   const counts = new RequestCounts();
   const principals = new WeakMap<SandboxRequest, AppPrincipal>();
@@ -155,6 +162,8 @@ export async function startEntraSandbox(options: EntraSandboxOptions = {}): Prom
     writeCounts: () => ({ addMember: counts.get('addMember'), removeMember: counts.get('removeMember') }),
     tokensIssued: () => tokens.issuedCounts(),
     flushReplication: () => directory.flushReplication(),
+    savedState: () => directory.exportState(),
+    onStateChange: (listener) => directory.onChange(listener),
     reset,
     close: () => server.close(),
   };

@@ -4,6 +4,8 @@
  * tests can read the same ids the sandbox answers with.
  */
 
+import { STANDARD_SELECT_OPTIONS } from './field-options';
+
 /** The custom field ids of this site (real sites differ: discover them by name via `GET /rest/api/3/field`). */
 export const JIRA_FIELD_IDS = {
   requestType: 'customfield_10010',
@@ -79,28 +81,6 @@ export interface JiraCatalog {
 /** Options added to a select field beyond the standard ones (tests use odd durations such as `2 seconds`). */
 export type ExtraSelectOptions = Partial<Record<SelectFieldKey, readonly string[]>>;
 
-const STANDARD_OPTIONS: Record<SelectFieldKey, { name: string; firstOptionId: number; values: readonly string[] }> = {
-  application: {
-    name: 'Application',
-    firstOptionId: 10100,
-    values: [
-      'Jira Software',
-      'Confluence',
-      'GitHub',
-      'AWS Production',
-      'Salesforce',
-      'Finance Reports',
-      'Azure Production',
-    ],
-  },
-  accessType: { name: 'Access Type', firstOptionId: 10200, values: ['User', 'Admin', 'Read-only'] },
-  duration: {
-    name: 'Duration',
-    firstOptionId: 10300,
-    values: ['30 seconds', '5 minutes', '1 hour', '8 hours', '1 day', '7 days', '30 days', '90 days'],
-  },
-};
-
 const ISSUE_TYPES: readonly JiraIssueType[] = [
   { id: '10003', name: 'Service Request', description: 'Created by Jira Service Management.', avatarId: 10556 },
   {
@@ -144,7 +124,7 @@ const REQUEST_TYPES: readonly JiraRequestType[] = [
 /** Builds the catalog; extra option values get ids after the standard ones of their field. */
 export function buildJiraCatalog(extra: ExtraSelectOptions = {}): JiraCatalog {
   const selectField = (key: SelectFieldKey): SelectField => {
-    const spec = STANDARD_OPTIONS[key];
+    const spec = STANDARD_SELECT_OPTIONS[key];
     const values = [...spec.values, ...(extra[key] ?? []).filter((v) => !spec.values.includes(v))];
     return {
       key,

@@ -11,6 +11,7 @@ export {
   type SelectFieldKey,
   type SelectOption,
 } from './catalog';
+export { JIRA_ACCESS_TYPE_OPTIONS, JIRA_APPLICATION_OPTIONS, JIRA_DURATION_OPTIONS } from './field-options';
 export {
   JIRA_STATUSES,
   JIRA_TRANSITIONS,

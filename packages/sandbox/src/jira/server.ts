@@ -1,4 +1,5 @@
 import { logger } from '../logging';
+import type { SavedJira } from '../persistence/schemas';
 import { FaultSwitch, type FaultSettingsInput } from '../faults';
 import { Router, startSandboxServer } from '../http';
 import { type AccountOptions, JiraAccountDirectory } from './accounts';
@@ -58,6 +59,8 @@ export interface JiraSandboxOptions {
   extraOptions?: ExtraSelectOptions;
   /** Who hides their email address and who administers the site (see {@link AccountOptions}). */
   accounts?: AccountOptions;
+  /** Issues, counters and deleted accounts to start from (a state saved by {@link JiraSandbox.savedState}). */
+  savedState?: SavedJira;
 }
 
 export interface JiraSandbox {
@@ -84,6 +87,10 @@ export interface JiraSandbox {
   deliveries(): WebhookDelivery[];
   /** Waits until no webhook delivery is pending (retries included), then returns the log. */
   waitForDeliveries(): Promise<WebhookDelivery[]>;
+  /** What a restart needs to carry on: issues (with comments, attachments, history), counters, deleted accounts. */
+  savedState(): SavedJira;
+  /** Called after every change of what {@link savedState} returns. */
+  onStateChange(listener: () => void): void;
   /** Forgets issues, deliveries, registered webhooks and faults; webhooks given at start stay. */
   reset(): void;
   /** Stops the server and every pending webhook delivery or retry. */
@@ -134,11 +141,20 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     }
   });
 
+  const stateListeners: Array<() => void> = [];
+  const stateChanged = (): void => stateListeners.forEach((listener) => listener());
+  store.onEvent(stateChanged);
+  if (options.savedState) {
+    store.importState(options.savedState);
+    for (const handle of options.savedState.deletedAccounts) if (accounts.find(handle)) accounts.delete(handle);
+  }
+
   const reset = (): void => {
     store.clear();
     dispatcher.reset();
     webhooks.resetRegistered();
     faults.reset();
+    stateChanged();
   };
 
   const router = new Router();
@@ -179,7 +195,10 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     attachments: (key) => (store.find(key)?.attachments ?? []).map(attachmentSnapshot),
     raiseRequest: (input) => snapshot(raiseRequest(site, input), catalog, accounts),
     moveIssue: (key, status, actor) => snapshot(moveIssue(site, key, status, actor), catalog, accounts),
-    deleteAccount: (handle) => void accounts.delete(handle),
+    deleteAccount: (handle) => {
+      accounts.delete(handle);
+      stateChanged();
+    },
     comment: (key, text, actor) => commentSnapshot(commentOn(site, key, text, actor), accounts),
     registerWebhook: (input) => webhooks.register(input, 'rest'),
     webhooks: () => webhooks.list(),
@@ -188,6 +207,14 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
       await dispatcher.idle();
       return dispatcher.deliveries();
     },
+    savedState: () => ({
+      ...store.exportState(),
+      deletedAccounts: accounts
+        .all()
+        .filter((a) => a.deleted)
+        .map((a) => a.handle),
+    }),
+    onStateChange: (listener) => void stateListeners.push(listener),
     reset,
     close: async () => {
       dispatcher.close();

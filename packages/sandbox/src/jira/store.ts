@@ -1,125 +1,44 @@
-import type { AdfDoc } from './adf';
-import type { JiraCatalog, SelectFieldKey, SelectOption } from './catalog';
+import type { JiraCatalog } from './catalog';
 import { issueNotFound, JiraError } from './errors';
-import {
-  availableTransitions,
-  DONE_RESOLUTION,
-  INITIAL_STATUS_ID,
-  type JiraResolution,
-  type JiraTransition,
-  statusById,
-} from './workflow';
+import { availableTransitions, DONE_RESOLUTION, INITIAL_STATUS_ID, type JiraTransition, statusById } from './workflow';
+import type {
+  ChangelogItem,
+  Changelog,
+  IssueDraft,
+  IssueEvent,
+  IssueEventListener,
+  NewAttachment,
+  NewComment,
+  StoredAttachment,
+  StoredChangelog,
+  StoredComment,
+  StoredIssue,
+} from './records';
+
+export type {
+  ChangelogItem,
+  Changelog,
+  IssueDraft,
+  IssueEvent,
+  IssueEventListener,
+  NewAttachment,
+  NewComment,
+  StoredAttachment,
+  StoredChangelog,
+  StoredComment,
+  StoredIssue,
+} from './records';
+
+/** The store's content as saved between runs (see ../persistence): its issues and id counters. */
+export interface JiraStoreState {
+  issues: StoredIssue[];
+  counters: { issue: number; comment: number; attachment: number; changelog: number };
+}
 
 /**
  * The sandbox site's state: issues with their comments and attachments, and the events their changes
  * raise (turned into webhooks elsewhere). Inputs arrive validated (see issue-input.ts).
  */
-
-export interface StoredComment {
-  id: string;
-  authorId: string;
-  body: AdfDoc;
-  jsdPublic: boolean;
-  created: Date;
-  updated: Date;
-}
-
-export interface StoredAttachment {
-  id: string;
-  filename: string;
-  mimeType: string;
-  content: Buffer;
-  authorId: string;
-  created: Date;
-}
-
-export interface StoredIssue {
-  id: string;
-  key: string;
-  summary: string;
-  description: AdfDoc | null;
-  issueTypeId: string;
-  requestTypeId: string | null;
-  statusId: string;
-  /** When the status last changed (JSM `currentStatus.statusDate`). */
-  statusChangedAt: Date;
-  statusCategoryChangedAt: Date;
-  reporterId: string;
-  creatorId: string;
-  assigneeId: string | null;
-  selections: Partial<Record<SelectFieldKey, SelectOption>>;
-  justification: AdfDoc | null;
-  labels: string[];
-  resolution: JiraResolution | null;
-  resolutionDate: Date | null;
-  created: Date;
-  updated: Date;
-  comments: StoredComment[];
-  attachments: StoredAttachment[];
-  /** Every change, oldest first, as `GET /issue/{key}/changelog` serves it. */
-  history: StoredChangelog[];
-}
-
-/** Validated content of a new issue. */
-export interface IssueDraft {
-  summary: string;
-  description: AdfDoc | null;
-  issueTypeId: string;
-  requestTypeId: string | null;
-  reporterId: string;
-  assigneeId: string | null;
-  selections: Partial<Record<SelectFieldKey, SelectOption>>;
-  justification: AdfDoc | null;
-  labels: string[];
-}
-
-export interface ChangelogItem {
-  field: string;
-  fieldtype: 'jira' | 'custom';
-  fieldId: string;
-  from: string | null;
-  fromString: string | null;
-  to: string | null;
-  toString: string | null;
-}
-
-export interface Changelog {
-  id: string;
-  items: ChangelogItem[];
-}
-
-/** A changelog entry as the issue keeps it: who made the change, and when. */
-export interface StoredChangelog extends Changelog {
-  authorId: string;
-  created: Date;
-}
-
-/** What happened to an issue, for webhooks. `issue` is the live record: serialise it when the event arrives. */
-export type IssueEvent =
-  | { kind: 'created'; issue: StoredIssue; actorId: string; at: Date }
-  | {
-      kind: 'updated';
-      eventTypeName: 'issue_generic' | 'issue_updated';
-      issue: StoredIssue;
-      actorId: string;
-      at: Date;
-      changelog: Changelog;
-      comment?: StoredComment;
-    }
-  | { kind: 'commented'; issue: StoredIssue; actorId: string; at: Date; comment: StoredComment };
-
-export type IssueEventListener = (event: IssueEvent) => void;
-
-export interface NewComment {
-  body: AdfDoc;
-  jsdPublic: boolean;
-}
-
-export interface NewAttachment {
-  filename: string;
-  mimeType: string;
-  content: Buffer;
-}
 
 export class JiraStore {
   private readonly byId = new Map<string, StoredIssue>();
@@ -283,6 +202,29 @@ export class JiraStore {
       if (attachment) return { issue, attachment };
     }
     return undefined;
+  }
+
+  /** The issues (the live records: serialise them at once) and counters. */
+  exportState(): JiraStoreState {
+    return {
+      issues: this.issues(),
+      counters: {
+        issue: this.issueCounter,
+        comment: this.commentCounter,
+        attachment: this.attachmentCounter,
+        changelog: this.changelogCounter,
+      },
+    };
+  }
+
+  /** Replaces the issues and counters with saved ones, which it takes over (no events: nothing new happened). */
+  importState(state: JiraStoreState): void {
+    this.byId.clear();
+    for (const issue of state.issues) this.byId.set(issue.id, issue);
+    this.issueCounter = state.counters.issue;
+    this.commentCounter = state.counters.comment;
+    this.attachmentCounter = state.counters.attachment;
+    this.changelogCounter = state.counters.changelog;
   }
 
   /** Forgets every issue (counters keep running, so keys are never reused). */

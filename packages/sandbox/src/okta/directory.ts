@@ -1,83 +1,32 @@
-import { z } from 'zod';
 import { sampleOktaGroups, samplePeople, type SamplePerson } from '../sample-data';
+import {
+  newOktaUserSchema,
+  type MembershipChange,
+  type NewOktaUser,
+  type OktaGroupRecord,
+  type OktaUserRecord,
+} from './records';
 
-export type OktaUserStatus =
-  'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED';
-export type OktaGroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
+export {
+  newOktaUserSchema,
+  type MembershipChange,
+  type NewOktaUser,
+  type OktaGroupRecord,
+  type OktaGroupType,
+  type OktaUserRecord,
+  type OktaUserStatus,
+} from './records';
 
-/** A user as the sandbox org holds it (the wire shape is built in resources.ts). */
-export interface OktaUserRecord {
-  id: string;
-  status: OktaUserStatus;
-  created: string;
-  activated: string | null;
-  statusChanged: string | null;
-  lastLogin: string | null;
-  lastUpdated: string;
-  passwordChanged: string | null;
-  profile: {
-    login: string;
-    email: string;
-    firstName: string;
-    lastName: string;
-    displayName: string;
-    title?: string;
-    /** The manager's Okta user id. */
-    managerId?: string;
-    /** The manager's login. */
-    manager?: string;
-  };
+/** The org as saved between runs (see ../persistence): users, groups, memberships, the change log. */
+export interface OktaDirectoryState {
+  users: OktaUserRecord[];
+  groups: OktaGroupRecord[];
+  /** Group id → member user ids. */
+  members: Record<string, string[]>;
+  changes: MembershipChange[];
+  /** How many users were added beyond the sample people (the next added id follows). */
+  seeded: number;
 }
-
-export interface OktaGroupRecord {
-  id: string;
-  type: OktaGroupType;
-  name: string;
-  description: string;
-  created: string;
-  lastUpdated: string;
-  lastMembershipUpdated: string;
-  /** APP_GROUP only: the app instance the group is imported from. */
-  sourceAppId?: string;
-}
-
-/** One membership change that really changed the org (idempotent repeats are not recorded). */
-export interface MembershipChange {
-  at: string;
-  op: 'add' | 'remove';
-  groupId: string;
-  userId: string;
-}
-
-/** What tests and the admin API may add to the org: a user beyond the sample people. */
-export const newOktaUserSchema = z
-  .object({
-    login: z.string().min(3),
-    email: z.email().optional(),
-    firstName: z.string().min(1),
-    lastName: z.string().min(1),
-    title: z.string().optional(),
-    status: z
-      .enum([
-        'STAGED',
-        'PROVISIONED',
-        'ACTIVE',
-        'RECOVERY',
-        'PASSWORD_EXPIRED',
-        'LOCKED_OUT',
-        'SUSPENDED',
-        'DEPROVISIONED',
-      ])
-      .default('ACTIVE'),
-    /** Manager by Okta id or login. */
-    manager: z.string().optional(),
-    lastLogin: z.iso.datetime().nullable().default(null),
-    /** Groups (id or name) the user starts in; `Everyone` is implied. */
-    groups: z.array(z.string()).default([]),
-  })
-  .strict();
-
-export type NewOktaUser = z.input<typeof newOktaUserSchema>;
 
 /** A change the directory refuses (duplicate login, unknown manager or group). */
 export class DirectoryError extends Error {}
@@ -101,6 +50,7 @@ export class OktaDirectory {
   private readonly members = new Map<string, Set<string>>();
   private changes: MembershipChange[] = [];
   private seeded = 0;
+  private readonly changeListeners: Array<() => void> = [];
 
   constructor(private readonly now: () => number = Date.now) {
     this.load();
@@ -108,12 +58,38 @@ export class OktaDirectory {
 
   /** Back to the sample organisation: seeded users, membership changes and the change log are dropped. */
   reset(): void {
+    this.importState({ users: [], groups: [], members: {}, changes: [], seeded: 0 });
+    this.load();
+    this.changed();
+  }
+
+  /** Called after every change (membership, user added, sign-in, reset). */
+  onChange(listener: () => void): void {
+    this.changeListeners.push(listener);
+  }
+
+  /** A deep copy of the org. */
+  exportState(): OktaDirectoryState {
+    return structuredClone({
+      users: this.listUsers(),
+      groups: this.listGroups(),
+      members: Object.fromEntries([...this.members].map(([g, ids]) => [g, [...ids]])),
+      changes: this.changes,
+      seeded: this.seeded,
+    });
+  }
+
+  /** Replaces the whole org with a saved one. */
+  importState(state: OktaDirectoryState): void {
+    const copy = structuredClone(state);
     this.users.clear();
     this.groups.clear();
     this.members.clear();
-    this.changes = [];
-    this.seeded = 0;
-    this.load();
+    for (const u of copy.users) this.users.set(u.id, u);
+    for (const g of copy.groups) this.groups.set(g.id, g);
+    for (const [g, ids] of Object.entries(copy.members)) this.members.set(g, new Set(ids));
+    this.changes = copy.changes;
+    this.seeded = copy.seeded;
   }
 
   /** All users, ordered by id (the order Okta pages them in). */
@@ -196,6 +172,7 @@ export class OktaDirectory {
     const user = this.users.get(userId);
     if (!user) throw new DirectoryError(`no user ${userId}`);
     user.lastLogin = at;
+    this.changed();
   }
 
   /** Adds a user (ids `00useed…`, 20 characters like Okta's); they join `Everyone` and `groups`. */
@@ -236,6 +213,7 @@ export class OktaDirectory {
     this.users.set(id, user);
     for (const group of this.listGroups().filter((g) => g.type === 'BUILT_IN')) this.memberSet(group.id).add(id);
     for (const group of groups) this.memberSet(group.id).add(id);
+    this.changed();
     return user;
   }
 
@@ -253,6 +231,11 @@ export class OktaDirectory {
     const group = this.groups.get(groupId);
     if (group) group.lastMembershipUpdated = at;
     this.changes.push({ at, op, groupId, userId });
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const listener of this.changeListeners) listener();
   }
 
   private load(): void {

@@ -7,6 +7,7 @@ import {
   OktaDirectory,
   type MembershipChange,
   type NewOktaUser,
+  type OktaDirectoryState,
   type OktaGroupType,
   type OktaUserRecord,
 } from './directory';
@@ -26,6 +27,8 @@ export interface OktaSandboxOptions {
   readOnlyToken?: string;
   /** Requests per minute per endpoint family (`/api/v1/users`, `/api/v1/groups`); default 600. */
   rateLimitPerMinute?: number;
+  /** Users, groups and memberships to start from (a state saved by {@link OktaSandbox.savedState}). */
+  savedState?: OktaDirectoryState;
 }
 
 /** What `GET /__sandbox/state` answers. */
@@ -60,6 +63,10 @@ export interface OktaSandbox {
   /** Membership changes that really changed the org (idempotent repeats are not listed), oldest first. */
   membershipChanges(): MembershipChange[];
   state(): OktaSandboxState;
+  /** What a restart needs to carry on: users, groups, memberships and the change log. */
+  savedState(): OktaDirectoryState;
+  /** Called after every change of what {@link savedState} returns. */
+  onStateChange(listener: () => void): void;
   /** Back to the sample org and the start settings: users, memberships, rate limit, request counts, faults. */
   reset(): void;
   close(): Promise<void>;
@@ -173,6 +180,14 @@ class RunningOktaSandbox implements OktaSandbox {
     };
   }
 
+  savedState(): OktaDirectoryState {
+    return this.directory.exportState();
+  }
+
+  onStateChange(listener: () => void): void {
+    this.directory.onChange(listener);
+  }
+
   reset(): void {
     this.directory.reset();
     this.limiter.setLimit(this.initialRateLimit);
@@ -200,6 +215,7 @@ export async function startOktaSandbox(options: OktaSandboxOptions = {}): Promis
     tokens,
     options.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE,
   );
+  if (options.savedState) sandbox.directory.importState(options.savedState);
   await sandbox.start(options.host, options.port);
   return sandbox;
 }

@@ -1,0 +1,169 @@
+import { z } from 'zod';
+import { adfDocSchema } from '../jira/adf';
+import type { EntraDirectoryState } from '../entra/directory';
+import type { JiraStoreState, StoredIssue } from '../jira/store';
+import type { OktaDirectoryState } from '../okta/directory';
+import type { OktaGroupRecord, OktaUserRecord } from '../okta/records';
+
+/**
+ * The shape of `.leasehold/sandbox-state.json`: what the sandboxes hold, as JSON (dates as ISO 8601
+ * strings, attachment content as base64). Parsing gives the in-memory records back.
+ */
+
+const date = z.iso.datetime({ offset: true }).transform((s) => new Date(s));
+const adf = adfDocSchema;
+
+const option = z.object({ id: z.string(), value: z.string() });
+
+const changelogItem = z.object({
+  field: z.string(),
+  fieldtype: z.enum(['jira', 'custom']),
+  fieldId: z.string(),
+  from: z.string().nullable(),
+  fromString: z.string().nullable(),
+  to: z.string().nullable(),
+  toString: z.string().nullable(),
+});
+
+const storedIssue = z.object({
+  id: z.string(),
+  key: z.string(),
+  summary: z.string(),
+  description: adf.nullable(),
+  issueTypeId: z.string(),
+  requestTypeId: z.string().nullable(),
+  statusId: z.string(),
+  statusChangedAt: date,
+  statusCategoryChangedAt: date,
+  reporterId: z.string(),
+  creatorId: z.string(),
+  assigneeId: z.string().nullable(),
+  selections: z.object({ application: option.optional(), accessType: option.optional(), duration: option.optional() }),
+  justification: adf.nullable(),
+  labels: z.array(z.string()),
+  resolution: z.object({ id: z.string(), name: z.string(), description: z.string() }).nullable(),
+  resolutionDate: date.nullable(),
+  created: date,
+  updated: date,
+  comments: z.array(
+    z.object({ id: z.string(), authorId: z.string(), body: adf, jsdPublic: z.boolean(), created: date, updated: date }),
+  ),
+  attachments: z.array(
+    z.object({
+      id: z.string(),
+      filename: z.string(),
+      mimeType: z.string(),
+      content: z.base64().transform((b) => Buffer.from(b, 'base64')),
+      authorId: z.string(),
+      created: date,
+    }),
+  ),
+  history: z.array(z.object({ id: z.string(), items: z.array(changelogItem), authorId: z.string(), created: date })),
+}) satisfies z.ZodType<StoredIssue, unknown>;
+
+const count = z.number().int().nonnegative();
+
+export const savedJiraSchema = z.object({
+  counters: z.object({ issue: count, comment: count, attachment: count, changelog: count }),
+  issues: z.array(storedIssue),
+  /** Handles of the accounts an administrator deleted. */
+  deletedAccounts: z.array(z.string()),
+}) satisfies z.ZodType<SavedJira, unknown>;
+
+/** The sandbox Jira's saved state: the store's issues and counters, and deleted accounts. */
+export type SavedJira = JiraStoreState & { deletedAccounts: string[] };
+
+const oktaUser = z.looseObject({
+  id: z.string(),
+  status: z.enum([
+    'STAGED',
+    'PROVISIONED',
+    'ACTIVE',
+    'RECOVERY',
+    'PASSWORD_EXPIRED',
+    'LOCKED_OUT',
+    'SUSPENDED',
+    'DEPROVISIONED',
+  ]),
+  created: z.string(),
+  activated: z.string().nullable(),
+  statusChanged: z.string().nullable(),
+  lastLogin: z.string().nullable(),
+  lastUpdated: z.string(),
+  passwordChanged: z.string().nullable(),
+  profile: z.looseObject({
+    login: z.string(),
+    email: z.string(),
+    firstName: z.string(),
+    lastName: z.string(),
+    displayName: z.string(),
+    title: z.string().optional(),
+    managerId: z.string().optional(),
+    manager: z.string().optional(),
+  }),
+}) satisfies z.ZodType<OktaUserRecord, unknown>;
+
+const oktaGroup = z.looseObject({
+  id: z.string(),
+  type: z.enum(['OKTA_GROUP', 'APP_GROUP', 'BUILT_IN']),
+  name: z.string(),
+  description: z.string(),
+  created: z.string(),
+  lastUpdated: z.string(),
+  lastMembershipUpdated: z.string(),
+  sourceAppId: z.string().optional(),
+}) satisfies z.ZodType<OktaGroupRecord, unknown>;
+
+export const savedOktaSchema = z.object({
+  users: z.array(oktaUser),
+  groups: z.array(oktaGroup),
+  members: z.record(z.string(), z.array(z.string())),
+  changes: z.array(
+    z.object({ at: z.string(), op: z.enum(['add', 'remove']), groupId: z.string(), userId: z.string() }),
+  ),
+  seeded: count,
+}) satisfies z.ZodType<OktaDirectoryState, unknown>;
+
+export const savedEntraSchema = z.object({
+  users: z.array(
+    z.looseObject({
+      id: z.string(),
+      displayName: z.string(),
+      givenName: z.string(),
+      surname: z.string(),
+      mail: z.string(),
+      userPrincipalName: z.string(),
+      jobTitle: z.string(),
+      accountEnabled: z.boolean(),
+      managerId: z.string().optional(),
+      lastSignInDateTime: z.string().optional(),
+    }),
+  ),
+  groups: z.array(
+    z.looseObject({
+      id: z.string(),
+      displayName: z.string(),
+      description: z.string(),
+      mailNickname: z.string(),
+      createdDateTime: z.string(),
+    }),
+  ),
+  members: z.record(z.string(), z.array(z.string())),
+}) satisfies z.ZodType<EntraDirectoryState, unknown>;
+
+/** The whole file. `version` changes when the shape does (an older file is then left aside, with a warning). */
+export const savedSandboxesSchema = z.object({
+  version: z.literal(1),
+  savedAt: z.string(),
+  jira: savedJiraSchema,
+  okta: savedOktaSchema,
+  entra: savedEntraSchema,
+}) satisfies z.ZodType<SavedSandboxes, unknown>;
+
+export interface SavedSandboxes {
+  version: 1;
+  savedAt: string;
+  jira: SavedJira;
+  okta: OktaDirectoryState;
+  entra: EntraDirectoryState;
+}
