@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { rulesJsonSchema } from '../src/cli/rules-commands';
+import { rulesJsonSchema } from '../src/cli/rules-schema';
 
 const rulesSchemaPath = path.join(__dirname, '..', 'rules', 'leasehold-rules.schema.json');
 

@@ -1,12 +1,10 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
-import { checkConnection } from '../connectors/connection-check';
-import { ConnectorRegistry } from '../connectors/registry';
-import { parseRulesText, problemLine } from '../policy/parse';
-import { RulesStore } from '../temporal/rules-store';
+import type { ConnectionReport } from '../connectors/connection-check';
 import type { RulesDocument } from '../policy/schema';
+import { outputOption } from './args';
 import type { CliContext } from './context';
-import { fail, out } from './output';
+import { fail, printResult, type OutputFormat } from './output';
 
 export function registerConnectionsCommand(program: Command, ctx: CliContext): void {
   program
@@ -18,7 +16,9 @@ export function registerConnectionsCommand(program: Command, ctx: CliContext): v
     .description(
       'real calls per connection saying exactly what is wrong: credentials, permissions, reachability, unknown groups',
     )
-    .action(async (name: string | undefined, opts: { rules?: string }) => {
+    .addOption(outputOption())
+    .action(async (name: string | undefined, opts: { rules?: string; output: OutputFormat }) => {
+      const { parseRulesText, problemLine } = await import('../policy/parse');
       let rules: RulesDocument | undefined;
       if (opts.rules) {
         let text: string;
@@ -34,21 +34,31 @@ export function registerConnectionsCommand(program: Command, ctx: CliContext): v
           );
         rules = parsed.rules;
       } else {
+        const { RulesStore } = await import('../temporal/rules-store');
         rules = (await new RulesStore(await ctx.temporal(), ctx.env.LEASEHOLD_TASK_QUEUE, 0).current())?.rules;
         if (!rules) return fail('no rules have been applied yet; pass --rules FILE');
       }
       const names = name ? [name] : Object.keys(rules.connections);
+      const { checkConnection } = await import('../connectors/connection-check');
+      const { ConnectorRegistry } = await import('../connectors/registry');
       const registry = new ConnectorRegistry();
-      let allOk = true;
+      const reports: ConnectionReport[] = [];
       for (const n of names) {
-        const report = await checkConnection(n, rules, {
-          provider: registry.provider.bind(registry),
-          jira: registry.jira.bind(registry),
-        });
-        allOk &&= report.ok;
-        out(`${report.ok ? '✓' : '✗'} ${report.name}${report.type ? ` (${report.type})` : ''}`);
-        for (const line of report.lines) out(`    ${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`);
+        reports.push(
+          await checkConnection(n, rules, {
+            provider: registry.provider.bind(registry),
+            jira: registry.jira.bind(registry),
+          }),
+        );
       }
-      if (!allOk) process.exitCode = 1;
+      await printResult(opts.output, reports, () =>
+        reports
+          .flatMap((report) => [
+            `${report.ok ? '✓' : '✗'} ${report.name}${report.type ? ` (${report.type})` : ''}`,
+            ...report.lines.map((line) => `    ${line.ok ? 'ok  ' : 'FAIL'} ${line.text}`),
+          ])
+          .join('\n'),
+      );
+      if (!reports.every((r) => r.ok)) process.exitCode = 1;
     });
 }

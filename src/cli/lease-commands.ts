@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
-import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Command } from 'commander';
-import { leaseStateQuery, releaseOrphansUpdate } from '../workflows/group-lease/messages';
 import type { LeaseHolder } from '../workflows/group-lease/types';
+import { outputOption } from './args';
 import type { CliContext } from './context';
-import { fail, out, table } from './output';
+import { UsageError } from './failures';
+import { printResult, table, type OutputFormat } from './output';
 
 interface Orphan {
   leaseWorkflowId: string;
@@ -15,6 +15,8 @@ interface Orphan {
 
 /** Holders of running group leases whose own workflow is no longer running (terminated, failed, gone). */
 async function findOrphans(client: Client): Promise<Orphan[]> {
+  const { WorkflowNotFoundError } = await import('@temporalio/client');
+  const { leaseStateQuery } = await import('../workflows/group-lease/messages');
   const orphans: Orphan[] = [];
   for await (const wf of client.workflow.list({
     query: `WorkflowType = 'groupLeaseWorkflow' AND ExecutionStatus = 'Running'`,
@@ -50,26 +52,38 @@ export function registerLeaseCommands(program: Command, ctx: CliContext): void {
     .description(
       'leases whose holding request is closed or gone; they are released at their end anyway, --release does it now',
     )
-    .action(async (opts: { release?: boolean; reason?: string; as?: string }) => {
+    .addOption(outputOption())
+    .action(async (opts: { release?: boolean; reason?: string; as?: string; output: OutputFormat }) => {
+      if (opts.release && !opts.reason?.trim()) throw new UsageError('--reason is required with --release');
       const client = await ctx.temporal();
       const orphans = await findOrphans(client);
-      if (orphans.length === 0) return out('no orphaned leases');
-      out(
-        table(
-          ['membership', 'request', 'request status', 'lease ends'],
-          orphans.map((o) => [o.membership, o.holder.issueKey, o.holderStatus, o.holder.until ?? '']),
-        ),
-      );
-      if (!opts.release) return;
-      if (!opts.reason?.trim()) return fail('--reason is required with --release');
-      for (const leaseWorkflowId of new Set(orphans.map((o) => o.leaseWorkflowId))) {
-        const released = await client.workflow
-          .getHandle(leaseWorkflowId)
-          .executeUpdate(releaseOrphansUpdate, { args: [{ operator: ctx.actor(opts.as), reason: opts.reason }] });
-        for (const r of released)
-          out(
-            `released ${r.issueKey} in ${leaseWorkflowId}: ${r.outcome.ok ? r.outcome.reason : `FAILED ${r.outcome.error}`}`,
-          );
+      const released: Array<{ leaseWorkflowId: string; issueKey: string; ok: boolean; detail: string }> = [];
+      if (opts.release) {
+        const { releaseOrphansUpdate } = await import('../workflows/group-lease/messages');
+        for (const leaseWorkflowId of new Set(orphans.map((o) => o.leaseWorkflowId))) {
+          const results = await client.workflow
+            .getHandle(leaseWorkflowId)
+            .executeUpdate(releaseOrphansUpdate, { args: [{ operator: ctx.actor(opts.as), reason: opts.reason! }] });
+          for (const r of results)
+            released.push({
+              leaseWorkflowId,
+              issueKey: r.issueKey,
+              ok: r.outcome.ok,
+              detail: r.outcome.ok ? r.outcome.reason : r.outcome.error,
+            });
+        }
       }
+      await printResult(opts.output, opts.release ? { orphans, released } : { orphans }, () => {
+        if (orphans.length === 0) return 'no orphaned leases';
+        const lines = [
+          table(
+            ['membership', 'request', 'request status', 'lease ends'],
+            orphans.map((o) => [o.membership, o.holder.issueKey, o.holderStatus, o.holder.until ?? '']),
+          ),
+        ];
+        for (const r of released)
+          lines.push(`released ${r.issueKey} in ${r.leaseWorkflowId}: ${r.ok ? r.detail : `FAILED ${r.detail}`}`);
+        return lines.join('\n');
+      });
     });
 }

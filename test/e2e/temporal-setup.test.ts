@@ -72,7 +72,7 @@ describe('leasehold temporal setup (the compose setup job)', () => {
 
   test('a bad retention is a usage error that names the option', async () => {
     const bad = await leasehold(['temporal', 'setup', '--retention', 'forever']);
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.out).toContain('--retention: "forever" is not a whole number of days');
   });
 });

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
-import { rulesJsonSchema } from '../../../src/cli/rules-commands';
+import { rulesJsonSchema } from '../../../src/cli/rules-schema';
 import { parseRulesText } from '../../../src/policy/parse';
 import { validateRules, type RuleProblem } from '../../../src/policy/validate';
 import { editedRules, exampleRules, exampleRulesPath, fiveMistakes, type RawRules } from '../../fixtures/rules';
