@@ -8,3 +8,9 @@ export const stateDir = process.env.LEASEHOLD_STATE_DIR ?? path.join(projectRoot
 
 /** The sandboxes' variables while `leasehold start` runs them, for the CLI in other shells. */
 export const sandboxEnvFile = path.join(stateDir, 'sandbox.env');
+
+/**
+ * The sandboxes' state while `leasehold start` / `leasehold sandbox` runs them (Jira issues and their
+ * numbering, the Okta and Entra directories), kept across restarts like the Temporal history.
+ */
+export const sandboxStateFile = path.join(stateDir, 'sandbox-state.json');

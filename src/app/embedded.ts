@@ -4,7 +4,7 @@ import { wantsSandboxes, type Env } from '../config/env';
 import { logger } from '../logging';
 import { parseRulesText, problemLine } from '../policy/parse';
 import { RulesStore } from '../temporal/rules-store';
-import { projectRoot, sandboxEnvFile, stateDir } from '../paths';
+import { projectRoot, sandboxEnvFile, sandboxStateFile, stateDir } from '../paths';
 import type { RunningSandboxes, SandboxPackage } from './sandbox-package';
 import type { RunningStarter } from '../starter/server';
 import { temporalTarget } from '../temporal/connection';
@@ -19,7 +19,14 @@ export interface Embedded {
   worker: RunningWorker;
   starter: RunningStarter;
   rulesVersion?: number;
+  /** The Temporal address and namespace the worker uses (and a second shell should). */
+  temporal: { address: string; namespace: string };
   stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  /** Start from nothing: forget the saved sandbox state and (embedded server only) the Temporal database. */
+  fresh?: boolean;
 }
 
 export const defaultRulesFile = path.join(projectRoot, 'rules', 'example.yaml');
@@ -28,14 +35,21 @@ export const defaultRulesFile = path.join(projectRoot, 'rules', 'example.yaml');
  * Everything on one machine: an embedded Temporal dev server with its UI (persisted under
  * .leasehold/), the sandboxes, the worker and the webhook starter, with the example rules applied.
  * With TEMPORAL_ADDRESS set it uses that cluster instead; with real Jira/Okta/Entra settings, no sandboxes.
- * `sandbox` is the loaded @leasehold/sandbox package (see ./sandbox-package).
+ * `sandbox` is the loaded @leasehold/sandbox package (see ./sandbox-package). The sandboxes' state is
+ * kept in .leasehold/sandbox-state.json, so that after a restart they agree with the Temporal history.
  */
-export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<Embedded> {
+export async function startEmbedded(
+  env: Env,
+  sandbox: SandboxPackage,
+  options: EmbeddedOptions = {},
+): Promise<Embedded> {
   const stoppers: Array<() => Promise<void>> = [];
   const stop = async (): Promise<void> => {
     for (const fn of stoppers.reverse())
       await fn().catch((err: unknown) => logger.warn({ err }, 'error while stopping'));
   };
+  const dbFilename = env.LEASEHOLD_TEMPORAL_DB ?? path.join(stateDir, 'temporal.db');
+  if (options.fresh) forgetState(env.TEMPORAL_ADDRESS ? [] : [dbFilename]);
   try {
     let devServer: DevServer | undefined;
     if (!env.TEMPORAL_ADDRESS) {
@@ -43,7 +57,7 @@ export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<
       devServer = await startDevServer({
         port: env.LEASEHOLD_TEMPORAL_PORT,
         uiPort: env.LEASEHOLD_TEMPORAL_UI_PORT,
-        dbFilename: env.LEASEHOLD_TEMPORAL_DB ?? path.join(stateDir, 'temporal.db'),
+        dbFilename,
         logFile: path.join(stateDir, 'temporal.log'),
         namespace: env.TEMPORAL_NAMESPACE,
       });
@@ -55,6 +69,7 @@ export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<
     if (wantsSandboxes(env)) {
       sandboxes = await sandbox.startSandboxes({
         stateDir,
+        stateFile: sandboxStateFile,
         ports: {
           jira: env.LEASEHOLD_SANDBOX_JIRA_PORT,
           okta: env.LEASEHOLD_SANDBOX_OKTA_PORT,
@@ -63,15 +78,8 @@ export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<
       });
       stoppers.push(() => sandboxes!.close());
       // The example rules read these; the worker and the starter run in this process, and the
-      // CLI in another shell reads them from the file (demo credentials of loopback sandboxes only).
+      // CLI in another shell reads them from sandbox.env (demo credentials of loopback sandboxes only).
       Object.assign(process.env, sandboxes.env);
-      fs.writeFileSync(
-        sandboxEnvFile,
-        Object.entries(sandboxes.env)
-          .map(([k, v]) => `${k}=${v}`)
-          .join('\n') + '\n',
-      );
-      stoppers.push(async () => fs.rmSync(sandboxEnvFile, { force: true }));
     }
 
     const worker = await runWorker(target, env.LEASEHOLD_TASK_QUEUE);
@@ -111,9 +119,35 @@ export async function startEmbedded(env: Env, sandbox: SandboxPackage): Promise<
         secret: sandbox.sandboxCredentials.jira.webhookSecret,
       });
     }
-    return { devServer, sandboxes, worker, starter, rulesVersion, stop };
+    const temporal = { address: target.address, namespace: target.namespace };
+    writeSecondShellEnv({
+      TEMPORAL_ADDRESS: temporal.address,
+      TEMPORAL_NAMESPACE: temporal.namespace,
+      LEASEHOLD_TASK_QUEUE: env.LEASEHOLD_TASK_QUEUE,
+      ...sandboxes?.env,
+    });
+    stoppers.push(async () => fs.rmSync(sandboxEnvFile, { force: true }));
+    return { devServer, sandboxes, worker, starter, rulesVersion, temporal, stop };
   } catch (err) {
     await stop();
     throw err;
   }
+}
+
+/**
+ * .leasehold/sandbox.env: what a CLI in another shell needs while this runs (the Temporal address, the
+ * sandboxes' URLs, demo credentials and webhook secret); src/cli/context.ts loads it. Written once all
+ * is up, removed at stop.
+ */
+function writeSecondShellEnv(vars: Record<string, string>): void {
+  fs.mkdirSync(path.dirname(sandboxEnvFile), { recursive: true });
+  const lines = Object.entries(vars).map(([k, v]) => `${k}=${v}`);
+  fs.writeFileSync(sandboxEnvFile, `# written by leasehold start; removed when it stops\n${lines.join('\n')}\n`);
+}
+
+/** `--fresh`: the saved sandbox state and the embedded Temporal database go (with SQLite's side files). */
+function forgetState(temporalDbs: string[]): void {
+  const files = [sandboxStateFile, ...temporalDbs.flatMap((db) => [db, `${db}-wal`, `${db}-shm`, `${db}-journal`])];
+  for (const file of files) fs.rmSync(file, { force: true });
+  logger.info({ files: files.filter((f) => !f.endsWith('-shm')) }, 'starting fresh: saved state removed');
 }

@@ -26,6 +26,10 @@ export interface RunningSandboxes {
   entraCaFile: string;
   /** JIRA_SITE, OKTA_API_TOKEN, …: the variables the example rules read, pointing at these sandboxes. */
   env: Record<string, string>;
+  /** Where their state is saved (when started with a `stateFile`). */
+  stateFile?: string;
+  /** Whether they started from a saved state. */
+  restored: boolean;
   close: () => Promise<void>;
 }
 
@@ -36,7 +40,11 @@ export interface SandboxPerson {
 }
 
 export interface SandboxPackage {
-  startSandboxes: (options: { stateDir: string; ports?: SandboxPorts }) => Promise<RunningSandboxes>;
+  startSandboxes: (options: {
+    stateDir: string;
+    stateFile?: string;
+    ports?: SandboxPorts;
+  }) => Promise<RunningSandboxes>;
   samplePeople: readonly SandboxPerson[];
   samplePerson: (handle: string) => SandboxPerson;
   sandboxCredentials: {
@@ -60,6 +68,22 @@ export async function loadSandboxPackage(command: string): Promise<SandboxPackag
         'development checkout (`npm ci` in the repository), not to the production install or image: there, run ' +
         '`leasehold worker` and `leasehold webhook` against real Jira, Okta and Entra ID.',
     );
+  }
+}
+
+/**
+ * The sandbox Jira's Duration options (for `leasehold demo request --help`), read from the package's
+ * one dependency-free module without loading the rest of it; undefined without the package.
+ */
+export function sandboxDurationOptions(): readonly string[] | undefined {
+  try {
+    // A synchronous require: help text is built synchronously, and this module imports nothing.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const options = require(`${SANDBOX_PACKAGE}/dist/jira/field-options`) as { JIRA_DURATION_OPTIONS?: unknown };
+    const values = options.JIRA_DURATION_OPTIONS;
+    return Array.isArray(values) && values.every((v) => typeof v === 'string') ? values : undefined;
+  } catch {
+    return undefined;
   }
 }
 
