@@ -1,8 +1,10 @@
 import type { Command } from 'commander';
-import { createJiraClient } from '../connectors/jira/jira-client';
-import { JiraGateway, toAdf } from '../connectors/jira/jira-gateway';
-import { loadSandboxPackage } from '../app/sandbox-package';
+import type { JiraGateway } from '../connectors/jira/jira-gateway';
+import { loadSandboxPackage, sandboxDurationOptions } from '../app/sandbox-package';
 import { out } from './output';
+
+// Registering these commands loads nothing heavy: the Jira client and the sandbox package are imported
+// when a command runs (the Duration options for --help come from a dependency-free module).
 
 /** Acting in the sandbox Jira as one of the sample people, through the real REST API (jira.js). */
 export async function gatewayAs(
@@ -10,6 +12,8 @@ export async function gatewayAs(
   site = process.env.JIRA_SITE ?? 'http://127.0.0.1:8091',
 ): Promise<JiraGateway> {
   const person = (await loadSandboxPackage('demo')).samplePerson(handle);
+  const { createJiraClient } = await import('../connectors/jira/jira-client');
+  const { JiraGateway } = await import('../connectors/jira/jira-gateway');
   return new JiraGateway(createJiraClient({ host: site, email: person.email, apiToken: person.jiraApiToken }), site);
 }
 
@@ -25,6 +29,7 @@ export interface DemoRequest {
 
 /** Raises a request in the portal as a person; returns the issue key. */
 export async function raiseRequest(jira: JiraGateway, req: DemoRequest): Promise<string> {
+  const { toAdf } = await import('../connectors/jira/jira-gateway');
   const byName = new Map((await jira.fields()).map((f) => [f.name.toLowerCase(), f.id]));
   const id = (name: string): string => {
     const found = byName.get(name.toLowerCase());
@@ -55,10 +60,11 @@ export function registerDemoCommands(program: Command): void {
     .requiredOption('--as <person>', 'who asks, e.g. alice')
     .requiredOption('--app <application>', 'Application option, e.g. "Jira Software"')
     .requiredOption('--level <access type>', 'Access Type option, e.g. User')
-    .option('--duration <duration>', 'Duration option, e.g. "5 minutes"')
+    .option('--duration <duration>', 'Duration option, e.g. "5 minutes" (the values are listed below)')
     .option('--why <justification>', 'Justification')
     .option('--type <request type>', 'request type (default Request Application Access)')
     .description('raise an access request in the portal (fires jira:issue_created to the webhook)')
+    .addHelpText('after', durationHelp)
     .action(async (opts: DemoRequest) => {
       const key = await raiseRequest(await gatewayAs(opts.as), opts);
       out(key);
@@ -74,4 +80,13 @@ export function registerDemoCommands(program: Command): void {
       await (await gatewayAs(opts.as)).transitionTo(issue, status);
       out(`${issue} → ${status} (by ${opts.as})`);
     });
+}
+
+/** The Duration field's options of the sandbox Jira (the same list its field catalog offers). */
+function durationHelp(): string {
+  const options = sandboxDurationOptions();
+  if (!options) return '';
+  return `\nAllowed --duration values (the sandbox Jira's Duration options; a rule's maximum still applies):\n${options
+    .map((o) => `  "${o}"`)
+    .join('\n')}`;
 }
