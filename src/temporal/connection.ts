@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { NativeConnection, type NativeConnectionOptions } from '@temporalio/worker';
 import type { Env } from '../config/env';
+import { ensureRuntime } from './runtime';
 
 export interface TemporalTarget {
   address: string;
@@ -39,5 +40,6 @@ export async function connectClient(target: TemporalTarget): Promise<Client> {
 }
 
 export async function connectWorker(target: TemporalTarget): Promise<NativeConnection> {
+  ensureRuntime();
   return NativeConnection.connect(connectionOptions(target));
 }

@@ -47,6 +47,22 @@ export function installRuntimeLogging(options: RuntimeInstallOptions = {}): void
   }
 }
 
+/**
+ * The runtime, (re)created now, before a worker connects. Core shuts the runtime down when its last
+ * worker and connection close and creates it again, with the same options, on the next one; by then
+ * another process may hold the metrics port it had, and the connection would fail ("Address already
+ * in use"). Then the runtime is installed again, on a fresh port (or, failing that, without metrics).
+ */
+export function ensureRuntime(): void {
+  if (Runtime._instance) return;
+  try {
+    Runtime.instance();
+  } catch (err) {
+    if (!/metrics exporter|address already in use/i.test(String(err))) throw err;
+    installRuntimeLogging({ metrics: true });
+  }
+}
+
 /** One Temporal SDK/core log entry, as a pino line without task tokens or payloads. */
 export function forwardTemporalLog(entry: LogEntry): void {
   const { meta, message } = scrubTemporalLog(entry.meta, entry.message);

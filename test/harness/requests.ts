@@ -261,9 +261,6 @@ export interface RequestSuite {
 }
 
 export function requestSuite(taskQueue: string, rulesText?: string): RequestSuite {
-  // A safety net only: the stalls this once hid were queries the test server dropped at a continue-as-new
-  // (now asked again, `answeredQuery`). A retried test's failure is still printed.
-  jest.retryTimes(2, { logErrorsBeforeRetry: true });
   let temporal: Awaited<ReturnType<typeof mockedTemporal>> | undefined;
   const suite: RequestSuite = {
     env: undefined as unknown as TestWorkflowEnvironment,

@@ -61,6 +61,35 @@ export async function takeDecision(run: RequestRun, round: ApprovalRound, event:
   return backToWaiting(run, said, event.issueKey);
 }
 
+/**
+ * Where an approval round stands, on the run (state query, `request show`, the UI's current details):
+ * how many approvals are needed, who may still give one, and until when. No round: nothing awaited.
+ */
+export function showProgress(run: RequestRun, round?: ApprovalRound, deadline?: number): void {
+  if (!round) {
+    run.snapshot.awaiting = undefined;
+    return run.showDetails();
+  }
+  const { level, owner } = run.rule;
+  const done = new Set(approverIds(round.approvals));
+  const person = (label: string, email?: string): string[] =>
+    email && done.has(email.toLowerCase()) ? [] : [email ? `${label} ${email}` : label];
+  const approvers = level.approval.approvers.flatMap((a) => {
+    if (a === 'manager') return person('manager', run.snapshot.manager?.email);
+    if (a === 'app-owner') return person('app-owner', owner);
+    if ('user' in a) return person('user', a.user);
+    return [`any member of ${a.group} (${a.connection})`];
+  });
+  run.snapshot.awaiting = {
+    for: round.kind === 'grant' ? 'grant' : round.issueKey,
+    required: level.approval.required,
+    have: done.size,
+    approvers,
+    ...(deadline !== undefined ? { deadline: new Date(deadline).toISOString() } : {}),
+  };
+  run.showDetails();
+}
+
 export function approvalsStillMissing(run: RequestRun, approvals: ApprovalRecord[]): number {
   return approvalsMissing(run.rule.level, approverIds(approvals));
 }

@@ -1,7 +1,13 @@
 import { condition } from '@temporalio/workflow';
 import { isAutoApproved } from '../../policy/approval';
 import { parseDuration } from '../../policy/duration';
-import { approvalsStillMissing, recordClosingDecision, takeDecision, type ApprovalRound } from './approvals';
+import {
+  approvalsStillMissing,
+  recordClosingDecision,
+  showProgress,
+  takeDecision,
+  type ApprovalRound,
+} from './approvals';
 import { continueRun, historyTooLong } from './continue';
 import { finish } from './finish';
 import { ignore, ignoreRelated } from './ignored';
@@ -34,6 +40,7 @@ export async function awaitApproval(
     await run.comment(texts.received(rule, snapshot.grantedDurationMs!, snapshot.durationCapped, needed));
   }
   const round: ApprovalRound = { kind: 'grant', issueKey: run.input.issueKey, approvals: snapshot.approvals };
+  showProgress(run, round, deadline);
 
   for (;;) {
     if (historyTooLong(run))
@@ -42,6 +49,9 @@ export async function awaitApproval(
     const got = await condition(
       () => run.inbox.length > 0 || run.operatorRevoke !== undefined,
       Math.max(1, wake - Date.now()),
+      {
+        summary: wake === deadline ? `approval deadline ${new Date(deadline).toISOString()}` : 'next approval reminder',
+      },
     );
     if (run.operatorRevoke) {
       const { operator, reason } = run.operatorRevoke;
@@ -56,6 +66,7 @@ export async function awaitApproval(
       continue;
     }
     const closed = await beforeGrant(run, round, run.inbox.shift()!);
+    showProgress(run, closed ? undefined : round, deadline);
     if (closed) return closed === 'approved' ? undefined : closed;
   }
 }

@@ -10,9 +10,18 @@ export function details(s: RequestSnapshot): string {
   }
   if (s.approvals.length)
     lines.push(`approved by: ${s.approvals.map((a) => `${a.email ?? a.accountId} (${a.as})`).join(', ')}`);
+  if (s.awaiting) {
+    const { for: what, required, have, approvers, deadline } = s.awaiting;
+    const subject = what === 'grant' ? 'approval' : `approval of ${what}`;
+    lines.push(
+      `waiting for ${subject}: ${have} of ${required}; may still approve: ${approvers.join(', ') || 'nobody'}`,
+    );
+    if (deadline) lines.push(`approval deadline: ${deadline}`);
+  }
   if (s.autoApproved) lines.push('auto-approved (low risk)');
   if (s.expiresAt) lines.push(`expires: ${s.expiresAt}`);
   if (s.problem) lines.push(`problem: ${s.problem.message}`);
+  if (s.failure) lines.push(`failed: ${s.failure.reason}`);
   const failing = s.jiraWriteBack?.failing;
   if (failing) {
     lines.push(

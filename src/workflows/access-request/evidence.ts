@@ -35,6 +35,7 @@ export function buildEvidence(s: RequestSnapshot): EvidenceRecord {
     expiresAt: s.expiresAt,
     extensions: s.extensions,
     revocation: s.revocation,
+    ...(s.failure ? { failure: s.failure } : {}),
     endedAt: s.endedAt,
   };
 }

@@ -41,7 +41,11 @@ export class ExpiryTimer {
    */
   async sleep(wake: () => boolean): Promise<boolean> {
     const remaining = this.deadline - Date.now();
-    return remaining <= 0 ? false : condition(() => wake() || this.unannounced, remaining);
+    return remaining <= 0
+      ? false
+      : condition(() => wake() || this.unannounced, remaining, {
+          summary: `access expires ${this.snapshot.expiresAt}`,
+        });
   }
 
   /** The new length from the grant, within the level's maximum from the grant time. */

@@ -1,6 +1,6 @@
 import { isAutoApproved } from '../../policy/approval';
 import { parseDuration } from '../../policy/duration';
-import { approvalsStillMissing, takeDecision } from './approvals';
+import { approvalsStillMissing, showProgress, takeDecision } from './approvals';
 import { ignore, ignoreRelated } from './ignored';
 import type { RequestRun } from './run';
 import { texts } from './texts';
@@ -28,16 +28,15 @@ export async function openChange(run: RequestRun, event: ChangeRequest): Promise
   run.pendingExtension = { event, durationMs: ms, approvals: [] };
   if (isAutoApproved(rule.level)) return grantExtension(run, run.pendingExtension, 'auto-approved (low risk)');
   const needed = approvalsStillMissing(run, []);
+  showProgress(run, { kind: 'extension', issueKey: event.issueKey, approvals: run.pendingExtension.approvals });
   await run.comment(texts.changeNeedsApproval(rule, event.duration, needed, event.issueKey), event.issueKey);
 }
 
 /** A decision on the pending change issue: judged like the grant's; enough approvals move the expiry. */
 export async function decideChange(run: RequestRun, ext: PendingExtension, event: StatusChange): Promise<void> {
-  const result = await takeDecision(
-    run,
-    { kind: 'extension', issueKey: ext.event.issueKey, approvals: ext.approvals },
-    event,
-  );
+  const round = { kind: 'extension', issueKey: ext.event.issueKey, approvals: ext.approvals } as const;
+  const result = await takeDecision(run, round, event);
+  showProgress(run, result.done ? undefined : round);
   if (!result.done) return;
   if (!result.approved) {
     run.pendingExtension = undefined;

@@ -17,8 +17,13 @@ export async function finish(
   status?: string,
 ): Promise<EvidenceRecord> {
   const { input, snapshot, policy } = run;
+  const problem = snapshot.problem?.message; // setState clears it
   run.setState(state);
   snapshot.endedAt = new Date().toISOString();
+  if (state === 'Failed' || state === 'ManualHandling') {
+    const reason = text?.split('\n')[0] ?? state;
+    snapshot.failure = { reason, ...(problem ? { error: problem } : {}), at: snapshot.endedAt };
+  }
   audit.stateChanged(snapshot);
   if (text) await run.comment(text);
   if (status) await run.moveTo(status);

@@ -1,4 +1,7 @@
-import { condition } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
+import { retryNowSignal } from '../group-lease/messages';
+import { groupLeaseWorkflowId } from '../ids';
+import type { OperatorAction } from './messages';
 import type { LeaseOperation, LeaseOutcome } from '../group-lease/types';
 import { leases } from './activities';
 import type { RequestRun } from './run';
@@ -52,4 +55,18 @@ export function recordChanges(run: RequestRun, results: LeaseOutcome[]): void {
       idpAnswer,
     });
   }
+}
+
+/** An operator's "retry now" for a failing revocation: every lease of this request tries its release again at once. */
+export async function retryReleasesNow(run: RequestRun, action: OperatorAction): Promise<void> {
+  const userId = run.snapshot.requester!.directoryUserId!;
+  const ask = { ...action, holderWorkflowId: run.info.workflowId };
+  await Promise.all(
+    run.groups.map((g) =>
+      getExternalWorkflowHandle(groupLeaseWorkflowId(run.rule.connectionName, g.id, userId)).signal(
+        retryNowSignal,
+        ask,
+      ),
+    ),
+  );
 }

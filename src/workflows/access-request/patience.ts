@@ -27,7 +27,9 @@ export async function patiently<T>(run: RequestRun, what: string, call: () => Pr
         attempts: round * LOOKUP_ATTEMPTS,
       });
       if (round === 1) await run.comment(texts.waitingFor(what, failureMessage(err)));
-      await sleep(LOOKUP_ROUND_PAUSE_MS[Math.min(round - 1, LOOKUP_ROUND_PAUSE_MS.length - 1)]!);
+      await sleep(LOOKUP_ROUND_PAUSE_MS[Math.min(round - 1, LOOKUP_ROUND_PAUSE_MS.length - 1)]!, {
+        summary: `${what}: next round of retries`,
+      });
     }
   }
 }

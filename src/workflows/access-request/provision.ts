@@ -40,6 +40,7 @@ async function awaitOperatorRetry(run: RequestRun): Promise<EvidenceRecord | und
   const retried = await condition(
     () => run.operatorRetry !== undefined || run.operatorRevoke !== undefined,
     OPERATOR_RETRY_WINDOW_MS,
+    { summary: 'waiting for an operator retry (leasehold request retry), 7 days' },
   );
   if (!retried) return finish(run, 'Failed', texts.notRetried());
   if (run.operatorRevoke)

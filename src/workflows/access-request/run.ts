@@ -14,11 +14,13 @@ import { searchAttributes } from '../search-attributes';
 import { legacyJira } from './activities';
 import { details } from './details';
 import { ExpiryTimer } from './expiry';
+import { retryReleasesNow } from './leases';
 import {
   changeRequestedSignal,
   extendUpdate,
   removalRequestedSignal,
   retryProvisioningUpdate,
+  retryRevocationUpdate,
   revokeNowUpdate,
   stateQuery,
   statusChangedSignal,
@@ -32,6 +34,7 @@ import type {
   ContinuedRequest,
   Inbound,
   PendingExtension,
+  OperatorOverride,
   PinnedRule,
   RequestSnapshot,
   RequestState,
@@ -175,8 +178,8 @@ export class RequestRun {
     });
   }
 
-  /** An operator action that widened access beyond what Jira decided: always in the evidence. */
-  private override(kind: 'extend' | 'retry', action: OperatorAction, detail: string): void {
+  /** An operator action on the request (extend and retry widen access beyond what Jira decided): always in the evidence. */
+  private override(kind: OperatorOverride['action'], action: OperatorAction, detail: string): void {
     const at = new Date().toISOString();
     (this.snapshot.overrides ??= []).push({
       action: kind,
@@ -255,6 +258,21 @@ export class RequestRun {
         validator: (action) => {
           requireOperator(action);
           if (s.state !== 'ProvisioningFailed') throw new Error(`nothing to retry: the request is ${s.state}`);
+        },
+      },
+    );
+    setHandler(
+      retryRevocationUpdate,
+      async (action) => {
+        this.override('retry-revocation', action, `revocation retried now (${s.problem?.message ?? 'failing'})`);
+        await retryReleasesNow(this, action);
+        return s;
+      },
+      {
+        validator: (action) => {
+          requireOperator(action);
+          if (s.state !== 'RevocationFailing' && s.state !== 'Revoking')
+            throw new Error(`no revocation to retry: the request is ${s.state}`);
         },
       },
     );

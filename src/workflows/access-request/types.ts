@@ -121,8 +121,9 @@ export interface ClosingDecision extends Omit<ApprovalRecord, 'eventId'> {
 }
 
 /** An operator action that widened access beyond what the decisions in Jira gave: always visible. */
+/** An operator action: `extend` and `retry` widen access beyond what Jira decided; `retry-revocation` hurries its end. */
 export interface OperatorOverride {
-  action: 'extend' | 'retry';
+  action: 'extend' | 'retry' | 'retry-revocation';
   operator: string;
   reason: string;
   at: string;
@@ -197,7 +198,17 @@ export interface RequestSnapshot {
   problem?: { message: string; since: string; attempts?: number };
   /** While approvals are awaited: how many are needed, who may still give one, and until when. */
   awaiting?: ApprovalProgress;
+  /** Why a request ended Failed or in ManualHandling. */
+  failure?: FailureReason;
   endedAt?: string;
+}
+
+/** Why a request ended without doing what it asked: what Jira was told, and the error behind it. */
+export interface FailureReason {
+  reason: string;
+  /** The last problem the run had (e.g. the directory's answer), when there was one. */
+  error?: string;
+  at: string;
 }
 
 /** Where an approval round stands (the grant's, or an extension's). */
@@ -245,6 +256,7 @@ export interface EvidenceRecord {
   expiresAt?: string;
   extensions: Extension[];
   revocation?: Revocation;
+  failure?: FailureReason;
   endedAt?: string;
 }
 

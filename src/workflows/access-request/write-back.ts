@@ -119,7 +119,9 @@ export class JiraWriteBack {
       log.warn('Jira write-back is failing; it keeps trying', { error, pending: this.state.pending.length });
     }
     this.changed();
-    await sleep(ROUND_PAUSE_MS[Math.min(rounds - 1, ROUND_PAUSE_MS.length - 1)]!);
+    await sleep(ROUND_PAUSE_MS[Math.min(rounds - 1, ROUND_PAUSE_MS.length - 1)]!, {
+      summary: 'Jira write-back: next round of retries',
+    });
   }
 
   private recovered(): void {

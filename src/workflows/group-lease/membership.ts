@@ -4,7 +4,6 @@ import {
   getExternalWorkflowHandle,
   isCancellation,
   proxyActivities,
-  sleep,
 } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import { failureMessage, isPermanentFailure } from '../failures';
@@ -71,6 +70,8 @@ export interface ApplyOptions {
   releaseWaiting?: () => boolean;
   /** Tell the holder about trouble (not for a holder that is gone). */
   notifyHolder?: boolean;
+  /** How many times an operator asked to retry now: a release's pause between rounds ends when it grows. */
+  retryAsked?: () => number;
 }
 
 export async function apply(
@@ -253,10 +254,13 @@ async function persist<T>(
           .catch(() => undefined);
       }
       const pause = pauses[Math.min(round, pauses.length - 1)]!;
+      const summary = `${op.kind} ${op.key.groupName}: round ${round + 2} of retries`;
       if (op.kind === 'acquire' && options.releaseWaiting) {
-        if (await condition(options.releaseWaiting, pause)) throw new Preempted(`${op.opId} gives way to a release`);
+        if (await condition(options.releaseWaiting, pause, { summary }))
+          throw new Preempted(`${op.opId} gives way to a release`);
       } else {
-        await sleep(pause);
+        const asked = options.retryAsked?.() ?? 0;
+        await condition(() => (options.retryAsked?.() ?? 0) > asked, pause, { summary });
       }
     }
   }

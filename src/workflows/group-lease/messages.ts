@@ -7,6 +7,13 @@ export const leaseOperationSignal = defineSignal<[LeaseOperation]>('leaseOperati
 export const leaseOutcomeSignal = defineSignal<[LeaseOutcome]>('leaseOutcome');
 export const leaseTroubleSignal = defineSignal<[LeaseTrouble]>('leaseTrouble');
 
+/**
+ * Operator, through the holder's request (`leasehold request retry-revocation`): a release failing
+ * through rounds of retries is tried again now instead of after its round's pause.
+ */
+export const retryNowSignal =
+  defineSignal<[{ operator: string; reason: string; holderWorkflowId: string }]>('retryNow');
+
 export const leaseStateQuery = defineQuery<GroupLeaseState>('leaseState');
 
 /** Operator: release now every lease whose holder is closed or gone, whatever its end (returns what was released). */

@@ -10,7 +10,13 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { apply, Preempted } from './membership';
-import { leaseOperationSignal, leaseOutcomeSignal, leaseStateQuery, releaseOrphansUpdate } from './messages';
+import {
+  leaseOperationSignal,
+  leaseOutcomeSignal,
+  leaseStateQuery,
+  releaseOrphansUpdate,
+  retryNowSignal,
+} from './messages';
 import { msUntilNextCheck, releaseOrphans } from './orphans';
 import type { GroupLeaseState, LeaseOperation, LeaseOutcome, MembershipKey, OrphanRelease } from './types';
 
@@ -42,6 +48,13 @@ export async function groupLeaseWorkflow(
     queue.push(op);
   });
   setHandler(leaseStateQuery, () => state);
+  // An operator's "retry now" ends the pause between rounds of a failing call (see `persist`).
+  let retryAsks = 0;
+  setHandler(retryNowSignal, (ask) => {
+    retryAsks++;
+    log.info('retry now asked by an operator', ask);
+  });
+  const retryAsked = (): number => retryAsks;
   if (releasesFirst) {
     setHandler(
       releaseOrphansUpdate,
@@ -82,7 +95,7 @@ export async function groupLeaseWorkflow(
     const repeated = state.recentOutcomes.find((o) => o.opId === op.opId);
     let outcome: LeaseOutcome;
     try {
-      outcome = repeated ?? (await apply(state, op, releasesFirst ? { releaseWaiting } : {}));
+      outcome = repeated ?? (await apply(state, op, releasesFirst ? { releaseWaiting, retryAsked } : { retryAsked }));
     } catch (err) {
       if (!(err instanceof Preempted)) throw err;
       queue.unshift(op); // applied again, from the start, once the release is done
