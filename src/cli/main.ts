@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { projectRoot } from '../paths';
-import { CliContext } from './context';
+import { CliContext, type GlobalOptions } from './context';
 import { registerConnectionsCommand } from './connections-command';
 import { describeFailure, EXIT, EXIT_CODES_HELP } from './failures';
 import { registerLeaseCommands } from './lease-commands';
@@ -50,6 +50,9 @@ function root(ctx: CliContext): Command {
     .version(version(), '-V, --version', 'print the version')
     .option('--address <host:port>', 'Temporal frontend to talk to (overrides TEMPORAL_ADDRESS)')
     .option('--namespace <namespace>', 'Temporal namespace (overrides TEMPORAL_NAMESPACE)')
+    // The program's own options end at the command (`rules show --version 2` is the command's --version);
+    // the global options are also accepted after the command (globalOptionsEverywhere).
+    .enablePositionalOptions()
     .showHelpAfterError()
     // Commander's usage errors (unknown option, missing argument, invalid choice) exit 2, not 1.
     .exitOverride((e) => {
@@ -66,11 +69,29 @@ Read commands take -o table|json|yaml (table, for people, is the default).
 ${EXIT_CODES_HELP.trim()}
 See README.md.`,
     );
-  program.hook('preAction', (command) => {
-    const { address, namespace } = command.opts<{ address?: string; namespace?: string }>();
-    ctx.globals = { address: address ?? ctx.globals.address, namespace: namespace ?? ctx.globals.namespace };
+  program.hook('preAction', (command, action) => {
+    const global = command.opts<GlobalOptions>();
+    const local = action.opts<GlobalOptions>();
+    ctx.globals = {
+      address: local.address ?? global.address ?? ctx.globals.address,
+      namespace: local.namespace ?? global.namespace ?? ctx.globals.namespace,
+    };
   });
   return program;
+}
+
+/** `--address` and `--namespace` after the command too (`leasehold request list --address HOST:PORT`). */
+function globalOptionsEverywhere(command: Command, deferredNames: Set<string>): void {
+  for (const sub of command.commands) {
+    if (deferredNames.has(sub.name())) continue;
+    if (sub.commands.length > 0) {
+      globalOptionsEverywhere(sub, deferredNames);
+      continue;
+    }
+    const has = (flag: string) => sub.options.some((o) => o.long === flag);
+    if (!has('--address')) sub.addOption(new Option('--address <host:port>').hideHelp());
+    if (!has('--namespace')) sub.addOption(new Option('--namespace <namespace>').hideHelp());
+  }
 }
 
 /** A deferred command: listed with its description; running it loads its module and runs it there. */
@@ -83,6 +104,9 @@ function deferred(program: Command, ctx: CliContext, name: string, description: 
     .allowExcessArguments()
     .addHelpText('after', `\nRun \`leasehold ${name} --help\` for its options.`)
     .action(async (_opts: unknown, command: Command) => {
+      // These modules read the environment themselves: the global options reach them through it.
+      if (ctx.globals.address) process.env.TEMPORAL_ADDRESS = ctx.globals.address;
+      if (ctx.globals.namespace) process.env.TEMPORAL_NAMESPACE = ctx.globals.namespace;
       const real = root(ctx);
       (await load())(real);
       await real.parseAsync([name, ...command.args], { from: 'user' });
@@ -102,6 +126,7 @@ export function buildProgram(ctx = new CliContext()): Command {
   registerLeaseCommands(program, ctx);
   for (const [name, description] of Object.entries(demo!.commands))
     deferred(program, ctx, name, description, demo!.load);
+  globalOptionsEverywhere(program, new Set(DEFERRED_COMMANDS.flatMap((g) => Object.keys(g.commands))));
   return program;
 }
 

@@ -191,22 +191,15 @@ describe('the leasehold CLI follows kubectl / gh / temporal conventions', () => 
     expect(run.stdout).toMatch(/^group changes\s+added\s+confluence-users \(okta\)/m);
   });
 
-  test('--address and --namespace take precedence over TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE', async () => {
+  test('--address and --namespace take precedence over TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE, before or after the command', async () => {
     const port = await freePort();
-    const run = await leasehold(
-      [
-        '--address',
-        process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS!,
-        '--namespace',
-        lh.namespace,
-        'request',
-        'show',
-        active,
-        '-o',
-        'json',
-      ],
-      { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'no-such-namespace' },
-    );
-    expect(json(run)).toMatchObject({ issueKey: active });
+    const wrong = { TEMPORAL_ADDRESS: `127.0.0.1:${port}`, TEMPORAL_NAMESPACE: 'no-such-namespace' };
+    const flags = ['--address', process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS!, '--namespace', lh.namespace];
+    const [before, after] = await Promise.all([
+      leasehold([...flags, 'request', 'show', active, '-o', 'json'], wrong),
+      leasehold(['request', 'show', active, '-o', 'json', ...flags], wrong),
+    ]);
+    expect(json(before)).toMatchObject({ issueKey: active });
+    expect(json(after)).toMatchObject({ issueKey: active });
   });
 });
