@@ -111,6 +111,11 @@ describe('the demo across a restart', () => {
     expect(shellEnv).toContain(`JIRA_WEBHOOK_SECRET=${sandboxCredentials.jira.webhookSecret}\n`);
     expect(shellEnv).toContain(`JIRA_SITE=${jira}\n`);
 
+    // The Duration options are listed in the help, the shortest first.
+    expect(await secondShell('demo', 'request', '--help')).toMatch(
+      /Allowed --duration values[^\n]*\n {2}"30 seconds"\n {2}"5 minutes"/,
+    );
+
     // Confluence User is approved automatically; 30 seconds is the sandbox's shortest Duration.
     const key = await secondShell(
       'demo',
