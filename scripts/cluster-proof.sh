@@ -93,7 +93,7 @@ grep -E "Temporal  " "$WORK/leasehold.log"
 step "one request: asked, approved in Jira, granted in Okta, expired"
 KEY=$(node bin/leasehold.js demo request --as alice --app "AWS Production" --level Read-only --duration "30 seconds" --why "cluster proof" | grep -o 'ACCESS-[0-9]*' | head -1)
 echo "raised $KEY"
-state() { node bin/leasehold.js request show "$KEY" 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{process.stdout.write(JSON.parse(s).state)}catch{}})'; }
+state() { node bin/leasehold.js request show "$KEY" -o json 2>/dev/null | node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>{try{process.stdout.write(JSON.parse(s).state)}catch{}})'; }
 waitfor() { for _ in $(seq 1 120); do [ "$(state)" = "$1" ] && return 0; sleep 1; done; echo "still $(state), not $1" >&2; return 1; }
 waitfor AwaitingApproval
 node bin/leasehold.js demo move "$KEY" "Approved by Manager" --as bob
@@ -101,7 +101,7 @@ waitfor Active
 echo "$KEY Active at $(date -u +%T)"
 waitfor Expired
 echo "$KEY Expired at $(date -u +%T)"
-node bin/leasehold.js evidence "$KEY" | node -e '
+node bin/leasehold.js evidence "$KEY" -o json | node -e '
   let s=""; process.stdin.on("data",d=>s+=d).on("end",()=>{ const e=JSON.parse(s);
     console.log(JSON.stringify({ outcome: e.outcome ?? e.state, grantedAt: e.grantedAt, expiresAt: e.expiresAt, endedAt: e.endedAt ?? e.closedAt, approvals: (e.approvals||[]).map(a=>`${a.email ?? a.accountId} as ${a.as} at ${a.at}`), groupChanges: (e.groupChanges||[]).map(c=>`${c.action} ${c.groupId} at ${c.at}`) }, null, 2)); });' || true
 printf '\nCLUSTER PROOF OK: Temporal %s on PostgreSQL (%s), %s granted and expired\n' "$VERSION" "$("$PGBIN/postgres" --version)" "$KEY"
