@@ -50,7 +50,10 @@ describe('acquire give-up in the group lease', () => {
 
     // Given up by 45 minutes: reported to the grant as a failure, with the directory's answer.
     await suite.env.sleep('16 minutes');
-    const failed = await r.until((s) => s.state === 'ProvisioningFailed', 'the give-up');
+    const failed = await r.until(
+      (s) => s.state === 'ProvisioningFailed' && s.jiraWriteBack?.pending === 0,
+      'the give-up, said in Jira',
+    );
     expect(failed.problem!.message).toBe('wiki-editors: addMember: 503 Service Unavailable');
     expect(between(requested, failed.problem!.since)).toBeGreaterThan(30 * MINUTE);
     expect(between(requested, failed.problem!.since)).toBeLessThan(45 * MINUTE);

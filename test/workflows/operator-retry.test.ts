@@ -15,7 +15,11 @@ describe('operator retry window after provisioning failed', () => {
   async function refusedRequest() {
     confluenceUsers().addFailure = refusal;
     const r = await suite.start({ application: 'Confluence', accessType: 'User', duration: '2 days' });
-    const failed = await r.until((s) => s.state === 'ProvisioningFailed', 'the failed provisioning');
+    // Jira hears it through the write-back outbox, after the state changes: wait until it has.
+    const failed = await r.until(
+      (s) => s.state === 'ProvisioningFailed' && s.jiraWriteBack?.pending === 0,
+      'the failed provisioning, said in Jira',
+    );
     expect(failed.problem?.message).toBe('confluence-users: addMember: 403 Forbidden');
     expect(await r.stateAttribute()).toBe('ProvisioningFailed');
     expect(confluenceUsers().members.has(alice)).toBe(false);
