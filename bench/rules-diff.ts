@@ -142,6 +142,12 @@ for (const [name, m] of [
   say(
     `${name}: first run ${ms(m.first!)}, median ${ms(m.median!)}, max ${ms(m.max!)} over ${runs} runs; peak RSS ${mib(m.maxRSS!)}`,
   );
-const ok = text.max! < 1000 && text.maxRSS! < 100 * 1024;
-say(ok ? 'verdict: the diff is within 1 s and 100 MB' : 'verdict: the diff is over budget (1 s, 100 MB)');
+// Judged on what the command runs (from the rules, stringify included); its memory is what the diff
+// adds to a node process (the peak above an idle one), since node itself holds ~40 MiB before any work.
+const added = whole.maxRSS! - Number(idle);
+const ok = whole.max! < 1000 && added < (100 * 1000 * 1000) / 1024;
+say(
+  `verdict (what the command runs): max ${ms(whole.max!)}, ${mib(added)} above an idle node: ` +
+    (ok ? 'within 1 s and 100 MB' : 'over budget (1 s, 100 MB)'),
+);
 process.exitCode = ok ? 0 : 1;
