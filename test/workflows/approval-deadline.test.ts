@@ -12,8 +12,22 @@ describe('approval deadline and reminders', () => {
 
   test('nobody approves: a reminder each day, then ApprovalExpired at 3 days with the issue rejected, nothing provisioned', async () => {
     const r = await suite.start(jiraSoftwareUser);
-    await r.until((s) => s.state === 'AwaitingApproval', 'the wait for approval');
+    const waiting = await r.until((s) => s.state === 'AwaitingApproval', 'the wait for approval');
     const requested = Date.parse(r.input.requestedAt);
+    // Who may still approve and until when: in the state (request show) and the run's current details.
+    const deadline = new Date(requested + 3 * DAY).toISOString();
+    expect(waiting.awaiting).toEqual({
+      for: 'grant',
+      required: 1,
+      have: 0,
+      approvers: ['manager bob@example.com'],
+      deadline: expect.stringMatching(new RegExp(`^${deadline.slice(0, 16)}`)),
+    });
+    const metadata = await r.handle.query<{ currentDetails?: string }>('__temporal_workflow_metadata');
+    expect(metadata.currentDetails).toContain(
+      'waiting for approval: 0 of 1; may still approve: manager bob@example.com',
+    );
+    expect(metadata.currentDetails).toContain(`approval deadline: ${deadline.slice(0, 16)}`);
 
     // Half way, the requester approves her own request (Jira did record it): it counts for nothing and moves no clock.
     await suite.env.sleep('36 hours');
@@ -38,6 +52,23 @@ describe('approval deadline and reminders', () => {
     });
     expect(evidence.grantedAt).toBeUndefined();
     expect(between(requested, evidence.endedAt!)).toBeGreaterThanOrEqual(3 * DAY);
+    // The history says what each timer and activity was for (the Temporal UI shows these summaries).
+    const summaries = (await r.handle.fetchHistory()).events!.flatMap((e) => {
+      const data = e.userMetadata?.summary?.data;
+      return data ? [JSON.parse(Buffer.from(data).toString()) as string] : [];
+    });
+    expect(summaries).toEqual(
+      expect.arrayContaining([
+        'the rules in force for this access',
+        'the requester and their manager',
+        'next approval reminder',
+        expect.stringMatching(/^approval deadline 20/),
+        expect.stringMatching(
+          /^Jira changelog of ACCESS-\d+: did 5b10a2844c20165700ede21a move it to "Approved by Manager"\?$/,
+        ),
+        expect.stringMatching(/^Jira: comment on ACCESS-\d+$/),
+      ]),
+    );
     expect(between(requested, evidence.endedAt!)).toBeLessThan(3 * DAY + MINUTE);
 
     const { jira } = suite.world;

@@ -30,7 +30,8 @@ export async function sendLeases(run: RequestRun, kind: 'acquire' | 'release', s
       userLogin: snapshot.requester!.email,
     },
   }));
-  await Promise.all(ops.map((op) => leases.sendLeaseOperation(op)));
+  const summary = (op: LeaseOperation) => `${op.kind} ${op.key.groupName} for ${op.key.userLogin} (to its lease)`;
+  await Promise.all(ops.map((op) => leases.sendLeaseOperation.executeWithOptions({ summary: summary(op) }, [op])));
   // Outcomes come back as signals from each membership's workflow.
   await condition(() => ops.every((op) => run.outcomes.has(op.opId)));
   return ops.map((op) => run.outcomes.get(op.opId)!);

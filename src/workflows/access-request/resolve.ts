@@ -17,7 +17,9 @@ import type { EvidenceRecord } from './types';
 export async function resolve(run: RequestRun): Promise<EvidenceRecord | undefined> {
   const { input, snapshot } = run;
   const wanted = { application: input.application, accessType: input.accessType };
-  const policy = await patiently(run, 'the rules', () => lookups.loadPolicy(wanted));
+  const policy = await patiently(run, 'the rules', () =>
+    lookups.loadPolicy.executeWithOptions({ summary: 'the rules in force for this access' }, [wanted]),
+  );
   run.policy = policy;
   if (!policy.rule) return finish(run, 'ManualHandling', texts.manualHandling(policy.unmatchedReason));
   const rule = policy.rule;
@@ -26,12 +28,16 @@ export async function resolve(run: RequestRun): Promise<EvidenceRecord | undefin
 
   try {
     const people = await patiently(run, 'the requester in Jira and the directory', () =>
-      lookups.resolveRequester({ connectionName, connection, jira: policy.jira, accountId: input.requester.accountId }),
+      lookups.resolveRequester.executeWithOptions({ summary: 'the requester and their manager' }, [
+        { connectionName, connection, jira: policy.jira, accountId: input.requester.accountId },
+      ]),
     );
     snapshot.requester = people.requester;
     snapshot.manager = people.manager;
     run.groups = await patiently(run, 'the directory groups', () =>
-      lookups.resolveGroups({ connectionName, connection, groups: rule.level.groups }),
+      lookups.resolveGroups.executeWithOptions({ summary: `the groups ${rule.level.groups.join(', ')}` }, [
+        { connectionName, connection, groups: rule.level.groups },
+      ]),
     );
   } catch (err) {
     return finish(run, 'Failed', texts.notProcessed(failureMessage(err)), policy.outcomes.failed);

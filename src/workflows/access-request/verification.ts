@@ -55,18 +55,21 @@ export async function confirmStatusChange(
   const approverGroups = rule ? approverGroupsOf(rule) : [];
   const counted = (ctx.snapshot.countedChangelog ??= []);
   try {
-    const { match, actor } = await jiraReads.verifyDecision({
-      jira: ctx.policy.jira,
-      issueKey: event.issueKey,
-      claim: {
-        status: event.status,
-        actorAccountId: event.actorAccountId,
-        at: event.at,
-        changelogId: event.changelogId,
+    const summary = `Jira changelog of ${event.issueKey}: did ${event.actorAccountId} move it to "${event.status}"?`;
+    const { match, actor } = await jiraReads.verifyDecision.executeWithOptions({ summary }, [
+      {
+        jira: ctx.policy.jira,
+        issueKey: event.issueKey,
+        claim: {
+          status: event.status,
+          actorAccountId: event.actorAccountId,
+          at: event.at,
+          changelogId: event.changelogId,
+        },
+        consumed: counted,
+        approverGroups,
       },
-      consumed: counted,
-      approverGroups,
-    });
+    ]);
     if (!match.confirmed) return { reason: `Jira has no record of it: ${match.reason}`, actor };
     counted.push(match.source.changelogId);
     return { source: match.source, actor };
@@ -129,7 +132,9 @@ export async function checkRelated(
     return { applies: false, duplicate: true, reason: `${event.issueKey} was already applied to this request` };
   let facts: RelatedRequestFacts;
   try {
-    facts = await jiraReads.readRelatedRequest({ jira: ctx.policy.jira, issueKey: event.issueKey });
+    facts = await jiraReads.readRelatedRequest.executeWithOptions({ summary: `Jira: what ${event.issueKey} asks` }, [
+      { jira: ctx.policy.jira, issueKey: event.issueKey },
+    ]);
   } catch (err) {
     return { applies: false, duplicate: false, reason: `it could not be read from Jira: ${failureMessage(err)}` };
   }

@@ -86,25 +86,31 @@ export class JiraWriteBack {
   private async write(target: PinnedPolicy['jira'], item: WriteBackItem, recheck: boolean): Promise<void> {
     switch (item.kind) {
       case 'comment':
-        await jira.commentOnIssue({
-          jira: target,
-          issueKey: item.issueKey,
-          text: item.text,
-          dedupeKey: item.dedupeKey,
-          recheck,
-        });
+        await jira.commentOnIssue.executeWithOptions({ summary: `Jira: comment on ${item.issueKey}` }, [
+          {
+            jira: target,
+            issueKey: item.issueKey,
+            text: item.text,
+            dedupeKey: item.dedupeKey,
+            recheck,
+          },
+        ]);
         return;
       case 'transition':
-        await jira.transitionIssue({ jira: target, issueKey: item.issueKey, toStatus: item.toStatus });
+        await jira.transitionIssue.executeWithOptions({ summary: `Jira: move ${item.issueKey} to ${item.toStatus}` }, [
+          { jira: target, issueKey: item.issueKey, toStatus: item.toStatus },
+        ]);
         return;
       case 'evidence':
-        await jira.attachEvidence({
-          jira: target,
-          issueKey: item.issueKey,
-          fileName: item.fileName,
-          json: item.json,
-          recheck,
-        });
+        await jira.attachEvidence.executeWithOptions({ summary: `Jira: attach the evidence to ${item.issueKey}` }, [
+          {
+            jira: target,
+            issueKey: item.issueKey,
+            fileName: item.fileName,
+            json: item.json,
+            recheck,
+          },
+        ]);
         return;
     }
   }

@@ -90,10 +90,14 @@ export async function apply(
   const others = (): string[] => state.holders.filter((h) => h.leaseId !== op.leaseId).map((h) => h.issueKey);
   const now = (): string => new Date().toISOString();
   const call = <T>(fn: () => Promise<T>, read = false): Promise<T> => persist(op, fn, options, read);
+  // Activity summaries: what each directory call is for, in the Temporal UI.
+  const user = op.key.userLogin;
+  const group = `${op.key.groupName} (${op.key.connectionName})`;
+  const said = (summary: string) => ({ summary });
 
   try {
     if (op.kind === 'acquire') {
-      const member = await call(() => idp.isMember(ref), true);
+      const member = await call(() => idp.isMember.executeWithOptions(said(`is ${user} in ${group}?`), [ref]), true);
       if (member) {
         hold(state, op);
         if (state.membership === 'none') state.membership = 'pre-existing';
@@ -111,8 +115,12 @@ export async function apply(
         };
       }
       const wasManaged = state.membership === 'managed';
-      const answer = await call(() => idp.addMember(ref));
-      const verifiedAt = await call(() => verify.verifyMembership({ ...ref, expected: true }));
+      const answer = await call(() => idp.addMember.executeWithOptions(said(`add ${user} to ${group}`), [ref]));
+      const verifiedAt = await call(() =>
+        verify.verifyMembership.executeWithOptions(said(`read back: ${user} in ${group}`), [
+          { ...ref, expected: true },
+        ]),
+      );
       hold(state, op);
       state.membership = 'managed';
       return {
@@ -174,10 +182,16 @@ export async function apply(
     }
     // Releases first also means releases fast (older runs keep the calls they were recorded with).
     const fast = options.releaseWaiting !== undefined;
-    const answer = await call(() => (fast ? releaseIdp : idp).removeMember(ref));
+    const answer = await call(() =>
+      (fast ? releaseIdp : idp).removeMember.executeWithOptions(said(`remove ${user} from ${group}`), [ref]),
+    );
     // Access ended when the directory answered the removal; reading it back only confirms that.
     const removedAt = now();
-    const verifiedAt = await call(() => (fast ? releaseVerify : verify).verifyMembership({ ...ref, expected: false }));
+    const verifiedAt = await call(() =>
+      (fast ? releaseVerify : verify).verifyMembership.executeWithOptions(said(`read back: ${user} not in ${group}`), [
+        { ...ref, expected: false },
+      ]),
+    );
     state.membership = 'none';
     return {
       ok: true,
