@@ -3,7 +3,7 @@ import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { IdentityProvider } from '../connectors/identity-provider';
 import { logger } from '../logging';
 import { temporalMetricsUrl } from '../temporal/runtime';
-import type { RequestState } from '../workflows/access-request/types';
+import { REQUEST_STATES } from '../workflows/access-request/types';
 
 /** What the gauges read from Temporal visibility. */
 export interface RequestCounts {
@@ -146,22 +146,7 @@ export class WorkerMetrics {
 const running = `WorkflowType = "accessRequestWorkflow" AND ExecutionStatus = "Running"`;
 
 /** Every LeaseholdState (a run may show a final one while it writes its evidence). */
-export const requestStates = [
-  'Resolving',
-  'ManualHandling',
-  'AwaitingApproval',
-  'Denied',
-  'Declined',
-  'ApprovalExpired',
-  'Provisioning',
-  'ProvisioningFailed',
-  'Active',
-  'Revoking',
-  'RevocationFailing',
-  'Expired',
-  'Revoked',
-  'Failed',
-] as const satisfies readonly RequestState[];
+const requestStates = REQUEST_STATES;
 
 /**
  * Running access requests by LeaseholdState, and the Active ones expiring within 24 h of `now`. One

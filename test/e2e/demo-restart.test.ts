@@ -5,8 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { sandboxCredentials } from '@leasehold/sandbox';
 import { projectRoot } from '../../src/paths';
-import { freePort } from '../../src/temporal/dev-server';
-import { findTemporalCli } from '../../src/temporal/cli-binary';
+import { embeddedStartEnv } from '../harness/embedded';
 import { eventually } from '../harness/leasehold';
 
 const execFileAsync = promisify(execFile);
@@ -25,22 +24,9 @@ describe('the demo across a restart', () => {
   let jira: string;
 
   beforeAll(async () => {
-    const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
-    env = {
-      ...process.env,
-      LEASEHOLD_STATE_DIR: stateDir,
-      TEMPORAL_CLI_PATH: findTemporalCli()!.path,
-      LEASEHOLD_TEMPORAL_PORT: String(ports[0]),
-      LEASEHOLD_TEMPORAL_UI_PORT: String(ports[1]),
-      LEASEHOLD_WEBHOOK_PORT: String(ports[2]),
-      LEASEHOLD_SANDBOX_JIRA_PORT: String(ports[3]),
-      LEASEHOLD_SANDBOX_OKTA_PORT: String(ports[4]),
-      LEASEHOLD_SANDBOX_ENTRA_PORT: String(ports[5]),
-      LEASEHOLD_LOG_LEVEL: 'warn',
-    };
-    for (const k of ['JIRA_SITE', 'OKTA_ORG_URL', 'ENTRA_TENANT_ID', 'TEMPORAL_ADDRESS', 'NODE_OPTIONS']) delete env[k];
-    okta = `http://127.0.0.1:${ports[4]}`;
-    jira = `http://127.0.0.1:${ports[3]}`;
+    env = await embeddedStartEnv(stateDir);
+    okta = `http://127.0.0.1:${env.LEASEHOLD_SANDBOX_OKTA_PORT}`;
+    jira = `http://127.0.0.1:${env.LEASEHOLD_SANDBOX_JIRA_PORT}`;
   });
 
   afterAll(async () => {

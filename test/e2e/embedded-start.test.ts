@@ -4,9 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { projectRoot } from '../../src/paths';
-import { freePort } from '../../src/temporal/dev-server';
-import { findTemporalCli } from '../../src/temporal/cli-binary';
 import { gatewayAs, raiseRequest } from '../../src/cli/demo-commands';
+import { embeddedStartEnv } from '../harness/embedded';
 import { eventually } from '../harness/leasehold';
 
 /**
@@ -19,22 +18,7 @@ describe('leasehold start (embedded mode)', () => {
   let child: ChildProcess | undefined;
 
   beforeAll(async () => {
-    const ports = await Promise.all(Array.from({ length: 7 }, () => freePort()));
-    env = {
-      ...process.env,
-      LEASEHOLD_STATE_DIR: stateDir,
-      TEMPORAL_CLI_PATH: findTemporalCli()!.path,
-      LEASEHOLD_TEMPORAL_PORT: String(ports[0]),
-      LEASEHOLD_TEMPORAL_UI_PORT: String(ports[1]),
-      LEASEHOLD_WEBHOOK_PORT: String(ports[2]),
-      LEASEHOLD_SANDBOX_JIRA_PORT: String(ports[3]),
-      LEASEHOLD_SANDBOX_OKTA_PORT: String(ports[4]),
-      LEASEHOLD_SANDBOX_ENTRA_PORT: String(ports[5]),
-      LEASEHOLD_WORKER_HEALTH_PORT: String(ports[6]),
-      LEASEHOLD_LOG_LEVEL: 'warn',
-    };
-    // The variables the harness set for its own sandboxes must not leak into this one.
-    for (const k of ['JIRA_SITE', 'OKTA_ORG_URL', 'ENTRA_TENANT_ID', 'TEMPORAL_ADDRESS', 'NODE_OPTIONS']) delete env[k];
+    env = await embeddedStartEnv(stateDir);
   });
 
   afterAll(async () => {
