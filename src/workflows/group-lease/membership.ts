@@ -1,13 +1,7 @@
-import {
-  CancellationScope,
-  condition,
-  getExternalWorkflowHandle,
-  isCancellation,
-  proxyActivities,
-} from '@temporalio/workflow';
+import { proxyActivities } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
-import { failureMessage, isPermanentFailure } from '../failures';
-import { leaseTroubleSignal } from './messages';
+import { failureMessage } from '../failures';
+import { ATTEMPTS_PER_ROUND, persist, Preempted, type ApplyOptions } from './rounds';
 import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
 
 /**
@@ -15,9 +9,6 @@ import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
  * records a membership that was there before), a release removes them when the last lease ends and
  * never when they were a member before Leasehold.
  */
-
-/** Attempts per round of a directory call; after each failed round the holder is told (and alerts). */
-export const ATTEMPTS_PER_ROUND = 5;
 
 /** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
 const idp = proxyActivities<Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember'>>({
@@ -50,29 +41,6 @@ const releaseVerify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembershi
   startToCloseTimeout: '30s',
   retry: { ...RELEASE_RETRY, maximumAttempts: 30 },
 });
-
-/** How long acquiring keeps trying through transient failures before it reports failure. */
-export const ACQUIRE_GIVE_UP_MS = 30 * 60_000;
-/** Pause between rounds of a failing acquire (it gives way to any release queued meanwhile). */
-const ACQUIRE_ROUND_PAUSE_MS = [10_000, 60_000, 5 * 60_000, 15 * 60_000];
-/** Pause between rounds of a failing release: short, it never gives up; rate limits wait inside a round. */
-const RELEASE_ROUND_PAUSE_MS = [1_000, 5_000, 15_000, 30_000];
-/** Before releases came first, a release paused like an acquire. */
-const LEGACY_RELEASE_ROUND_PAUSE_MS = ACQUIRE_ROUND_PAUSE_MS;
-
-/** An acquire stopped at a round boundary so that a queued release goes first; it is applied again after. */
-export class Preempted extends Error {
-  override readonly name = 'Preempted';
-}
-
-export interface ApplyOptions {
-  /** Releases first: short release rounds, and an acquire gives way when this says a release waits. */
-  releaseWaiting?: () => boolean;
-  /** Tell the holder about trouble (not for a holder that is gone). */
-  notifyHolder?: boolean;
-  /** How many times an operator asked to retry now: a release's pause between rounds ends when it grows. */
-  retryAsked?: () => number;
-}
 
 export async function apply(
   state: GroupLeaseState,
@@ -224,84 +192,4 @@ function hold(state: GroupLeaseState, op: LeaseOperation): void {
   const at = state.holders.findIndex((h) => h.leaseId === op.leaseId);
   if (at < 0) state.holders.push(holder);
   else state.holders[at] = { ...state.holders[at]!, until: op.until };
-}
-
-/**
- * Runs a directory call through rounds of retries. A permanent failure ends at once; a transient one
- * tells the holder after each round (so it can alert) and goes on: forever for a release, up to
- * {@link ACQUIRE_GIVE_UP_MS} for an acquire, which also gives way to a release queued meanwhile.
- */
-async function persist<T>(
-  op: LeaseOperation,
-  call: () => Promise<T>,
-  options: ApplyOptions,
-  read: boolean,
-): Promise<T> {
-  const started = Date.now();
-  const releasesFirst = options.releaseWaiting !== undefined;
-  const pauses =
-    op.kind === 'acquire'
-      ? ACQUIRE_ROUND_PAUSE_MS
-      : releasesFirst
-        ? RELEASE_ROUND_PAUSE_MS
-        : LEGACY_RELEASE_ROUND_PAUSE_MS;
-  // A read of an acquire is abandoned the moment a release waits (a write is let finish: its effect must be known).
-  const interruptible = op.kind === 'acquire' && read && options.releaseWaiting;
-  for (let round = 0; ; round++) {
-    try {
-      return interruptible ? await unlessReleaseWaits(call, interruptible, op) : await call();
-    } catch (err) {
-      if (err instanceof Preempted || isPermanentFailure(err)) throw err;
-      if (op.kind === 'acquire' && Date.now() - started > ACQUIRE_GIVE_UP_MS) throw err;
-      if (options.notifyHolder !== false) {
-        const trouble = {
-          opId: op.opId,
-          kind: op.kind,
-          leaseId: op.leaseId,
-          groupId: op.key.groupId,
-          attempts: (round + 1) * ATTEMPTS_PER_ROUND,
-          error: failureMessage(err),
-          since: new Date(started).toISOString(),
-        };
-        await getExternalWorkflowHandle(op.holderWorkflowId)
-          .signal(leaseTroubleSignal, trouble)
-          .catch(() => undefined);
-      }
-      const pause = pauses[Math.min(round, pauses.length - 1)]!;
-      const summary = `${op.kind} ${op.key.groupName}: round ${round + 2} of retries`;
-      if (op.kind === 'acquire' && options.releaseWaiting) {
-        if (await condition(options.releaseWaiting, pause, { summary }))
-          throw new Preempted(`${op.opId} gives way to a release`);
-      } else {
-        const asked = options.retryAsked?.() ?? 0;
-        await condition(() => (options.retryAsked?.() ?? 0) > asked, pause, { summary });
-      }
-    }
-  }
-}
-
-/** Runs the call, cancelling it (and giving way) as soon as a release is queued. */
-async function unlessReleaseWaits<T>(
-  call: () => Promise<T>,
-  releaseWaiting: () => boolean,
-  op: LeaseOperation,
-): Promise<T> {
-  if (releaseWaiting()) throw new Preempted(`${op.opId} gives way to a release`);
-  const callScope = new CancellationScope();
-  const watchScope = new CancellationScope();
-  const watcher = watchScope
-    .run(() => condition(releaseWaiting))
-    .then(
-      () => callScope.cancel(),
-      () => undefined,
-    );
-  try {
-    return await callScope.run(call);
-  } catch (err) {
-    if (isCancellation(err)) throw new Preempted(`${op.opId} gives way to a release`);
-    throw err;
-  } finally {
-    watchScope.cancel();
-    await watcher;
-  }
 }

@@ -9,7 +9,8 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { apply, Preempted } from './membership';
+import { apply } from './membership';
+import { Preempted } from './rounds';
 import {
   leaseOperationSignal,
   leaseOutcomeSignal,
