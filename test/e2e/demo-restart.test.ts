@@ -1,11 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { sandboxCredentials } from '@leasehold/sandbox';
 import { projectRoot } from '../../src/paths';
-import { embeddedStartEnv } from '../harness/embedded';
+import { EmbeddedStart, embeddedStartEnv } from '../harness/embedded';
 import { eventually } from '../harness/leasehold';
 
 const execFileAsync = promisify(execFile);
@@ -19,42 +19,21 @@ const cli = path.join(projectRoot, 'bin', 'leasehold.js');
 describe('the demo across a restart', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leasehold-restart-'));
   let env: NodeJS.ProcessEnv;
-  let child: ChildProcess | undefined;
+  let leasehold: EmbeddedStart;
   let okta: string;
   let jira: string;
 
   beforeAll(async () => {
     env = await embeddedStartEnv(stateDir);
+    leasehold = new EmbeddedStart(env);
     okta = `http://127.0.0.1:${env.LEASEHOLD_SANDBOX_OKTA_PORT}`;
     jira = `http://127.0.0.1:${env.LEASEHOLD_SANDBOX_JIRA_PORT}`;
   });
 
   afterAll(async () => {
-    await stop();
+    await leasehold.stop();
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
-
-  async function start(): Promise<string> {
-    child = spawn(process.execPath, [cli, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await eventually(
-      () => output.includes('Ctrl-C stops everything') || child!.exitCode !== null,
-      90_000,
-      'the start banner',
-    );
-    if (!output.includes('Leasehold is running')) throw new Error(`leasehold start failed:\n${output}`);
-    return output;
-  }
-
-  /** Ctrl-C. */
-  async function stop(): Promise<void> {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
-  }
 
   /** The CLI in a second shell: only the state directory, the rest from .leasehold/sandbox.env. */
   async function secondShell(...args: string[]): Promise<string> {
@@ -89,7 +68,7 @@ describe('the demo across a restart', () => {
   }
 
   test('a grant raised before Ctrl-C expires and is revoked after the next start; the next request is ACCESS-2', async () => {
-    const banner = await start();
+    const { output: banner } = await leasehold.start();
     expect(banner).toContain(`TEMPORAL_ADDRESS=127.0.0.1:${env.LEASEHOLD_TEMPORAL_PORT}`);
     expect(banner).toContain(`JIRA_WEBHOOK_SECRET=${sandboxCredentials.jira.webhookSecret}`);
     const shellEnv = fs.readFileSync(path.join(stateDir, 'sandbox.env'), 'utf8');
@@ -122,8 +101,7 @@ describe('the demo across a restart', () => {
       'alice in confluence-users',
     );
 
-    await stop();
-    expect(child!.exitCode).toBe(0);
+    expect(await leasehold.stop()).toBe(0);
     expect(fs.existsSync(path.join(stateDir, 'sandbox.env'))).toBe(false);
     const saved = JSON.parse(fs.readFileSync(path.join(stateDir, 'sandbox-state.json'), 'utf8')) as {
       jira: { issues: Array<{ key: string }> };
@@ -132,7 +110,7 @@ describe('the demo across a restart', () => {
     expect(saved.jira.issues.map((i) => i.key)).toEqual(['ACCESS-1']);
     expect(saved.okta.members['00gconfluence0000002']).toContain('00ualice000000000001');
 
-    const again = await start();
+    const { output: again } = await leasehold.start();
     expect(again).toContain('restored from the last run');
     // The restored org still has the grant; the workflow's timer, kept by Temporal, removes it.
     await eventually(async () => !(await confluenceUsers()).includes('alice@example.com'), 90_000, 'alice removed');

@@ -1,11 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { projectRoot } from '../../src/paths';
 import { gatewayAs, raiseRequest } from '../../src/cli/demo-commands';
-import { embeddedStartEnv } from '../harness/embedded';
+import { EmbeddedStart, embeddedStartEnv } from '../harness/embedded';
 import { eventually } from '../harness/leasehold';
 
 /**
@@ -15,41 +13,17 @@ import { eventually } from '../harness/leasehold';
 describe('leasehold start (embedded mode)', () => {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leasehold-embedded-'));
   let env: NodeJS.ProcessEnv;
-  let child: ChildProcess | undefined;
+  let leasehold: EmbeddedStart;
 
   beforeAll(async () => {
     env = await embeddedStartEnv(stateDir);
+    leasehold = new EmbeddedStart(env);
   });
 
   afterAll(async () => {
-    await stop();
+    await leasehold.stop();
     fs.rmSync(stateDir, { recursive: true, force: true });
   });
-
-  async function start(): Promise<{ output: string; ms: number }> {
-    const started = Date.now();
-    child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'leasehold.js'), 'start'], {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    await eventually(
-      () => output.includes('Ctrl-C stops everything') || child!.exitCode !== null,
-      90_000,
-      'the start banner',
-    );
-    if (!output.includes('Leasehold is running')) throw new Error(`leasehold start failed:\n${output}`);
-    return { output, ms: Date.now() - started };
-  }
-
-  async function stop(): Promise<void> {
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((resolve) => child!.once('exit', resolve));
-    child.kill('SIGINT');
-    await exited;
-  }
 
   async function listedRuns(): Promise<string[]> {
     const connection = await Connection.connect({ address: `127.0.0.1:${env.LEASEHOLD_TEMPORAL_PORT}` });
@@ -66,7 +40,7 @@ describe('leasehold start (embedded mode)', () => {
   }
 
   test('prints the UI, webhook and sandbox addresses; the UI answers; runs are still listed after a restart', async () => {
-    const first = await start();
+    const first = await leasehold.start();
     for (const port of [
       env.LEASEHOLD_TEMPORAL_UI_PORT,
       env.LEASEHOLD_WEBHOOK_PORT,
@@ -104,9 +78,8 @@ describe('leasehold start (embedded mode)', () => {
     expect(metrics).toMatch(/^temporal_request\{/m);
     expect(metrics).toMatch(/^temporal_workflow_task_execution_latency_bucket\{/m);
 
-    await stop();
-    expect(child!.exitCode).toBe(0);
-    await start();
+    expect(await leasehold.stop()).toBe(0);
+    await leasehold.start();
     expect(await listedRuns()).toContain(`access-request-${key}`);
   });
 });

@@ -1,5 +1,9 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../src/paths';
 import { freePort } from '../../src/temporal/dev-server';
 import { findTemporalCli } from '../../src/temporal/cli-binary';
+import { eventually } from './leasehold';
 
 /**
  * The environment of `leasehold start` as a newcomer runs it, on free ports (so a test never meets a
@@ -25,4 +29,43 @@ export async function embeddedStartEnv(stateDir: string): Promise<NodeJS.Process
   };
   for (const k of ['JIRA_SITE', 'OKTA_ORG_URL', 'ENTRA_TENANT_ID', 'TEMPORAL_ADDRESS', 'NODE_OPTIONS']) delete env[k];
   return env;
+}
+
+/** `leasehold start` (the compiled CLI) as a child process: started until its banner, stopped as Ctrl-C does. */
+export class EmbeddedStart {
+  private child?: ChildProcess;
+
+  constructor(private readonly env: NodeJS.ProcessEnv) {}
+
+  /** Starts it and waits for the banner; `ms` is how long that took. */
+  async start(): Promise<{ output: string; ms: number }> {
+    const started = Date.now();
+    const child = spawn(process.execPath, [path.join(projectRoot, 'bin', 'leasehold.js'), 'start'], {
+      env: this.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    let output = '';
+    child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+    await eventually(
+      () => output.includes('Ctrl-C stops everything') || child.exitCode !== null,
+      90_000,
+      'the start banner',
+    );
+    if (!output.includes('Leasehold is running')) throw new Error(`leasehold start failed:\n${output}`);
+    return { output, ms: Date.now() - started };
+  }
+
+  /** SIGINT, as Ctrl-C, and its exit code once it has exited (undefined if it was not running). */
+  async stop(): Promise<number | null | undefined> {
+    const child = this.child;
+    if (!child) return undefined;
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGINT');
+      await exited;
+    }
+    return child.exitCode;
+  }
 }

@@ -15,19 +15,7 @@ import type {
   StoredIssue,
 } from './records';
 
-export type {
-  ChangelogItem,
-  Changelog,
-  IssueDraft,
-  IssueEvent,
-  IssueEventListener,
-  NewAttachment,
-  NewComment,
-  StoredAttachment,
-  StoredChangelog,
-  StoredComment,
-  StoredIssue,
-} from './records';
+export type * from './records';
 
 /** The store's content as saved between runs (see ../persistence): its issues and id counters. */
 export interface JiraStoreState {

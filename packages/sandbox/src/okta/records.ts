@@ -2,8 +2,18 @@ import { z } from 'zod';
 
 /** The records of the sandbox Okta org (see directory.ts). */
 
-export type OktaUserStatus =
-  'STAGED' | 'PROVISIONED' | 'ACTIVE' | 'RECOVERY' | 'PASSWORD_EXPIRED' | 'LOCKED_OUT' | 'SUSPENDED' | 'DEPROVISIONED';
+/** Okta's user lifecycle statuses. */
+export const OKTA_USER_STATUSES = [
+  'STAGED',
+  'PROVISIONED',
+  'ACTIVE',
+  'RECOVERY',
+  'PASSWORD_EXPIRED',
+  'LOCKED_OUT',
+  'SUSPENDED',
+  'DEPROVISIONED',
+] as const;
+export type OktaUserStatus = (typeof OKTA_USER_STATUSES)[number];
 export type OktaGroupType = 'OKTA_GROUP' | 'APP_GROUP' | 'BUILT_IN';
 
 /** A user as the sandbox org holds it (the wire shape is built in resources.ts). */
@@ -58,18 +68,7 @@ export const newOktaUserSchema = z
     firstName: z.string().min(1),
     lastName: z.string().min(1),
     title: z.string().optional(),
-    status: z
-      .enum([
-        'STAGED',
-        'PROVISIONED',
-        'ACTIVE',
-        'RECOVERY',
-        'PASSWORD_EXPIRED',
-        'LOCKED_OUT',
-        'SUSPENDED',
-        'DEPROVISIONED',
-      ])
-      .default('ACTIVE'),
+    status: z.enum(OKTA_USER_STATUSES).default('ACTIVE'),
     /** Manager by Okta id or login. */
     manager: z.string().optional(),
     lastLogin: z.iso.datetime().nullable().default(null),

@@ -3,7 +3,7 @@ import { adfDocSchema } from '../jira/adf';
 import type { EntraDirectoryState } from '../entra/directory';
 import type { JiraStoreState, StoredIssue } from '../jira/store';
 import type { OktaDirectoryState } from '../okta/directory';
-import type { OktaGroupRecord, OktaUserRecord } from '../okta/records';
+import { OKTA_USER_STATUSES, type OktaGroupRecord, type OktaUserRecord } from '../okta/records';
 
 /**
  * The shape of `.leasehold/sandbox-state.json`: what the sandboxes hold, as JSON (dates as ISO 8601
@@ -75,16 +75,7 @@ export type SavedJira = JiraStoreState & { deletedAccounts: string[] };
 
 const oktaUser = z.looseObject({
   id: z.string(),
-  status: z.enum([
-    'STAGED',
-    'PROVISIONED',
-    'ACTIVE',
-    'RECOVERY',
-    'PASSWORD_EXPIRED',
-    'LOCKED_OUT',
-    'SUSPENDED',
-    'DEPROVISIONED',
-  ]),
+  status: z.enum(OKTA_USER_STATUSES),
   created: z.string(),
   activated: z.string().nullable(),
   statusChanged: z.string().nullable(),
