@@ -58,16 +58,18 @@ export function recordChanges(run: RequestRun, results: LeaseOutcome[]): void {
   }
 }
 
-/** An operator's "retry now" for a failing revocation: every lease of this request tries its release again at once. */
+/**
+ * An operator's "retry now" for a failing revocation: every lease of this request tries its release again
+ * at once. A lease whose workflow has already closed (its release went through) has nothing to retry.
+ */
 export async function retryReleasesNow(run: RequestRun, action: OperatorAction): Promise<void> {
   const userId = run.snapshot.requester!.directoryUserId!;
   const ask = { ...action, holderWorkflowId: run.info.workflowId };
   await Promise.all(
     run.groups.map((g) =>
-      getExternalWorkflowHandle(groupLeaseWorkflowId(run.rule.connectionName, g.id, userId)).signal(
-        retryNowSignal,
-        ask,
-      ),
+      getExternalWorkflowHandle(groupLeaseWorkflowId(run.rule.connectionName, g.id, userId))
+        .signal(retryNowSignal, ask)
+        .catch(() => undefined),
     ),
   );
 }
