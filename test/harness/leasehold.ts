@@ -8,7 +8,7 @@ import { gatewayAs, raiseRequest, type DemoRequest } from '../../src/cli/demo-co
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
 import { RulesStore } from '../../src/temporal/rules-store';
-import { projectRoot } from '../../src/paths';
+import { exampleRulesText } from './example-rules';
 import { sandboxCredentials, type Sandboxes, type SandboxesOptions, startSandboxes } from '@leasehold/sandbox';
 import { startWebhookStarter, type RunningStarter } from '../../src/starter/server';
 import { ensureNamespace } from '../../src/temporal/namespace';
@@ -16,7 +16,7 @@ import { stateQuery } from '../../src/workflows/access-request/messages';
 import type { RequestSnapshot } from '../../src/workflows/access-request/types';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';
 
-export const exampleRulesText = (): string => fs.readFileSync(path.join(projectRoot, 'rules', 'example.yaml'), 'utf8');
+export { exampleRulesText };
 
 export interface HarnessOptions {
   /** Rules text (YAML) to apply; default the example rules. */

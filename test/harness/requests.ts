@@ -16,7 +16,7 @@ import type {
 import type { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';
 import { searchAttributes } from '../../src/workflows/search-attributes';
 import { FakeDirectory, FakeJira, outage } from './fakes';
-import { exampleRulesText } from './leasehold';
+import { exampleRulesText } from './example-rules';
 import { answeredQuery, mockedTemporal, pollUntil } from './time-skipping';
 
 /**

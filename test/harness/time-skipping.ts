@@ -38,7 +38,7 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
 }
 
 /** Real time a sleep's test clock may stand still before a leaked lock is released. */
-const STALL_MS = 10_000;
+const STALL_MS = 5_000;
 
 /**
  * `env.sleep` that survives the test server's leaked time lock. At a continue-as-new the test server

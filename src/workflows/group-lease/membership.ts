@@ -37,6 +37,11 @@ const releaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
   startToCloseTimeout: '1 minute',
   retry: { ...RELEASE_RETRY, maximumAttempts: ATTEMPTS_PER_ROUND * 2 },
 });
+/** A release failing for long (see RELEASE_BACK_OFF_AFTER_MS): a few attempts per round, a minute apart. */
+const backedOffReleaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
+  startToCloseTimeout: '1 minute',
+  retry: { ...RELEASE_RETRY, maximumAttempts: 3 },
+});
 const releaseVerify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
   startToCloseTimeout: '30s',
   retry: { ...RELEASE_RETRY, maximumAttempts: 30 },
@@ -57,7 +62,7 @@ export async function apply(
   const base = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId };
   const others = (): string[] => state.holders.filter((h) => h.leaseId !== op.leaseId).map((h) => h.issueKey);
   const now = (): string => new Date().toISOString();
-  const call = <T>(fn: () => Promise<T>, read = false): Promise<T> => persist(op, fn, options, read);
+  const call = <T>(fn: (backedOff: boolean) => Promise<T>, read = false): Promise<T> => persist(op, fn, options, read);
   // Activity summaries: what each directory call is for, in the Temporal UI.
   const user = op.key.userLogin;
   const group = `${op.key.groupName} (${op.key.connectionName})`;
@@ -150,8 +155,9 @@ export async function apply(
     }
     // Releases first also means releases fast (older runs keep the calls they were recorded with).
     const fast = options.releaseWaiting !== undefined;
-    const answer = await call(() =>
-      (fast ? releaseIdp : idp).removeMember.executeWithOptions(said(`remove ${user} from ${group}`), [ref]),
+    const remover = (backedOff: boolean) => (backedOff ? backedOffReleaseIdp : fast ? releaseIdp : idp);
+    const answer = await call((backedOff) =>
+      remover(backedOff).removeMember.executeWithOptions(said(`remove ${user} from ${group}`), [ref]),
     );
     // Access ended when the directory answered the removal; reading it back only confirms that.
     const removedAt = now();

@@ -1,4 +1,4 @@
-import { CancellationScope, condition, getExternalWorkflowHandle, isCancellation } from '@temporalio/workflow';
+import { CancellationScope, condition, getExternalWorkflowHandle, isCancellation, patched } from '@temporalio/workflow';
 import { failureMessage, isPermanentFailure } from '../failures';
 import { leaseTroubleSignal } from './messages';
 import type { LeaseOperation } from './types';
@@ -18,6 +18,12 @@ export const ACQUIRE_GIVE_UP_MS = 30 * 60_000;
 const ACQUIRE_ROUND_PAUSE_MS = [10_000, 60_000, 5 * 60_000, 15 * 60_000];
 /** Pause between rounds of a failing release: short, it never gives up; rate limits wait inside a round. */
 const RELEASE_ROUND_PAUSE_MS = [1_000, 5_000, 15_000, 30_000];
+/**
+ * A release failing this long backs off: rounds of a few attempts a minute apart, so a directory that is
+ * down for hours is not called ~16 times a minute per lease (an operator's retry-now still ends a pause).
+ */
+export const RELEASE_BACK_OFF_AFTER_MS = 10 * 60_000;
+const BACKED_OFF_RELEASE_PAUSE_MS = 60_000;
 /** Before releases came first, a release paused like an acquire. */
 const LEGACY_RELEASE_ROUND_PAUSE_MS = ACQUIRE_ROUND_PAUSE_MS;
 
@@ -42,7 +48,7 @@ export interface ApplyOptions {
  */
 export async function persist<T>(
   op: LeaseOperation,
-  call: () => Promise<T>,
+  call: (backedOff: boolean) => Promise<T>,
   options: ApplyOptions,
   read: boolean,
 ): Promise<T> {
@@ -56,9 +62,10 @@ export async function persist<T>(
         : LEGACY_RELEASE_ROUND_PAUSE_MS;
   // A read of an acquire is abandoned the moment a release waits (a write is let finish: its effect must be known).
   const interruptible = op.kind === 'acquire' && read && options.releaseWaiting;
+  let backedOff = false;
   for (let round = 0; ; round++) {
     try {
-      return interruptible ? await unlessReleaseWaits(call, interruptible, op) : await call();
+      return interruptible ? await unlessReleaseWaits(() => call(false), interruptible, op) : await call(backedOff);
     } catch (err) {
       if (err instanceof Preempted || isPermanentFailure(err)) throw err;
       if (op.kind === 'acquire' && Date.now() - started > ACQUIRE_GIVE_UP_MS) throw err;
@@ -76,7 +83,13 @@ export async function persist<T>(
           .signal(leaseTroubleSignal, trouble)
           .catch(() => undefined);
       }
-      const pause = pauses[Math.min(round, pauses.length - 1)]!;
+      // Runs recorded before the back-off keep their rounds (the patch is asked once the outage is long).
+      backedOff ||=
+        op.kind === 'release' &&
+        releasesFirst &&
+        Date.now() - started > RELEASE_BACK_OFF_AFTER_MS &&
+        patched('release-outage-back-off');
+      const pause = backedOff ? BACKED_OFF_RELEASE_PAUSE_MS : pauses[Math.min(round, pauses.length - 1)]!;
       const summary = `${op.kind} ${op.key.groupName}: round ${round + 2} of retries`;
       if (op.kind === 'acquire' && options.releaseWaiting) {
         if (await condition(options.releaseWaiting, pause, { summary }))
