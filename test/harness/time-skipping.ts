@@ -110,6 +110,8 @@ export async function answeredQuery<T>(env: TestWorkflowEnvironment, ask: () => 
   }
 }
 
+const POLL_DEADLINE_MS = 30_000;
+
 /** Polls a query in real time until `check` holds (the test server's clock does not move while we poll). */
 export async function pollUntil<T>(
   read: () => Promise<T>,
@@ -118,7 +120,9 @@ export async function pollUntil<T>(
   describe: (value: T | undefined) => unknown = (v) => v,
 ): Promise<T> {
   let last: T | undefined;
-  for (let i = 0; i < 200; i++) {
+  // Real time, generous: a loaded machine (CI, parallel test files) may take seconds per workflow task.
+  const deadline = Date.now() + POLL_DEADLINE_MS;
+  while (Date.now() < deadline) {
     last = await read().catch(() => last);
     if (last !== undefined && check(last)) return last;
     await new Promise((r) => setTimeout(r, 50));
