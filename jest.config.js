@@ -1,3 +1,6 @@
+const ESM_ONLY =
+  '(@octokit|universal-user-agent|universal-github-app-jwt|before-after-hook|json-with-bigint|content-type)';
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: 'node',
@@ -5,7 +8,13 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // The sandbox workspace package from its sources, as tsconfig.json's `paths` (no build needed).
   moduleNameMapper: { '^@leasehold/sandbox$': '<rootDir>/packages/sandbox/src/index.ts' },
-  transform: { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    // ESM-only dependencies (@octokit/rest and what it imports): compiled to CommonJS for Jest's module
+    // registry, as Node (>= 20.19) loads them with require(esm) outside Jest.
+    [`/node_modules/${ESM_ONLY}/.+\\.js$`]: ['@swc/jest', { jsc: { target: 'es2022' } }],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!${ESM_ONLY}/)`],
   globalSetup: '<rootDir>/test/harness/global-setup.ts',
   globalTeardown: '<rootDir>/test/harness/global-teardown.ts',
   setupFiles: ['<rootDir>/test/harness/setup-runtime.ts'],

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { wantsSandboxes, type Env } from '../config/env';
+import { sandboxPorts, wantsSandboxes, type Env } from '../config/env';
 import { logger } from '../logging';
 import { parseRulesText, problemLine } from '../policy/parse';
 import { RulesStore } from '../temporal/rules-store';
@@ -70,11 +70,7 @@ export async function startEmbedded(
       sandboxes = await sandbox.startSandboxes({
         stateDir,
         stateFile: sandboxStateFile,
-        ports: {
-          jira: env.LEASEHOLD_SANDBOX_JIRA_PORT,
-          okta: env.LEASEHOLD_SANDBOX_OKTA_PORT,
-          entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT,
-        },
+        ports: sandboxPorts(env),
       });
       stoppers.push(() => sandboxes!.close());
       // The example rules read these; the worker and the starter run in this process, and the

@@ -13,6 +13,9 @@ export interface SandboxPorts {
   jira?: number;
   okta?: number;
   entra?: number;
+  github?: number;
+  google?: number;
+  aws?: number;
 }
 
 export interface RunningSandboxes {
@@ -22,6 +25,9 @@ export interface RunningSandboxes {
   };
   okta: { url: string };
   entra: { url: string };
+  github: { url: string };
+  google: { url: string };
+  aws: { url: string };
   /** PEM file of the Entra sandbox's self-signed certificate. */
   entraCaFile: string;
   /** JIRA_SITE, OKTA_API_TOKEN, …: the variables the example rules read, pointing at these sandboxes. */

@@ -53,6 +53,9 @@ function banner(e: Embedded, { samplePeople, sandboxCredentials }: SandboxPackag
     lines.push(
       `  Entra ID / Graph  ${s.entra.url}   tenant ${sandboxCredentials.entra.tenantId}, client ${sandboxCredentials.entra.clientId} / ${sandboxCredentials.entra.clientSecret}, CA ${s.entraCaFile}`,
     );
+    lines.push(
+      `  GitHub (REST v3)  ${s.github.url}   Google Directory  ${s.google.url}   AWS Identity Store  ${s.aws.url}`,
+    );
     lines.push(`  Webhook secret    JIRA_WEBHOOK_SECRET=${sandboxCredentials.jira.webhookSecret}`);
     if (s.stateFile) {
       lines.push(
@@ -144,7 +147,7 @@ export function registerServeCommands(program: Command): void {
     .description('run only the sandbox Jira, Okta and Entra ID servers')
     .option('--fresh', `forget the sandboxes' saved state (${shown(sandboxStateFile)}) first`)
     .action(async (opts: { fresh?: boolean }) => {
-      const { readEnv } = await import('../config/env');
+      const { readEnv, sandboxPorts } = await import('../config/env');
       const { loadSandboxPackage } = await import('../app/sandbox-package');
       const env = readEnv();
       const { startSandboxes } = await loadSandboxPackage('sandbox');
@@ -152,14 +155,11 @@ export function registerServeCommands(program: Command): void {
       const sandboxes = await startSandboxes({
         stateDir,
         stateFile: sandboxStateFile,
-        ports: {
-          jira: env.LEASEHOLD_SANDBOX_JIRA_PORT,
-          okta: env.LEASEHOLD_SANDBOX_OKTA_PORT,
-          entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT,
-        },
+        ports: sandboxPorts(env),
       });
       out(
-        `Jira ${sandboxes.jira.url}\nOkta ${sandboxes.okta.url}\nEntra ID ${sandboxes.entra.url} (CA ${sandboxes.entraCaFile})\n\nEnvironment for a worker using them:`,
+        `Jira ${sandboxes.jira.url}\nOkta ${sandboxes.okta.url}\nEntra ID ${sandboxes.entra.url} (CA ${sandboxes.entraCaFile})\n` +
+          `GitHub ${sandboxes.github.url}\nGoogle ${sandboxes.google.url}\nAWS Identity Store ${sandboxes.aws.url}\n\nEnvironment for a worker using them:`,
       );
       for (const [k, v] of Object.entries(sandboxes.env)) out(`  export ${k}=${JSON.stringify(v)}`);
       out(`\nState: ${shown(sandboxStateFile)} (${sandboxes.restored ? 'restored from the last run' : 'new'})`);

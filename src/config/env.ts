@@ -37,6 +37,9 @@ export const envSchema = z.object({
   LEASEHOLD_SANDBOX_JIRA_PORT: port.default(8091),
   LEASEHOLD_SANDBOX_OKTA_PORT: port.default(8092),
   LEASEHOLD_SANDBOX_ENTRA_PORT: port.default(8093),
+  LEASEHOLD_SANDBOX_GITHUB_PORT: port.default(8094),
+  LEASEHOLD_SANDBOX_GOOGLE_PORT: port.default(8096),
+  LEASEHOLD_SANDBOX_AWS_PORT: port.default(8097),
 
   /** Rules loaded into the policy workflow when it has none yet. */
   LEASEHOLD_RULES_FILE: z.string().min(1).optional(),
@@ -60,6 +63,18 @@ export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
 }
 
 /** Whether this process should run the sandboxes (the demo mode). */
+/** The sandboxes' ports (the example rules' defaults point at them). */
+export function sandboxPorts(env: Env) {
+  return {
+    jira: env.LEASEHOLD_SANDBOX_JIRA_PORT,
+    okta: env.LEASEHOLD_SANDBOX_OKTA_PORT,
+    entra: env.LEASEHOLD_SANDBOX_ENTRA_PORT,
+    github: env.LEASEHOLD_SANDBOX_GITHUB_PORT,
+    google: env.LEASEHOLD_SANDBOX_GOOGLE_PORT,
+    aws: env.LEASEHOLD_SANDBOX_AWS_PORT,
+  };
+}
+
 export function wantsSandboxes(env: Env): boolean {
   if (env.LEASEHOLD_SANDBOXES !== 'auto') return env.LEASEHOLD_SANDBOXES === 'on';
   return !env.JIRA_SITE && !env.OKTA_ORG_URL && !env.ENTRA_TENANT_ID;

@@ -20,6 +20,11 @@ export interface ConnectionReport {
 const ABSENT_USER: Record<string, string> = {
   okta: '00uleaseholdprobe0000',
   entra: '00000000-0000-4000-8000-00000000dead',
+  atlassian: '557058:00000000-0000-4000-8000-00000000dead',
+  // Not a valid GitHub login (a leading hyphen), so no account can have it.
+  github: '-leasehold-probe-',
+  // An address in a reserved domain: no Workspace account has it.
+  google: 'leasehold-connection-probe@invalid.example',
 };
 
 const reason = (err: unknown): string => (err instanceof Error ? err.message : String(err));
@@ -88,8 +93,12 @@ export async function checkConnection(
   let idp: IdentityProvider;
   try {
     idp = deps.provider(name, connection);
-    await idp.findUser('leasehold-connection-check@invalid.example');
-    lines.push({ ok: true, text: 'authenticated; directory reads work' });
+    if (idp.probe) {
+      lines.push({ ok: true, text: await idp.probe() });
+    } else {
+      await idp.findUser('leasehold-connection-check@invalid.example');
+      lines.push({ ok: true, text: 'authenticated; directory reads work' });
+    }
   } catch (err) {
     lines.push({ ok: false, text: authReason(err) });
     return report();
@@ -121,8 +130,12 @@ export async function checkConnection(
   if (probeGroup) {
     // Removing a user that does not exist changes nothing, but needs the write permission to be judged.
     try {
-      await idp.removeMember(probeGroup, ABSENT_USER[connection.type]!);
-      lines.push({ ok: true, text: 'membership write permission: ok' });
+      if (idp.probeWrite) {
+        lines.push({ ok: true, text: await idp.probeWrite(probeGroup) });
+      } else {
+        await idp.removeMember(probeGroup, ABSENT_USER[connection.type]!);
+        lines.push({ ok: true, text: 'membership write permission: ok' });
+      }
     } catch (err) {
       const permanent = err instanceof ConnectorError && err.kind === 'permanent';
       const missingPermission = /permission|forbidden|privilege/i.test(reason(err));

@@ -37,6 +37,16 @@ export interface IdentityProvider {
   /** Removes the user; not being a member is success. Returns the provider's answer for evidence. */
   removeMember(groupId: string, userId: string): Promise<IdpAnswer>;
   listMembers(groupId: string): Promise<DirectoryUser[]>;
+  /**
+   * For `leasehold connections test`, where a provider has a better check of its credentials than
+   * looking up a user that does not exist (GitHub: reading the organisation). Returns what it found.
+   */
+  probe?(): Promise<string>;
+  /**
+   * For `leasehold connections test`, where removing a user that does not exist would not reach the
+   * write permission (AWS: the membership is looked up first). Changes nothing; returns what it found.
+   */
+  probeWrite?(groupId: string): Promise<string>;
 }
 
 /** What the provider said, kept in the evidence (no secrets: status, request id, short text). */
@@ -44,4 +54,9 @@ export interface IdpAnswer {
   status: number;
   requestId?: string;
   note?: string;
+  /**
+   * A removal whose effect is not immediate (AWS: sessions already issued last up to the permission
+   * set's session duration): when access is certainly gone (ISO 8601).
+   */
+  accessGoneBy?: string;
 }

@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readSecret } from '../config/settings';
 import type { Connection, JiraConnection, SecretRef } from '../policy/schema';
+import { AtlassianIdentityProvider } from './atlassian/atlassian-identity-provider';
+import { AwsIdentityProvider } from './aws/aws-identity-provider';
 import { EntraIdentityProvider } from './entra/entra-identity-provider';
+import { GitHubIdentityProvider } from './github/github-identity-provider';
+import { GoogleIdentityProvider } from './google/google-identity-provider';
 import type { IdentityProvider } from './identity-provider';
 import { JiraGateway } from './jira/jira-gateway';
 import { OktaIdentityProvider } from './okta/okta-identity-provider';
@@ -25,6 +29,18 @@ export class ConnectorRegistry {
           break;
         case 'entra':
           found = EntraIdentityProvider.fromConnection(connection);
+          break;
+        case 'atlassian':
+          found = AtlassianIdentityProvider.fromConnection(connection);
+          break;
+        case 'github':
+          found = GitHubIdentityProvider.fromConnection(connection);
+          break;
+        case 'google':
+          found = GoogleIdentityProvider.fromConnection(connection);
+          break;
+        case 'aws':
+          found = AwsIdentityProvider.fromConnection(connection);
           break;
         default:
           throw new Error(`connection ${name} is a ${connection.type} connection, not an identity provider`);
@@ -50,6 +66,13 @@ function cacheKey(name: string, connection: Connection): string {
   if (connection.type === 'okta') secrets.push(connection.token);
   if (connection.type === 'entra') secrets.push(connection.clientSecret);
   if (connection.type === 'jira') secrets.push(connection.apiToken);
+  if (connection.type === 'github') {
+    if (connection.token) secrets.push(connection.token);
+    if (connection.app) secrets.push(connection.app.privateKey);
+  }
+  if (connection.type === 'atlassian') secrets.push(connection.apiToken);
+  if (connection.type === 'google') secrets.push(connection.serviceAccountKey);
+  if (connection.type === 'aws' && connection.secretAccessKey) secrets.push(connection.secretAccessKey);
   const fingerprint = createHash('sha256');
   for (const ref of secrets) {
     try {

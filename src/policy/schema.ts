@@ -61,10 +61,149 @@ const jiraConnectionSchema = z
   })
   .strict();
 
+/**
+ * Atlassian Cloud product access (Jira, Confluence, Bitbucket) through the site's groups, changed with
+ * Jira's group API by a site administrator's API token (the same credential model as `jira`).
+ */
+const atlassianConnectionSchema = z
+  .object({
+    type: z.literal('atlassian'),
+    site: url.describe('Atlassian site whose groups grant product access, e.g. https://example.atlassian.net'),
+    email: setting.describe('Email of the site administrator whose API token this is'),
+    apiToken: secretRefSchema,
+  })
+  .strict();
+
+/** A GitHub login: letters, digits and single hyphens, not at either end, at most 39 characters. */
+const githubLogin = z
+  .string()
+  .regex(/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/, 'not a GitHub login')
+  .describe('A GitHub login');
+
+/**
+ * GitHub organisation team membership: the level's groups are team slugs of `org`. Authenticates as a
+ * GitHub App installation (preferred: its token is short-lived and scoped to the organisation) or with
+ * a fine-grained token; either needs the organisation permission "Members: read and write".
+ */
+const githubConnectionSchema = z
+  .object({
+    type: z.literal('github'),
+    org: setting.describe('The organisation login, e.g. example-org'),
+    baseUrl: url
+      .default('https://api.github.com')
+      .describe('REST API root (GitHub Enterprise Server: https://HOST/api/v3); may use ${VAR}'),
+    token: secretRefSchema
+      .optional()
+      .describe('A fine-grained token with the organisation permission Members: read and write'),
+    app: z
+      .object({
+        appId: setting.describe("The GitHub App's id"),
+        installationId: setting.describe("The App's installation id on the organisation"),
+        privateKey: secretRefSchema.describe("The App's private key (PEM)"),
+      })
+      .strict()
+      .optional()
+      .describe('A GitHub App installation (organisation permission Members: read and write)'),
+    /**
+     * How a requester (an email) becomes a GitHub login: this mapping first, then, with `lookupByEmail`,
+     * GitHub's user search on the email (`<email> in:email`, which finds public emails only).
+     */
+    logins: z.record(z.string().email(), githubLogin).default({}).describe('Email → GitHub login, checked first'),
+    lookupByEmail: z
+      .boolean()
+      .default(true)
+      .describe("Search GitHub for a user whose public email is the requester's when `logins` has none"),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.token === undefined) === (c.app === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.token === undefined ? 'token' : 'app'],
+        message: 'a github connection authenticates with exactly one of token or app',
+      });
+  });
+
+/**
+ * Google Workspace group membership through the Admin SDK Directory API: a service account with
+ * domain-wide delegation acts as `subject` (an administrator). The level's groups are group emails.
+ */
+const googleConnectionSchema = z
+  .object({
+    type: z.literal('google'),
+    serviceAccountKey: secretRefSchema.describe(
+      "The service account's key file (JSON: client_email, private_key, token_uri), e.g. { file: /run/secrets/google-sa.json }",
+    ),
+    subject: setting.describe('The Workspace administrator the service account acts as (domain-wide delegation)'),
+    domain: setting
+      .optional()
+      .describe('Primary domain, e.g. example.com: a group or user named without @ gets @domain appended'),
+    rootUrl: url.optional().describe('Directory API root (default https://admin.googleapis.com/); may use ${VAR}'),
+    tokenUrl: url
+      .optional()
+      .describe("OAuth2 token endpoint (default: the key file's token_uri, https://oauth2.googleapis.com/token)"),
+  })
+  .strict();
+
+/** An AWS session duration bound: a duration of at most 12 hours (AWS allows 1 to 12 hours). */
+const awsSessionDuration = z
+  .string()
+  .refine((s) => parseDuration(s) !== undefined && parseDuration(s)! <= 12 * 3_600_000, {
+    message: 'not a session duration of at most 12 hours (e.g. "1 hour", "8h")',
+  });
+
+/**
+ * AWS IAM Identity Center group membership through the Identity Store API. Credentials come from the
+ * standard chain (environment, profile, role) unless `accessKeyId` and `secretAccessKey` are given.
+ * Removing a membership does not end AWS sessions already issued: they last up to the permission set's
+ * session duration, read from sso-admin (`instanceArn` + `permissionSetArns`) or taken from
+ * `sessionDuration`; the evidence of a removal records when access is certainly gone.
+ */
+const awsConnectionSchema = z
+  .object({
+    type: z.literal('aws'),
+    region: setting.describe('The region of the IAM Identity Center instance, e.g. us-east-1'),
+    identityStoreId: setting.describe('The identity store, e.g. d-1234567890'),
+    endpoint: url
+      .optional()
+      .describe('Endpoint of the Identity Store and sso-admin APIs (the sandbox); omit for AWS itself'),
+    accessKeyId: setting.optional().describe('Static credentials: an access key id (with secretAccessKey)'),
+    secretAccessKey: secretRefSchema.optional().describe('Static credentials: the secret access key'),
+    userAttribute: z
+      .enum(['emails.value', 'userName'])
+      .default('emails.value')
+      .describe("The Identity Store attribute a requester's email is looked up by"),
+    sessionDuration: awsSessionDuration
+      .default('12 hours')
+      .describe('The longest session duration of the permission sets the groups grant (AWS maximum: 12 hours)'),
+    instanceArn: setting
+      .optional()
+      .describe('The IAM Identity Center instance, to read session durations from sso-admin'),
+    permissionSetArns: z
+      .array(setting)
+      .default([])
+      .describe("Permission sets whose SessionDuration bounds a removed member's sessions (sso:DescribePermissionSet)"),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if ((c.accessKeyId === undefined) !== (c.secretAccessKey === undefined))
+      ctx.addIssue({
+        code: 'custom',
+        path: [c.accessKeyId === undefined ? 'accessKeyId' : 'secretAccessKey'],
+        message: 'accessKeyId and secretAccessKey go together (omit both for the standard credential chain)',
+      });
+    if (c.permissionSetArns.length > 0 && c.instanceArn === undefined)
+      ctx.addIssue({ code: 'custom', path: ['instanceArn'], message: 'permissionSetArns need the instanceArn' });
+  });
+
 export const connectionSchema = z.discriminatedUnion('type', [
   oktaConnectionSchema,
   entraConnectionSchema,
   jiraConnectionSchema,
+  atlassianConnectionSchema,
+  githubConnectionSchema,
+  googleConnectionSchema,
+  awsConnectionSchema,
 ]);
 
 const durationText = z
@@ -323,7 +462,9 @@ export const rulesDocumentSchema = z
             if (!judgeable(name)) return undefined;
             const type = typeOf(name);
             if (type === undefined) return `unknown connection "${name}"`;
-            return type === 'okta' || type === 'entra' ? undefined : `"${name}" is not an okta or entra connection`;
+            return DIRECTORY_TYPES.includes(type as string)
+              ? undefined
+              : `"${name}" is not a directory connection (${DIRECTORY_TYPES.join(', ')})`;
           };
           const levelProblem = typeof level.connection === 'string' ? directory(level.connection) : undefined;
           if (levelProblem) ctx.addIssue({ code: 'custom', path: at('connection'), message: levelProblem });
@@ -336,6 +477,31 @@ export const rulesDocumentSchema = z
                 : undefined;
             if (problem)
               ctx.addIssue({ code: 'custom', path: at('approval', 'approvers', i, 'connection'), message: problem });
+            // GitHub records no managers: a `manager` approver of a github level could never approve.
+            if (approver === 'manager' && typeof level.connection === 'string' && typeOf(level.connection) === 'github')
+              ctx.addIssue({
+                code: 'custom',
+                path: at('approval', 'approvers', i),
+                message: `GitHub has no managers: "${level.connection}" is a github connection; use app-owner, a named user or a group`,
+              });
+            // Atlassian accounts have no managers either.
+            if (
+              approver === 'manager' &&
+              typeof level.connection === 'string' &&
+              typeOf(level.connection) === 'atlassian'
+            )
+              ctx.addIssue({
+                code: 'custom',
+                path: at('approval', 'approvers', i),
+                message: `Atlassian accounts have no managers: "${level.connection}" is an atlassian connection; use app-owner, a named user or a group`,
+              });
+            // Leasehold does not read managers from the AWS Identity Store.
+            if (approver === 'manager' && typeof level.connection === 'string' && typeOf(level.connection) === 'aws')
+              ctx.addIssue({
+                code: 'custom',
+                path: at('approval', 'approvers', i),
+                message: `Leasehold reads no managers from AWS: "${level.connection}" is an aws connection; use app-owner, a named user or a group`,
+              });
           });
         });
       });
@@ -343,7 +509,9 @@ export const rulesDocumentSchema = z
     { when: () => true },
   );
 
-const CONNECTION_TYPES: readonly string[] = ['okta', 'entra', 'jira'];
+const CONNECTION_TYPES: readonly string[] = ['okta', 'entra', 'jira', 'atlassian', 'github', 'google', 'aws'];
+/** Connection types whose groups a level can grant (identity providers). */
+const DIRECTORY_TYPES: readonly string[] = ['okta', 'entra', 'atlassian', 'github', 'google', 'aws'];
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -355,6 +523,10 @@ export type Connection = z.infer<typeof connectionSchema>;
 export type OktaConnection = z.infer<typeof oktaConnectionSchema>;
 export type EntraConnection = z.infer<typeof entraConnectionSchema>;
 export type JiraConnection = z.infer<typeof jiraConnectionSchema>;
+export type AtlassianConnection = z.infer<typeof atlassianConnectionSchema>;
+export type GitHubConnection = z.infer<typeof githubConnectionSchema>;
+export type GoogleConnection = z.infer<typeof googleConnectionSchema>;
+export type AwsConnection = z.infer<typeof awsConnectionSchema>;
 export type SecretRef = z.infer<typeof secretRefSchema>;
 export type Application = z.infer<typeof applicationSchema>;
 export type AccessLevel = z.infer<typeof accessLevelSchema>;

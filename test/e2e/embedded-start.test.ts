@@ -47,6 +47,9 @@ describe('leasehold start (embedded mode)', () => {
       env.LEASEHOLD_SANDBOX_JIRA_PORT,
       env.LEASEHOLD_SANDBOX_OKTA_PORT,
       env.LEASEHOLD_SANDBOX_ENTRA_PORT,
+      env.LEASEHOLD_SANDBOX_GITHUB_PORT,
+      env.LEASEHOLD_SANDBOX_GOOGLE_PORT,
+      env.LEASEHOLD_SANDBOX_AWS_PORT,
     ]) {
       expect(first.output).toContain(`:${port}`);
     }

@@ -11,6 +11,9 @@ import { exampleRules, exampleRulesPath, writeRules, type RawRules } from '../fi
 const literal = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** A large organisation's rules: the example plus `extra` applications (all in existing Okta groups). */
+/** How many applications the example rules have (the large documents add theirs after them). */
+const examples = exampleRules().applications.length;
+
 function largeRules(extra: number, defaultDays: number): RawRules {
   const doc = exampleRules();
   for (let i = 0; i < extra; i++) {
@@ -73,20 +76,20 @@ describe('the rules history across continue-as-new', () => {
     expect(history.map((h) => h.status)).toEqual([...Array<string>(last - 1).fill('superseded'), 'active']);
 
     const shown = await runCli(lh, ['rules', 'show', '--json']);
-    expect((JSON.parse(shown.stdout) as RawRules).applications).toHaveLength(607);
+    expect((JSON.parse(shown.stdout) as RawRules).applications).toHaveLength(examples + 600);
     expect((await runCli(lh, ['rules', 'show'])).stdout).toMatch(
       new RegExp(`^# rules v${last}, submitted by admin-${last} at `),
     );
     const previous = await runCli(lh, ['rules', 'show', '--version', String(last - 1), '--json']);
     expect(previous.exitCode).toBe(0);
-    expect((JSON.parse(previous.stdout) as RawRules).applications[7].levels[0].duration.default).toBe(
+    expect((JSON.parse(previous.stdout) as RawRules).applications[examples].levels[0].duration.default).toBe(
       `${((last - 1) % 60) + 1} days`,
     );
 
     // And it takes new versions.
     const applied = await runCli(lh, ['rules', 'apply', exampleRulesPath, '--as', 'dave']);
     expect(applied.stdout).toMatch(new RegExp(`^rules v${last + 1} is now active`));
-    expect((await lh.rules.current())?.rules.applications).toHaveLength(7);
+    expect((await lh.rules.current())?.rules.applications).toHaveLength(examples);
   }, 60_000); // a stuck workflow would hang the next submission: fail well before the suite's timeout
 
   test('a document too large to keep is refused by `rules validate` and `rules apply` with the reason, and rejected whole by the workflow', async () => {

@@ -82,7 +82,7 @@ describe('the rules and connections commands', () => {
     expect(run).toEqual({
       exitCode: 0,
       stderr: '',
-      stdout: `${exampleRulesPath} is valid: 7 applications, 10 access levels, 3 connections\n`,
+      stdout: `${exampleRulesPath} is valid: 11 applications, 14 access levels, 7 connections\n`,
     });
   });
 
@@ -259,11 +259,13 @@ describe('the rules and connections commands', () => {
       expect(run.exitCode).toBe(0);
       expect(run.stdout).not.toContain('FAIL');
       const lines = run.stdout.split('\n');
-      for (const name of ['jira', 'okta', 'entra']) expect(lines).toContain(`✓ ${name} (${name})`);
+      const connections = ['jira', 'okta', 'entra', 'atlassian', 'github', 'google', 'aws'];
+      for (const name of connections) expect(lines).toContain(`✓ ${name} (${name})`);
       expect(lines).toContain('    ok   authenticated as Leasehold Bot (leasehold-bot@example.com)');
       expect(lines).toContain('    ok   group jira-software-users exists (00gjirasoftware00001)');
       expect(lines).toContain('    ok   group Azure-Prod-Contributors exists (5f000000-0000-4000-8000-00000000a004)');
-      expect(lines.filter((l) => l === '    ok   membership write permission: ok')).toHaveLength(2);
+      // Every directory connection but AWS's, whose write probe reports in its own words.
+      expect(lines.filter((l) => l === '    ok   membership write permission: ok')).toHaveLength(5);
     });
 
     test('a wrong Okta token is reported as bad credentials for okta, with a non-zero exit', async () => {
@@ -327,7 +329,9 @@ describe('the rules and connections commands', () => {
     test('a connection the rules do not define is named as such', async () => {
       const run = await cli(['connections', 'test', 'ldap']);
       expect(run.exitCode).not.toBe(0);
-      expect(run.stdout).toBe('✗ ldap\n    FAIL no connection named ldap in the rules (known: jira, okta, entra)\n');
+      expect(run.stdout).toBe(
+        '✗ ldap\n    FAIL no connection named ldap in the rules (known: jira, okta, entra, atlassian, github, google, aws)\n',
+      );
     });
   });
 

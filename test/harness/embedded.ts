@@ -11,8 +11,8 @@ import { eventually } from './leasehold';
  * for its own sandboxes are left out, so they cannot leak into this one.
  */
 export async function embeddedStartEnv(stateDir: string): Promise<NodeJS.ProcessEnv> {
-  const [temporal, ui, webhook, jira, okta, entra, health] = await Promise.all(
-    Array.from({ length: 7 }, () => freePort()),
+  const [temporal, ui, webhook, jira, okta, entra, health, github, google, aws] = await Promise.all(
+    Array.from({ length: 10 }, () => freePort()),
   );
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -24,6 +24,9 @@ export async function embeddedStartEnv(stateDir: string): Promise<NodeJS.Process
     LEASEHOLD_SANDBOX_JIRA_PORT: String(jira),
     LEASEHOLD_SANDBOX_OKTA_PORT: String(okta),
     LEASEHOLD_SANDBOX_ENTRA_PORT: String(entra),
+    LEASEHOLD_SANDBOX_GITHUB_PORT: String(github),
+    LEASEHOLD_SANDBOX_GOOGLE_PORT: String(google),
+    LEASEHOLD_SANDBOX_AWS_PORT: String(aws),
     LEASEHOLD_WORKER_HEALTH_PORT: String(health),
     LEASEHOLD_LOG_LEVEL: 'warn',
   };

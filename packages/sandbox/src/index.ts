@@ -10,6 +10,9 @@ export { FaultSwitch, type Fault, type FaultSettings, type FaultSettingsInput } 
 export * from './jira';
 export * from './okta';
 export * from './entra';
+export * from './github';
+export * from './google';
+export * from './aws';
 export { loadSandboxState, writeFileAtomic } from './persistence/state-file';
 export type { SavedJira, SavedSandboxes } from './persistence/schemas';
 export type { OktaDirectoryState } from './okta/directory';

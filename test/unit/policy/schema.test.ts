@@ -25,8 +25,20 @@ describe('the rules document schema', () => {
       'Salesforce',
       'Finance Reports',
       'Azure Production',
+      'Bitbucket',
+      'GitHub Teams',
+      'Google Groups',
+      'AWS Developer Sandbox',
     ]);
-    expect(Object.keys(result.rules.connections)).toEqual(['jira', 'okta', 'entra']);
+    expect(Object.keys(result.rules.connections)).toEqual([
+      'jira',
+      'okta',
+      'entra',
+      'atlassian',
+      'github',
+      'google',
+      'aws',
+    ]);
     const github = result.rules.applications[2]!.levels[0]!;
     expect(github.approval.deadline).toBe('3 days');
     expect(github.autoApprove).toBe(false);
@@ -133,7 +145,12 @@ describe('the rules document schema', () => {
       (d) => {
         d.applications[0].levels[0].connection = 'jira';
       },
-      [{ path: 'applications[0].levels[0].connection', message: '"jira" is not an okta or entra connection' }],
+      [
+        {
+          path: 'applications[0].levels[0].connection',
+          message: expect.stringContaining('"jira" is not a directory connection'),
+        },
+      ],
     ],
     [
       'an approver group in the jira connection',
@@ -143,7 +160,7 @@ describe('the rules document schema', () => {
       [
         {
           path: 'applications[0].levels[0].approval.approvers[1].connection',
-          message: '"jira" is not an okta or entra connection',
+          message: expect.stringContaining('"jira" is not a directory connection'),
         },
       ],
     ],

@@ -25,10 +25,14 @@ export const JIRA_APPLICATION_OPTIONS = [
   'Salesforce',
   'Finance Reports',
   'Azure Production',
+  'Bitbucket',
+  'GitHub Teams',
+  'Google Groups',
+  'AWS Developer Sandbox',
 ] as const;
 
 /** The Access Type field's options. */
-export const JIRA_ACCESS_TYPE_OPTIONS = ['User', 'Admin', 'Read-only'] as const;
+export const JIRA_ACCESS_TYPE_OPTIONS = ['User', 'Admin', 'Read-only', 'Member', 'On-call', 'Developer'] as const;
 
 export const STANDARD_SELECT_OPTIONS: Record<
   'application' | 'accessType' | 'duration',

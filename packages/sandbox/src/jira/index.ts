@@ -21,6 +21,8 @@ export {
   type JiraTransition,
 } from './workflow';
 export type { JiraIssueSnapshot, JiraCommentSnapshot, JiraAttachmentSnapshot } from './inspection';
+export type { JiraGroupsSnapshot } from './routes/groups';
+export type { JiraGroupMembershipChange, JiraGroupsState } from './groups';
 export type { RaiseRequestInput } from './simulated-people';
 export {
   DEFAULT_WEBHOOK_RETRY_DELAYS_MS,

@@ -7,6 +7,7 @@ import { JiraAuthenticator } from './auth';
 import { buildJiraCatalog, type ExtraSelectOptions, type JiraCatalog } from './catalog';
 import { renderJiraError, renderJiraFault } from './errors';
 import { fieldDescriptors } from './fields';
+import { JiraGroupDirectory } from './groups';
 import {
   attachmentSnapshot,
   commentSnapshot,
@@ -17,6 +18,7 @@ import {
 } from './inspection';
 import { adminRoutes } from './routes/admin';
 import { attachmentRoutes } from './routes/attachments';
+import { groupAdminRoutes, groupRoutes, groupsSnapshot, type JiraGroupsSnapshot } from './routes/groups';
 import { issueRoutes } from './routes/issues';
 import { serviceDeskRoutes } from './routes/servicedesk';
 import { userAndMetaRoutes } from './routes/users';
@@ -61,6 +63,8 @@ export interface JiraSandboxOptions {
   accounts?: AccountOptions;
   /** Issues, counters and deleted accounts to start from (a state saved by {@link JiraSandbox.savedState}). */
   savedState?: SavedJira;
+  /** Initial faults of group membership writes (`POST`/`DELETE /rest/api/3/group/user`) only. */
+  groupWriteFaults?: FaultSettingsInput;
 }
 
 export interface JiraSandbox {
@@ -79,6 +83,12 @@ export interface JiraSandbox {
   moveIssue(idOrKey: string, status: string, actor?: string): JiraIssueSnapshot;
   /** An administrator deletes an account: its past changes stay, Jira no longer resolves it. */
   deleteAccount(handle: string): void;
+  /** Faults of group membership writes only (`POST`/`DELETE /group/user`), e.g. a 429 on the next add. */
+  groupWriteFaults: FaultSwitch;
+  /** The site's groups with their members (email addresses, sorted) and the membership change log. */
+  groups(): JiraGroupsSnapshot;
+  /** Email addresses of a group's members (group by name or id), sorted. Throws for an unknown group. */
+  groupMembers(groupNameOrId: string): string[];
   /** Someone commenting in the Jira UI. */
   comment(idOrKey: string, text: string, actor?: string): JiraCommentSnapshot;
   registerWebhook(input: WebhookRegistrationInput): RegisteredWebhook;
@@ -103,6 +113,9 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   const catalog = buildJiraCatalog(options.extraOptions);
   const accounts = new JiraAccountDirectory(undefined, options.accounts);
   const store = new JiraStore(catalog);
+  const groups = new JiraGroupDirectory(accounts);
+  const groupWriteFaults = FaultSwitch.fromEnv('jira_group_writes', options.groupWriteFaults);
+  const initialGroupWriteFaults = groupWriteFaults.current;
   const webhooks = new WebhookRegistry();
   const dispatcher = new WebhookDispatcher({
     retryDelaysMs: options.webhookRetryDelaysMs,
@@ -144,8 +157,10 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   const stateListeners: Array<() => void> = [];
   const stateChanged = (): void => stateListeners.forEach((listener) => listener());
   store.onEvent(stateChanged);
+  groups.onChange(stateChanged);
   if (options.savedState) {
     store.importState(options.savedState);
+    if (options.savedState.groups) groups.importState(options.savedState.groups);
     for (const handle of options.savedState.deletedAccounts) if (accounts.find(handle)) accounts.delete(handle);
   }
 
@@ -154,6 +169,9 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     dispatcher.reset();
     webhooks.resetRegistered();
     faults.reset();
+    groups.reset();
+    groupWriteFaults.reset();
+    groupWriteFaults.update(initialGroupWriteFaults);
     stateChanged();
   };
 
@@ -163,6 +181,9 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
   userAndMetaRoutes(router, site);
   serviceDeskRoutes(router, site);
   webhookRoutes(router, site);
+  groupRoutes(router, site, { groups, writeFaults: groupWriteFaults });
+  const admin = adminRoutes(site, reset);
+  groupAdminRoutes(admin, site, { groups, writeFaults: groupWriteFaults });
 
   const serverErrorStatus = options.serverErrorStatus ?? 500;
   const server = await startSandboxServer({
@@ -174,7 +195,7 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     renderFault: (fault, req) => renderJiraFault(fault, req, { serverErrorStatus }),
     renderError: renderJiraError,
     before: (req) => site.auth.check(req),
-    admin: adminRoutes(site, reset),
+    admin,
     maxBodyBytes: 10 * 1024 * 1024,
   });
   base ||= server.url;
@@ -199,6 +220,13 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
       accounts.delete(handle);
       stateChanged();
     },
+    groupWriteFaults,
+    groups: () => groupsSnapshot(site, groups),
+    groupMembers: (nameOrId) => {
+      const found = groupsSnapshot(site, groups).groups.find((g) => g.groupId === nameOrId || g.name === nameOrId);
+      if (!found) throw new Error(`no group ${nameOrId} on the sandbox Jira site`);
+      return found.members;
+    },
     comment: (key, text, actor) => commentSnapshot(commentOn(site, key, text, actor), accounts),
     registerWebhook: (input) => webhooks.register(input, 'rest'),
     webhooks: () => webhooks.list(),
@@ -213,6 +241,7 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
         .all()
         .filter((a) => a.deleted)
         .map((a) => a.handle),
+      groups: groups.exportState(),
     }),
     onStateChange: (listener) => void stateListeners.push(listener),
     reset,

@@ -1,6 +1,10 @@
 import { z } from 'zod';
 import { adfDocSchema } from '../jira/adf';
+import type { AwsDirectoryState } from '../aws/directory';
 import type { EntraDirectoryState } from '../entra/directory';
+import type { GitHubDirectoryState } from '../github/directory';
+import type { GoogleDirectoryState } from '../google/directory';
+import type { JiraGroupsState } from '../jira/groups';
 import type { JiraStoreState, StoredIssue } from '../jira/store';
 import type { OktaDirectoryState } from '../okta/directory';
 import { OKTA_USER_STATUSES, type OktaGroupRecord, type OktaUserRecord } from '../okta/records';
@@ -63,15 +67,25 @@ const storedIssue = z.object({
 
 const count = z.number().int().nonnegative();
 
+const jiraGroups = z.object({
+  groups: z.array(z.object({ groupId: z.string(), name: z.string(), syncedFrom: z.string().optional() })),
+  members: z.record(z.string(), z.array(z.string())),
+  changes: z.array(
+    z.object({ at: z.string(), op: z.enum(['add', 'remove']), groupId: z.string(), accountId: z.string() }),
+  ),
+}) satisfies z.ZodType<JiraGroupsState, unknown>;
+
 export const savedJiraSchema = z.object({
   counters: z.object({ issue: count, comment: count, attachment: count, changelog: count }),
   issues: z.array(storedIssue),
   /** Handles of the accounts an administrator deleted. */
   deletedAccounts: z.array(z.string()),
+  /** The site's groups and memberships (absent in files saved before the group API existed). */
+  groups: jiraGroups.optional(),
 }) satisfies z.ZodType<SavedJira, unknown>;
 
-/** The sandbox Jira's saved state: the store's issues and counters, and deleted accounts. */
-export type SavedJira = JiraStoreState & { deletedAccounts: string[] };
+/** The sandbox Jira's saved state: the store's issues and counters, deleted accounts, and the site's groups. */
+export type SavedJira = JiraStoreState & { deletedAccounts: string[]; groups?: JiraGroupsState };
 
 const oktaUser = z.looseObject({
   id: z.string(),
@@ -142,6 +156,87 @@ export const savedEntraSchema = z.object({
   members: z.record(z.string(), z.array(z.string())),
 }) satisfies z.ZodType<EntraDirectoryState, unknown>;
 
+export const savedGitHubSchema = z.object({
+  users: z.array(
+    z.object({
+      id: z.number().int(),
+      login: z.string(),
+      name: z.string(),
+      email: z.string().nullable(),
+      createdAt: z.string(),
+    }),
+  ),
+  orgMembers: z.array(z.string()),
+  memberships: z.record(
+    z.string(),
+    z.array(
+      z.object({ login: z.string(), role: z.enum(['member', 'maintainer']), state: z.enum(['active', 'pending']) }),
+    ),
+  ),
+  changes: z.array(
+    z.object({
+      at: z.string(),
+      op: z.enum(['add', 'remove']),
+      team: z.string(),
+      login: z.string(),
+      state: z.enum(['active', 'pending']),
+    }),
+  ),
+}) satisfies z.ZodType<GitHubDirectoryState, unknown>;
+
+export const savedGoogleSchema = z.object({
+  users: z.array(
+    z.object({
+      id: z.string(),
+      primaryEmail: z.string(),
+      givenName: z.string(),
+      familyName: z.string(),
+      isAdmin: z.boolean(),
+      suspended: z.boolean(),
+      managerEmail: z.string().optional(),
+      lastLoginTime: z.string(),
+      creationTime: z.string(),
+    }),
+  ),
+  members: z.record(
+    z.string(),
+    z.array(
+      z.object({
+        email: z.string(),
+        role: z.enum(['MEMBER', 'MANAGER', 'OWNER']),
+        type: z.enum(['USER', 'GROUP']),
+      }),
+    ),
+  ),
+  changes: z.array(z.object({ at: z.string(), op: z.enum(['add', 'remove']), group: z.string(), email: z.string() })),
+}) satisfies z.ZodType<GoogleDirectoryState, unknown>;
+
+export const savedAwsSchema = z.object({
+  users: z.array(
+    z.object({
+      id: z.string(),
+      userName: z.string(),
+      displayName: z.string(),
+      givenName: z.string(),
+      familyName: z.string(),
+      email: z.string(),
+      status: z.enum(['ENABLED', 'DISABLED']),
+      createdAt: z.string(),
+    }),
+  ),
+  groups: z.array(z.object({ id: z.string(), displayName: z.string(), description: z.string() })),
+  memberships: z.array(z.object({ id: z.string(), groupId: z.string(), userId: z.string(), createdAt: z.string() })),
+  changes: z.array(
+    z.object({
+      at: z.string(),
+      op: z.enum(['add', 'remove']),
+      groupId: z.string(),
+      userId: z.string(),
+      membershipId: z.string(),
+    }),
+  ),
+}) satisfies z.ZodType<AwsDirectoryState, unknown>;
+
 /** The whole file. `version` changes when the shape does (an older file is then left aside, with a warning). */
 export const savedSandboxesSchema = z.object({
   version: z.literal(1),
@@ -149,6 +244,12 @@ export const savedSandboxesSchema = z.object({
   jira: savedJiraSchema,
   okta: savedOktaSchema,
   entra: savedEntraSchema,
+  /** Absent in files saved before the GitHub sandbox existed (it then starts from the sample organisation). */
+  github: savedGitHubSchema.optional(),
+  /** Absent in files saved before the Google sandbox existed (it then starts from the sample domain). */
+  google: savedGoogleSchema.optional(),
+  /** Absent in files saved before the AWS sandbox existed (it then starts from the sample identity store). */
+  aws: savedAwsSchema.optional(),
 }) satisfies z.ZodType<SavedSandboxes, unknown>;
 
 export interface SavedSandboxes {
@@ -157,4 +258,7 @@ export interface SavedSandboxes {
   jira: SavedJira;
   okta: OktaDirectoryState;
   entra: EntraDirectoryState;
+  github?: GitHubDirectoryState;
+  google?: GoogleDirectoryState;
+  aws?: AwsDirectoryState;
 }
