@@ -10,7 +10,7 @@ module.exports = {
   roots: ['<rootDir>/test/workflows'],
   globalSetup: '<rootDir>/test/harness/workflow-tests-setup.ts',
   globalTeardown: undefined,
-  // These tests wait on the test server's round trips far more than they compute: four files at a time
-  // keep two cores busy (each file has its own test server and worker).
-  maxWorkers: 4,
+  // These tests wait on the test server's round trips far more than they compute: three files at a time
+  // keep two cores busy (each file has its own test server and worker); four contend.
+  maxWorkers: 3,
 };

@@ -55,6 +55,8 @@ describe('extension by change request', () => {
     });
     expect(extended.extensions[0]!.approvals.map((a) => a.as)).toEqual(['manager', 'app-owner']);
     await suite.comment('Extension approved by bob@example.com and dave@example.com', 'ACCESS-CHANGE-1');
+    // The change request's transition follows its comment in the write-back outbox.
+    await r.until((s) => s.jiraWriteBack?.pending === 0, 'Jira caught up');
     expect(suite.world.jira.transitions.filter((t) => t.issueKey === 'ACCESS-CHANGE-1').at(-1)?.toStatus).toBe(
       'Access Granted',
     );
