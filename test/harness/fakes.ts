@@ -29,9 +29,9 @@ export class FakeDirectoryGroup {
   readsFail = false;
   /** Adds and removes fail transiently. */
   writesFail = false;
-  /** When set, every add (or remove) fails with what it returns. */
+  /** When set, every add (or remove) fails with what it returns (a remove succeeds where it returns nothing). */
   addFailure?: (what: string) => ApplicationFailure;
-  removeFailure?: (what: string) => ApplicationFailure;
+  removeFailure?: (what: string) => ApplicationFailure | undefined;
 
   activities(): DirectoryActivities {
     return {
@@ -50,7 +50,8 @@ export class FakeDirectoryGroup {
       },
       removeMember: async ({ userId }) => {
         this.attempts.removeMember++;
-        if (this.removeFailure) throw this.removeFailure('removeMember');
+        const failure = this.removeFailure?.('removeMember');
+        if (failure) throw failure;
         if (this.writesFail) throw outage('removeMember');
         this.members.delete(userId);
         this.changes.push({ op: 'remove', userId, at: serverNow() });

@@ -1,7 +1,14 @@
 import { proxyActivities } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import { failureMessage } from '../failures';
-import { ATTEMPTS_PER_ROUND, persist, Preempted, type ApplyOptions } from './rounds';
+import {
+  ATTEMPTS_PER_ROUND,
+  BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND,
+  persist,
+  Preempted,
+  RELEASE_ATTEMPTS_PER_ROUND,
+  type ApplyOptions,
+} from './rounds';
 import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
 
 /**
@@ -35,12 +42,12 @@ const verify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
 const RELEASE_RETRY = { initialInterval: '250ms', backoffCoefficient: 1.5, maximumInterval: '1s' } as const;
 const releaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
   startToCloseTimeout: '1 minute',
-  retry: { ...RELEASE_RETRY, maximumAttempts: ATTEMPTS_PER_ROUND * 2 },
+  retry: { ...RELEASE_RETRY, maximumAttempts: RELEASE_ATTEMPTS_PER_ROUND },
 });
 /** A release failing for long (see RELEASE_BACK_OFF_AFTER_MS): a few attempts per round, a minute apart. */
 const backedOffReleaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
   startToCloseTimeout: '1 minute',
-  retry: { ...RELEASE_RETRY, maximumAttempts: 3 },
+  retry: { ...RELEASE_RETRY, maximumAttempts: BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND },
 });
 const releaseVerify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
   startToCloseTimeout: '30s',

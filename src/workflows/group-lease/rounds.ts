@@ -11,6 +11,10 @@ import type { LeaseOperation } from './types';
 
 /** Attempts per round of a directory call; after each failed round the holder is told (and alerts). */
 export const ATTEMPTS_PER_ROUND = 5;
+/** A release's rounds: more attempts, each a fast retry (see membership.ts). */
+export const RELEASE_ATTEMPTS_PER_ROUND = ATTEMPTS_PER_ROUND * 2;
+/** A release's rounds once it has backed off. */
+export const BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND = 3;
 
 /** How long acquiring keeps trying through transient failures before it reports failure. */
 export const ACQUIRE_GIVE_UP_MS = 30 * 60_000;
@@ -63,11 +67,14 @@ export async function persist<T>(
   // A read of an acquire is abandoned the moment a release waits (a write is let finish: its effect must be known).
   const interruptible = op.kind === 'acquire' && read && options.releaseWaiting;
   let backedOff = false;
+  let attempts = 0;
   for (let round = 0; ; round++) {
+    const askedBeforeRound = options.retryAsked?.() ?? 0;
     try {
       return interruptible ? await unlessReleaseWaits(() => call(false), interruptible, op) : await call(backedOff);
     } catch (err) {
       if (err instanceof Preempted || isPermanentFailure(err)) throw err;
+      attempts += attemptsPerRound(op, releasesFirst, backedOff);
       if (op.kind === 'acquire' && Date.now() - started > ACQUIRE_GIVE_UP_MS) throw err;
       if (options.notifyHolder !== false) {
         const trouble = {
@@ -75,7 +82,7 @@ export async function persist<T>(
           kind: op.kind,
           leaseId: op.leaseId,
           groupId: op.key.groupId,
-          attempts: (round + 1) * ATTEMPTS_PER_ROUND,
+          attempts,
           error: failureMessage(err),
           since: new Date(started).toISOString(),
         };
@@ -95,11 +102,26 @@ export async function persist<T>(
         if (await condition(options.releaseWaiting, pause, { summary }))
           throw new Preempted(`${op.opId} gives way to a release`);
       } else {
-        const asked = options.retryAsked?.() ?? 0;
-        await condition(() => (options.retryAsked?.() ?? 0) > asked, pause, { summary });
+        const threshold = pauseEndsPast(askedBeforeRound, options);
+        await condition(() => (options.retryAsked?.() ?? 0) > threshold, pause, { summary });
       }
     }
   }
+}
+
+function attemptsPerRound(op: LeaseOperation, releasesFirst: boolean, backedOff: boolean): number {
+  if (op.kind === 'acquire' || !releasesFirst) return ATTEMPTS_PER_ROUND;
+  return backedOff ? BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND : RELEASE_ATTEMPTS_PER_ROUND;
+}
+
+/**
+ * The count of operator asks that the pause after a failed round waits to grow past. An ask that arrived
+ * while the round was still failing counts (the pause is skipped); runs recorded before this counted only
+ * asks made during the pause, so they keep that.
+ */
+function pauseEndsPast(askedBeforeRound: number, options: ApplyOptions): number {
+  const askedNow = options.retryAsked?.() ?? 0;
+  return askedNow > askedBeforeRound && patched('retry-now-during-round') ? askedBeforeRound : askedNow;
 }
 
 /** Runs the call, cancelling it (and giving way) as soon as a release is queued. */
