@@ -16,7 +16,13 @@ import type { RulesDocument } from '../policy/schema';
 export interface PinnedPolicy {
   version: number;
   /** The Jira connection, with the version's accountId → email overrides (pinned like the rule). */
-  jira: { connectionName: string; connection: JiraConnection; emailOverrides?: Record<string, string> };
+  jira: {
+    connectionName: string;
+    connection: JiraConnection;
+    emailOverrides?: Record<string, string>;
+    /** Where its write-back runs (see task-queues.ts); absent: the run's own task queue. */
+    taskQueue?: string;
+  };
   outcomes: Portal['outcomes'];
   /** Settings pinned with the version (absent in runs started before they were pinned: the defaults). */
   settings?: { allowOperatorExtensions: boolean };

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { WorkerMetrics } from '../app/worker-metrics';
 import type { IdentityProvider } from '../connectors/identity-provider';
 import type { ConnectorRegistry } from '../connectors/registry';
-import type { Connection } from '../policy/schema';
+import type { Connection, RulesDocument } from '../policy/schema';
 import type { RulesStore } from '../temporal/rules-store';
 import type { LeaseholdActivities } from './contract';
 import { decisionActivities } from './decisions';
@@ -19,6 +19,10 @@ export interface ActivityDeps {
   taskQueue: string;
   rules: RulesStore;
   connectors: ConnectorRegistry;
+  /** Runs pin the task queues of work by kind (the worker runs them: see task-queues.ts). */
+  queuesByKind?: boolean;
+  /** Told the rules each time a request pins its policy (the worker follows their connections). */
+  rulesRead?: (rules: RulesDocument) => void;
   /** Counts identity provider calls and errors by connection. */
   metrics?: Pick<WorkerMetrics, 'instrument'>;
 }
@@ -31,7 +35,13 @@ export function createActivities(deps: ActivityDeps): LeaseholdActivities {
   };
   const jira = deps.connectors.jira.bind(deps.connectors);
   return {
-    ...rulesActivities({ rules: deps.rules, provider, jira }),
+    ...rulesActivities({
+      rules: deps.rules,
+      provider,
+      jira,
+      ...(deps.queuesByKind ? { queuesByKind: deps.taskQueue } : {}),
+      ...(deps.rulesRead ? { rulesRead: deps.rulesRead } : {}),
+    }),
     ...peopleActivities({ rules: deps.rules, provider, jira }),
     ...decisionActivities({ rules: deps.rules, provider, jira }),
     ...directoryActivities({ provider }),

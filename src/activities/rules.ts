@@ -8,6 +8,7 @@ import type { RulesStore } from '../temporal/rules-store';
 import { findRule } from '../policy/lookup';
 import type { RuleProblem } from '../policy/validate';
 import type { RulesCheck } from '../workflows/policy/types';
+import { directoryTaskQueue, jiraTaskQueue } from '../workflows/task-queues';
 import { classified } from './failures';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 
@@ -75,7 +76,11 @@ export function rulesActivities(deps: {
   rules: RulesStore;
   provider: (name: string, connection: Connection) => IdentityProvider;
   jira: (connection: JiraConnection) => JiraGateway;
+  /** The worker's base task queue when it runs work by kind (see task-queues.ts): runs pin the queues. */
+  queuesByKind?: string;
+  rulesRead?: (rules: RulesDocument) => void;
 }) {
+  const byKind = deps.queuesByKind;
   return {
     async loadPolicy({
       application,
@@ -91,13 +96,19 @@ export function rulesActivities(deps: {
           type: 'NoRules',
         });
       const rules = current.rules;
+      deps.rulesRead?.(rules);
       const jiraName = rules.portal.connection;
       const jiraConnection = rules.connections[jiraName];
       if (jiraConnection?.type !== 'jira')
         throw ApplicationFailure.nonRetryable(`portal connection ${jiraName} is not a jira connection`);
       const base = {
         version: current.version,
-        jira: { connectionName: jiraName, connection: jiraConnection, emailOverrides: rules.portal.emailOverrides },
+        jira: {
+          connectionName: jiraName,
+          connection: jiraConnection,
+          emailOverrides: rules.portal.emailOverrides,
+          ...(byKind ? { taskQueue: jiraTaskQueue(byKind) } : {}),
+        },
         outcomes: rules.portal.outcomes,
         settings: { allowOperatorExtensions: rules.settings.allowOperatorExtensions },
       };
@@ -128,6 +139,7 @@ export function rulesActivities(deps: {
           level,
           connectionName: level.connection,
           connection,
+          ...(byKind ? { directoryTaskQueue: directoryTaskQueue(byKind, level.connection) } : {}),
           approverConnections: Object.fromEntries(
             level.approval.approvers.flatMap((a) =>
               typeof a === 'object' && 'group' in a ? [[a.connection, rules.connections[a.connection]!]] : [],

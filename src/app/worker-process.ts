@@ -1,11 +1,14 @@
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import type { LeaseholdActivities } from '../activities/contract';
 import { createActivities } from '../activities';
 import { ConnectorRegistry } from '../connectors/registry';
 import { logger } from '../logging';
 import { RulesStore } from '../temporal/rules-store';
 import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
 import { createLeaseholdWorker } from '../worker/create-worker';
+import { DirectoryWorkers } from '../worker/directory-workers';
+import { jiraTaskQueue, policyTaskQueue } from '../workflows/task-queues';
 import { WorkerMetrics } from './worker-metrics';
 
 export interface RunningWorker {
@@ -21,9 +24,26 @@ export interface RunWorkerOptions {
   workflowBundlePath?: string;
   /** How long the activities may reuse a read of the rules in force (default 1 s). */
   rulesCacheMs?: number;
+  /** How often the directory workers follow the rules' connections (default 30 s). */
+  followRulesEveryMs?: number;
 }
 
-/** Connects to Temporal and runs the Leasehold worker until stopped. */
+/**
+ * The request and lease workflows' worker. Most runs sleep for days: a bounded cache keeps memory flat
+ * with 10,000 live grants (a run not in the cache is replayed from its history when it wakes, a few ms
+ * for these short histories); workflow tasks are short, activities mostly wait on HTTP.
+ */
+const MAIN_WORKER_OPTIONS: Partial<WorkerOptions> = {
+  maxCachedWorkflows: Number(process.env.LEASEHOLD_WORKER_CACHE ?? 250),
+  maxConcurrentWorkflowTaskExecutions: 40,
+  maxConcurrentActivityTaskExecutions: 100,
+};
+
+function pick<K extends keyof LeaseholdActivities>(activities: LeaseholdActivities, names: K[]) {
+  return Object.fromEntries(names.map((n) => [n, activities[n]])) as Pick<LeaseholdActivities, K>;
+}
+
+/** Connects to Temporal and runs the Leasehold workers (one per kind of work) until stopped. */
 export async function runWorker(
   target: TemporalTarget,
   taskQueue: string,
@@ -32,30 +52,60 @@ export async function runWorker(
   const client = await connectClient(target);
   const connection: NativeConnection = await connectWorker(target);
   const metrics = new WorkerMetrics(() => client);
+  const rules = new RulesStore(client, taskQueue, options.rulesCacheMs ?? 1_000);
+  let directories: DirectoryWorkers | undefined;
   const activities = createActivities({
     client: () => client,
     taskQueue,
-    rules: new RulesStore(client, taskQueue, options.rulesCacheMs ?? 1_000),
+    rules,
     connectors: new ConnectorRegistry(),
     metrics,
+    queuesByKind: true,
+    // A request pins its connection's queue: make sure it is served now, not at the next follow-up.
+    rulesRead: (read) => void directories?.sync(async () => read),
   });
-  const worker = await createLeaseholdWorker({
+  const bundle = { workflowBundlePath: options.workflowBundlePath };
+  const common = { connection, namespace: target.namespace, activities, ...bundle };
+  // Work by kind (see src/workflows/task-queues.ts): requests and leases, the policy, Jira write-back,
+  // and one rate-limited queue per directory connection.
+  const worker = await createLeaseholdWorker({ ...common, taskQueue, overrides: MAIN_WORKER_OPTIONS });
+  const policyWorker = await createLeaseholdWorker({
+    ...common,
+    taskQueue: policyTaskQueue(taskQueue),
+    overrides: { maxCachedWorkflows: 10, workflowThreadPoolSize: 1 },
+  });
+  const jiraWorker = await Worker.create({
     connection,
     namespace: target.namespace,
-    taskQueue,
-    activities,
-    workflowBundlePath: options.workflowBundlePath,
+    taskQueue: jiraTaskQueue(taskQueue),
+    activities: pick(activities, ['commentOnIssue', 'transitionIssue', 'attachEvidence']),
+    maxConcurrentActivityTaskExecutions: 50,
   });
-  const running = worker.run();
+  directories = new DirectoryWorkers({
+    connection,
+    namespace: target.namespace,
+    baseTaskQueue: taskQueue,
+    activities,
+  });
+  const followRules = () => directories!.sync(async () => (await rules.current())?.rules);
+  await followRules();
+  const following = setInterval(() => void followRules(), options.followRulesEveryMs ?? 30_000);
+  following.unref();
+  const workers = [worker, policyWorker, jiraWorker];
+  const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped with an error'));
-  logger.info({ address: target.address, namespace: target.namespace, taskQueue }, 'worker running');
+  logger.info(
+    { address: target.address, namespace: target.namespace, taskQueue, directories: directories.budgets() },
+    'worker running',
+  );
   return {
     worker,
     client,
     metrics,
     async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running.catch(() => undefined);
+      clearInterval(following);
+      for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
+      await Promise.all([running.catch(() => undefined), directories!.stop()]);
       await connection.close();
       await client.connection.close();
     },

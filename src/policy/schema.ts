@@ -25,9 +25,23 @@ export const secretRefSchema = z
 const setting = z.string().min(1);
 const url = setting.describe('URL; may use ${VAR} or ${VAR:-default}');
 
+/**
+ * A directory connection's request budget: its membership calls are dispatched no faster than this
+ * (the rate of its task queue, see src/workflows/task-queues.ts). Default per type: see
+ * src/worker/directory-workers.ts.
+ */
+const requestsPerMinute = z
+  .number()
+  .int()
+  .min(1)
+  .max(100_000)
+  .optional()
+  .describe("Membership calls per minute at most (the directory's rate limit); default per connection type");
+
 const oktaConnectionSchema = z
   .object({
     type: z.literal('okta'),
+    requestsPerMinute,
     orgUrl: url,
     token: secretRefSchema,
     /** Requests the Okta SDK retries by itself on 429 before Leasehold's own retry policy takes over. */
@@ -38,6 +52,7 @@ const oktaConnectionSchema = z
 const entraConnectionSchema = z
   .object({
     type: z.literal('entra'),
+    requestsPerMinute,
     tenantId: setting,
     clientId: setting,
     clientSecret: secretRefSchema,
@@ -68,6 +83,7 @@ const jiraConnectionSchema = z
 const atlassianConnectionSchema = z
   .object({
     type: z.literal('atlassian'),
+    requestsPerMinute,
     site: url.describe('Atlassian site whose groups grant product access, e.g. https://example.atlassian.net'),
     email: setting.describe('Email of the site administrator whose API token this is'),
     apiToken: secretRefSchema,
@@ -88,6 +104,7 @@ const githubLogin = z
 const githubConnectionSchema = z
   .object({
     type: z.literal('github'),
+    requestsPerMinute,
     org: setting.describe('The organisation login, e.g. example-org'),
     baseUrl: url
       .default('https://api.github.com')
@@ -131,6 +148,7 @@ const githubConnectionSchema = z
 const googleConnectionSchema = z
   .object({
     type: z.literal('google'),
+    requestsPerMinute,
     serviceAccountKey: secretRefSchema.describe(
       "The service account's key file (JSON: client_email, private_key, token_uri), e.g. { file: /run/secrets/google-sa.json }",
     ),
@@ -162,6 +180,7 @@ const awsSessionDuration = z
 const awsConnectionSchema = z
   .object({
     type: z.literal('aws'),
+    requestsPerMinute,
     region: setting.describe('The region of the IAM Identity Center instance, e.g. us-east-1'),
     identityStoreId: setting.describe('The identity store, e.g. d-1234567890'),
     endpoint: url

@@ -1,5 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { POLICY_WORKFLOW_ID } from '../workflows/ids';
+import { policyTaskQueue } from '../workflows/task-queues';
 import {
   approveRulesUpdate,
   currentRulesQuery,
@@ -33,7 +34,7 @@ export class RulesStore {
       args: [submission],
       startWorkflowOperation: new WithStartWorkflowOperation('policyWorkflow', {
         workflowId: POLICY_WORKFLOW_ID,
-        taskQueue: this.taskQueue,
+        taskQueue: policyTaskQueue(this.taskQueue),
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         args: [],
         staticSummary: 'Leasehold rules in force (submit with `leasehold rules apply`)',

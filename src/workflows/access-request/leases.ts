@@ -28,6 +28,7 @@ export async function sendLeases(run: RequestRun, kind: 'acquire' | 'release', s
       groupName: g.name,
       userId: snapshot.requester!.directoryUserId!,
       userLogin: snapshot.requester!.email,
+      ...(rule.directoryTaskQueue ? { taskQueue: rule.directoryTaskQueue } : {}),
     },
   }));
   const summary = (op: LeaseOperation) => `${op.kind} ${op.key.groupName} for ${op.key.userLogin} (to its lease)`;

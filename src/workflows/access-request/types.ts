@@ -81,6 +81,8 @@ export interface PinnedRule {
   level: AccessLevel;
   connectionName: string;
   connection: Connection;
+  /** Where the connection's membership calls run (see task-queues.ts); absent: the lease's own task queue. */
+  directoryTaskQueue?: string;
   /** Connections of directory-group approvers, by name (secret references only). */
   approverConnections?: Record<string, Connection>;
 }

@@ -12,10 +12,19 @@ import { searchAttributes } from '../search-attributes';
 
 /** Attempts of one write per round; then the run shows the trouble and pauses before the next round. */
 const ATTEMPTS_PER_ROUND = 4;
-const jira = proxyActivities<Pick<LeaseholdActivities, 'commentOnIssue' | 'transitionIssue' | 'attachEvidence'>>({
-  startToCloseTimeout: '1 minute',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: ATTEMPTS_PER_ROUND },
-});
+type JiraWrites = Pick<LeaseholdActivities, 'commentOnIssue' | 'transitionIssue' | 'attachEvidence'>;
+/** The write activities on the pinned write-back queue (absent in runs pinned before the split: the run's own). */
+const jiraOn = (taskQueue: string | undefined) =>
+  proxyActivities<JiraWrites>({
+    startToCloseTimeout: '1 minute',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '30s',
+      maximumAttempts: ATTEMPTS_PER_ROUND,
+    },
+    ...(taskQueue ? { taskQueue } : {}),
+  });
 const ROUND_PAUSE_MS = [5_000, 15_000, 30_000, 60_000, 2 * 60_000, 5 * 60_000];
 
 export type WriteBackItem =
@@ -84,6 +93,7 @@ export class JiraWriteBack {
   }
 
   private async write(target: PinnedPolicy['jira'], item: WriteBackItem, recheck: boolean): Promise<void> {
+    const jira = jiraOn(target.taskQueue);
     switch (item.kind) {
       case 'comment':
         await jira.commentOnIssue.executeWithOptions({ summary: `Jira: comment on ${item.issueKey}` }, [

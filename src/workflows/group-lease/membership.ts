@@ -1,14 +1,6 @@
-import { proxyActivities } from '@temporalio/workflow';
-import type { LeaseholdActivities } from '../../activities/contract';
 import { failureMessage } from '../failures';
-import {
-  ATTEMPTS_PER_ROUND,
-  BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND,
-  persist,
-  Preempted,
-  RELEASE_ATTEMPTS_PER_ROUND,
-  type ApplyOptions,
-} from './rounds';
+import { directoryCalls, notStartedInTime } from './directory-calls';
+import { persist, Preempted, type ApplyOptions } from './rounds';
 import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
 
 /**
@@ -17,49 +9,15 @@ import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
  * never when they were a member before Leasehold.
  */
 
-/** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
-const idp = proxyActivities<Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember'>>({
-  startToCloseTimeout: '1 minute',
-  retry: {
-    initialInterval: '1s',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: ATTEMPTS_PER_ROUND,
-  },
-});
-
-/** Reading membership back: Graph may lag a write by seconds. */
-const verify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 30 },
-});
-
-/**
- * A release's directory calls retry fast: a 5xx costs at most 1 s before the next try, so a flaky
- * directory delays a revocation by about a second per failed call; a rate limit still waits exactly
- * what the IdP asked (the connector's `nextRetryDelay` overrides the backoff).
- */
-const RELEASE_RETRY = { initialInterval: '250ms', backoffCoefficient: 1.5, maximumInterval: '1s' } as const;
-const releaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
-  startToCloseTimeout: '1 minute',
-  retry: { ...RELEASE_RETRY, maximumAttempts: RELEASE_ATTEMPTS_PER_ROUND },
-});
-/** A release failing for long (see RELEASE_BACK_OFF_AFTER_MS): a few attempts per round, a minute apart. */
-const backedOffReleaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
-  startToCloseTimeout: '1 minute',
-  retry: { ...RELEASE_RETRY, maximumAttempts: BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND },
-});
-const releaseVerify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
-  startToCloseTimeout: '30s',
-  retry: { ...RELEASE_RETRY, maximumAttempts: 30 },
-});
-
 export async function apply(
   state: GroupLeaseState,
   op: LeaseOperation,
   options: ApplyOptions = {},
 ): Promise<LeaseOutcome> {
   state.key = op.key; // the holder's pinned connection settings are the freshest we know
+  // The connection's own queue (rate-limited); should no worker serve it, the lease's queue serves the next round.
+  let unserved = false;
+  const calls = () => directoryCalls(unserved ? undefined : op.key.taskQueue);
   const ref = {
     connectionName: op.key.connectionName,
     connection: op.key.connection,
@@ -69,7 +27,17 @@ export async function apply(
   const base = { opId: op.opId, kind: op.kind, leaseId: op.leaseId, groupId: op.key.groupId };
   const others = (): string[] => state.holders.filter((h) => h.leaseId !== op.leaseId).map((h) => h.issueKey);
   const now = (): string => new Date().toISOString();
-  const call = <T>(fn: (backedOff: boolean) => Promise<T>, read = false): Promise<T> => persist(op, fn, options, read);
+  const call = <T>(fn: (backedOff: boolean) => Promise<T>, read = false): Promise<T> =>
+    persist(
+      op,
+      (backedOff) =>
+        fn(backedOff).catch((err: unknown) => {
+          unserved ||= notStartedInTime(err);
+          throw err;
+        }),
+      options,
+      read,
+    );
   // Activity summaries: what each directory call is for, in the Temporal UI.
   const user = op.key.userLogin;
   const group = `${op.key.groupName} (${op.key.connectionName})`;
@@ -77,7 +45,10 @@ export async function apply(
 
   try {
     if (op.kind === 'acquire') {
-      const member = await call(() => idp.isMember.executeWithOptions(said(`is ${user} in ${group}?`), [ref]), true);
+      const member = await call(
+        () => calls().idp.isMember.executeWithOptions(said(`is ${user} in ${group}?`), [ref]),
+        true,
+      );
       if (member) {
         hold(state, op);
         if (state.membership === 'none') state.membership = 'pre-existing';
@@ -95,9 +66,9 @@ export async function apply(
         };
       }
       const wasManaged = state.membership === 'managed';
-      const answer = await call(() => idp.addMember.executeWithOptions(said(`add ${user} to ${group}`), [ref]));
+      const answer = await call(() => calls().idp.addMember.executeWithOptions(said(`add ${user} to ${group}`), [ref]));
       const verifiedAt = await call(() =>
-        verify.verifyMembership.executeWithOptions(said(`read back: ${user} in ${group}`), [
+        calls().verify.verifyMembership.executeWithOptions(said(`read back: ${user} in ${group}`), [
           { ...ref, expected: true },
         ]),
       );
@@ -162,16 +133,20 @@ export async function apply(
     }
     // Releases first also means releases fast (older runs keep the calls they were recorded with).
     const fast = options.releaseWaiting !== undefined;
-    const remover = (backedOff: boolean) => (backedOff ? backedOffReleaseIdp : fast ? releaseIdp : idp);
+    const remover = (backedOff: boolean) => {
+      const { idp, releaseIdp, backedOffReleaseIdp } = calls();
+      return backedOff ? backedOffReleaseIdp : fast ? releaseIdp : idp;
+    };
     const answer = await call((backedOff) =>
       remover(backedOff).removeMember.executeWithOptions(said(`remove ${user} from ${group}`), [ref]),
     );
     // Access ended when the directory answered the removal; reading it back only confirms that.
     const removedAt = now();
     const verifiedAt = await call(() =>
-      (fast ? releaseVerify : verify).verifyMembership.executeWithOptions(said(`read back: ${user} not in ${group}`), [
-        { ...ref, expected: false },
-      ]),
+      (fast ? calls().releaseVerify : calls().verify).verifyMembership.executeWithOptions(
+        said(`read back: ${user} not in ${group}`),
+        [{ ...ref, expected: false }],
+      ),
     );
     state.membership = 'none';
     return {

@@ -13,6 +13,8 @@ export interface MembershipKey {
   groupName: string;
   userId: string;
   userLogin: string;
+  /** Where the connection's membership calls run (see task-queues.ts); absent: the lease's own task queue. */
+  taskQueue?: string;
 }
 
 export interface LeaseOperation {

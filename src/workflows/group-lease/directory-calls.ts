@@ -1,0 +1,67 @@
+import { ActivityFailure, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
+import type { LeaseholdActivities } from '../../activities/contract';
+import { ATTEMPTS_PER_ROUND, BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND, RELEASE_ATTEMPTS_PER_ROUND } from './rounds';
+
+/** How long a call may wait on its connection's queue before the lease's own queue serves the next round. */
+const UNSERVED_AFTER = '15 minutes' as const;
+
+/** Whether a call failed because no worker started it in time (its queue is not served). */
+export function notStartedInTime(err: unknown): boolean {
+  return (
+    err instanceof ActivityFailure &&
+    err.cause instanceof TimeoutFailure &&
+    err.cause.timeoutType === 'SCHEDULE_TO_START'
+  );
+}
+
+/**
+ * The directory calls of a lease, with their retry profiles, on the connection's task queue (see
+ * task-queues.ts; absent in runs pinned before the split: the lease's own queue).
+ */
+export function directoryCalls(taskQueue: string | undefined) {
+  // A call waits on the connection's queue behind the rate limit, but not forever: with no worker serving
+  // the queue (the connection left the rules before a restart), the next round runs on the lease's queue.
+  const on = taskQueue ? { taskQueue, scheduleToStartTimeout: UNSERVED_AFTER } : {};
+  /** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
+  const idp = proxyActivities<Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember'>>({
+    startToCloseTimeout: '1 minute',
+    ...on,
+    retry: {
+      initialInterval: '1s',
+      backoffCoefficient: 2,
+      maximumInterval: '1 minute',
+      maximumAttempts: ATTEMPTS_PER_ROUND,
+    },
+  });
+
+  /** Reading membership back: Graph may lag a write by seconds. */
+  const verify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
+    startToCloseTimeout: '30s',
+    ...on,
+    retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 30 },
+  });
+
+  /**
+   * A release's directory calls retry fast: a 5xx costs at most 1 s before the next try, so a flaky
+   * directory delays a revocation by about a second per failed call; a rate limit still waits exactly
+   * what the IdP asked (the connector's `nextRetryDelay` overrides the backoff).
+   */
+  const RELEASE_RETRY = { initialInterval: '250ms', backoffCoefficient: 1.5, maximumInterval: '1s' } as const;
+  const releaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
+    startToCloseTimeout: '1 minute',
+    ...on,
+    retry: { ...RELEASE_RETRY, maximumAttempts: RELEASE_ATTEMPTS_PER_ROUND },
+  });
+  /** A release failing for long (see RELEASE_BACK_OFF_AFTER_MS): a few attempts per round, a minute apart. */
+  const backedOffReleaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
+    startToCloseTimeout: '1 minute',
+    ...on,
+    retry: { ...RELEASE_RETRY, maximumAttempts: BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND },
+  });
+  const releaseVerify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
+    startToCloseTimeout: '30s',
+    ...on,
+    retry: { ...RELEASE_RETRY, maximumAttempts: 30 },
+  });
+  return { idp, verify, releaseIdp, backedOffReleaseIdp, releaseVerify };
+}
