@@ -45,7 +45,7 @@ describe('access request through outages', () => {
   });
 
   test('an active grant flooded with forged decisions continues as new, keeps its evidence, and still ends on time', async () => {
-    const r = await start('1 day', 150);
+    const r = await start('1 day', 80);
     const active = await r.until((s) => s.state === 'Active', 'the grant');
     const firstRun = (await r.handle.describe()).runId;
     for (let i = 0; i < 40; i++) {
@@ -80,7 +80,7 @@ describe('access request through outages', () => {
   });
 
   test('a request waiting for approval, flooded with forged approvals, continues as new and is still granted by the real one', async () => {
-    const r = await start('1 hour', 150, { application: 'AWS Production', accessType: 'Read-only' });
+    const r = await start('1 hour', 80, { application: 'AWS Production', accessType: 'Read-only' });
     await r.until((s) => s.state === 'AwaitingApproval', 'the wait for approval');
     const firstRun = (await r.handle.describe()).runId;
     const bob = people.bob.accountId;

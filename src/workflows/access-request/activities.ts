@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 
 /**
@@ -24,9 +24,18 @@ export const lookups = proxyActivities<
 });
 
 /** Handing an operation to a group-lease workflow: a quick signal-with-start, retried until it lands. */
-export const leases = proxyActivities<Pick<LeaseholdActivities, 'sendLeaseOperation'>>({
+const LEASE_HANDOFF = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+} as const;
+export const leases = proxyActivities<Pick<LeaseholdActivities, 'sendLeaseOperation'>>(LEASE_HANDOFF);
+/**
+ * The same hand-off as a local activity, run inside the workflow task (runs since 'lease-handoff-local'):
+ * the lease hears of an approval or an expiry without a task round trip in between.
+ */
+export const localLeases = proxyLocalActivities<Pick<LeaseholdActivities, 'sendLeaseOperation'>>({
+  ...LEASE_HANDOFF,
+  localRetryThreshold: '10s',
 });
 
 /**

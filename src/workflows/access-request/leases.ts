@@ -1,9 +1,9 @@
-import { condition, getExternalWorkflowHandle } from '@temporalio/workflow';
+import { condition, getExternalWorkflowHandle, patched } from '@temporalio/workflow';
 import { retryNowSignal } from '../group-lease/messages';
 import { groupLeaseWorkflowId } from '../ids';
 import type { OperatorAction } from './messages';
 import type { LeaseOperation, LeaseOutcome } from '../group-lease/types';
-import { leases } from './activities';
+import { leases, localLeases } from './activities';
 import type { RequestRun } from './run';
 
 /**
@@ -32,7 +32,8 @@ export async function sendLeases(run: RequestRun, kind: 'acquire' | 'release', s
     },
   }));
   const summary = (op: LeaseOperation) => `${op.kind} ${op.key.groupName} for ${op.key.userLogin} (to its lease)`;
-  await Promise.all(ops.map((op) => leases.sendLeaseOperation.executeWithOptions({ summary: summary(op) }, [op])));
+  const handOff = patched('lease-handoff-local') ? localLeases : leases;
+  await Promise.all(ops.map((op) => handOff.sendLeaseOperation.executeWithOptions({ summary: summary(op) }, [op])));
   // Outcomes come back as signals from each membership's workflow.
   await condition(() => ops.every((op) => run.outcomes.has(op.opId)));
   return ops.map((op) => run.outcomes.get(op.opId)!);

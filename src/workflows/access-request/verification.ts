@@ -1,4 +1,4 @@
-import { proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
+import { patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LeaseholdActivities, PinnedPolicy, RelatedRequestFacts } from '../../activities/contract';
 import { authorizeApprover, type ApproverFacts } from '../../policy/approval';
 import type { DecisionSource } from '../../policy/decision-source';
@@ -20,9 +20,20 @@ import type {
  * each confirmation counts once. Reading Jira waits out outages (no attempt limit): a real decision is
  * never lost to a transient failure, and a permanent answer makes the claim ignored, never fatal.
  */
-const jiraReads = proxyActivities<Pick<LeaseholdActivities, 'verifyDecision' | 'readRelatedRequest'>>({
+const JIRA_READ_OPTIONS = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
+} as const;
+const jiraReads =
+  proxyActivities<Pick<LeaseholdActivities, 'verifyDecision' | 'readRelatedRequest'>>(JIRA_READ_OPTIONS);
+/**
+ * The decision check as a local activity: it runs in the workflow task that received the claim, so an
+ * approval reaches the lease without two task round trips (runs since 'decision-check-local'). Retries
+ * past a few seconds wait on durable timers; a Jira outage is still waited out.
+ */
+const localJiraReads = proxyLocalActivities<Pick<LeaseholdActivities, 'verifyDecision'>>({
+  ...JIRA_READ_OPTIONS,
+  localRetryThreshold: '10s',
 });
 
 export interface TrustContext {
@@ -56,7 +67,8 @@ export async function confirmStatusChange(
   const counted = (ctx.snapshot.countedChangelog ??= []);
   try {
     const summary = `Jira changelog of ${event.issueKey}: did ${event.actorAccountId} move it to "${event.status}"?`;
-    const { match, actor } = await jiraReads.verifyDecision.executeWithOptions({ summary }, [
+    const reads = patched('decision-check-local') ? localJiraReads : jiraReads;
+    const { match, actor } = await reads.verifyDecision.executeWithOptions({ summary }, [
       {
         jira: ctx.policy.jira,
         issueKey: event.issueKey,
