@@ -78,7 +78,9 @@ export async function startEmbedded(
       Object.assign(process.env, sandboxes.env);
     }
 
-    const worker = await runWorker(target, env.LEASEHOLD_TASK_QUEUE);
+    const worker = await runWorker(target, env.LEASEHOLD_TASK_QUEUE, {
+      workflowCacheSize: env.LEASEHOLD_WORKER_CACHE,
+    });
     stoppers.push(() => worker.stop());
     if (env.LEASEHOLD_WORKER_HEALTH_PORT !== undefined) {
       const health = await serveWorkerHealth(

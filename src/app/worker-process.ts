@@ -24,6 +24,8 @@ export interface RunWorkerOptions {
   workflowBundlePath?: string;
   /** How long the activities may reuse a read of the rules in force (default 1 s). */
   rulesCacheMs?: number;
+  /** Request and lease runs kept in memory (default 250; see MAIN_WORKER_OPTIONS). */
+  workflowCacheSize?: number;
   /** How often the directory workers follow the rules' connections (default 30 s). */
   followRulesEveryMs?: number;
 }
@@ -34,7 +36,7 @@ export interface RunWorkerOptions {
  * for these short histories); workflow tasks are short, activities mostly wait on HTTP.
  */
 const MAIN_WORKER_OPTIONS: Partial<WorkerOptions> = {
-  maxCachedWorkflows: Number(process.env.LEASEHOLD_WORKER_CACHE ?? 250),
+  maxCachedWorkflows: 250,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentActivityTaskExecutions: 100,
 };
@@ -68,7 +70,14 @@ export async function runWorker(
   const common = { connection, namespace: target.namespace, activities, ...bundle };
   // Work by kind (see src/workflows/task-queues.ts): requests and leases, the policy, Jira write-back,
   // and one rate-limited queue per directory connection.
-  const worker = await createLeaseholdWorker({ ...common, taskQueue, overrides: MAIN_WORKER_OPTIONS });
+  const worker = await createLeaseholdWorker({
+    ...common,
+    taskQueue,
+    overrides: {
+      ...MAIN_WORKER_OPTIONS,
+      ...(options.workflowCacheSize !== undefined ? { maxCachedWorkflows: options.workflowCacheSize } : {}),
+    },
+  });
   const policyWorker = await createLeaseholdWorker({
     ...common,
     taskQueue: policyTaskQueue(taskQueue),

@@ -118,7 +118,9 @@ export function registerServeCommands(program: Command): void {
       const { runWorker } = await import('../app/worker-process');
       const { serveWorkerHealth } = await import('../app/worker-health');
       const env = readEnv();
-      const worker = await runWorker(temporalTarget(env), env.LEASEHOLD_TASK_QUEUE);
+      const worker = await runWorker(temporalTarget(env), env.LEASEHOLD_TASK_QUEUE, {
+        workflowCacheSize: env.LEASEHOLD_WORKER_CACHE,
+      });
       const health =
         env.LEASEHOLD_WORKER_HEALTH_PORT === undefined
           ? undefined
