@@ -6,6 +6,7 @@ import { parseRulesText, problemLine } from '../policy/parse';
 import { RulesStore } from '../temporal/rules-store';
 import { projectRoot, sandboxEnvFile, sandboxStateFile, stateDir } from '../paths';
 import type { RunningSandboxes, SandboxPackage } from './sandbox-package';
+import { startSandboxesThread } from './sandbox-thread';
 import type { RunningStarter } from '../starter/server';
 import { temporalTarget } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
@@ -67,7 +68,7 @@ export async function startEmbedded(
 
     let sandboxes: RunningSandboxes | undefined;
     if (wantsSandboxes(env)) {
-      sandboxes = await sandbox.startSandboxes({
+      sandboxes = await startSandboxesThread(sandbox, {
         stateDir,
         stateFile: sandboxStateFile,
         ports: sandboxPorts(env),
