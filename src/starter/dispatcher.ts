@@ -22,6 +22,7 @@ import type { accessRequestWorkflow } from '../workflows/access-request/workflow
 import { accessRequestWorkflowId } from '../workflows/ids';
 import { searchAttributes } from '../workflows/search-attributes';
 import { FieldResolver } from './field-resolver';
+import { JiraPeople } from './jira-people';
 import type { JiraWebhook } from './jira-payload';
 import { classifyEvent, type MappedIssue } from './request-mapping';
 
@@ -51,7 +52,7 @@ export interface DispatcherDeps {
  */
 export class Dispatcher {
   private readonly fields = new FieldResolver();
-  private botAccountIds = new Map<string, string>();
+  private readonly people = new JiraPeople();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -266,18 +267,11 @@ export class Dispatcher {
   /** The requester as operators search for them: their email when Jira (or the overrides) tell it, else the accountId. */
   private async requesterLabel(issue: MappedIssue, rules: RulesDocument, jira: JiraGateway): Promise<string> {
     const accountId = issue.input.requester.accountId;
-    const override = rules.portal.emailOverrides[accountId];
-    if (override) return override;
-    const user = await this.jiraCall(() => jira.user(accountId));
-    return user.email ?? accountId;
+    return rules.portal.emailOverrides[accountId] ?? (await this.jiraCall(() => this.people.label(jira, accountId)));
   }
 
-  private async botAccountId(jira: JiraGateway): Promise<string> {
-    const known = this.botAccountIds.get(jira.site);
-    if (known) return known;
-    const me = await this.jiraCall(() => jira.myself());
-    this.botAccountIds.set(jira.site, me.accountId);
-    return me.accountId;
+  private botAccountId(jira: JiraGateway): Promise<string> {
+    return this.jiraCall(() => this.people.botAccountId(jira));
   }
 
   private async guard<T>(what: string, fn: () => Promise<T>): Promise<T> {
