@@ -35,6 +35,10 @@ describe('group-lease workflow', () => {
   });
 
   let n = 0;
+  let directoryQueue: string | undefined;
+  beforeEach(() => {
+    directoryQueue = undefined;
+  });
   const key = (): MembershipKey => ({
     connectionName: 'okta',
     connection: { type: 'okta', orgUrl: 'http://okta.invalid', token: { env: 'OKTA_API_TOKEN' }, maxSdkRetries: 0 },
@@ -42,6 +46,7 @@ describe('group-lease workflow', () => {
     groupName: 'jira-software-users',
     userId: 'u-alice',
     userLogin: 'alice@example.com',
+    ...(directoryQueue ? { taskQueue: directoryQueue } : {}),
   });
   const lease = () => {
     const workflowId = `group-lease-${++n}`;
@@ -106,6 +111,23 @@ describe('group-lease workflow', () => {
       { op: 'remove', userId: 'u-alice' },
       { op: 'add', userId: 'u-alice' },
     ]);
+  });
+
+  test("a connection's directory queue that no worker serves: after 15 minutes the lease's own queue makes the change", async () => {
+    directoryQueue = 'group-lease-test-directory-gone'; // the connection left the rules before a restart
+    const l = lease();
+    const now = await env.currentTimeMs();
+    await l.send(l.op('acquire', 'ACCESS-9', now + 24 * hour));
+    await env.sleep('10 minutes');
+    expect(group.attempts.isMember).toBe(0); // waiting on the unserved queue
+    await env.sleep('6 minutes');
+    const held = await l.until((s) => s.holders.length === 1, 'the lease, on the fallback queue');
+    expect(held.membership).toBe('managed');
+    expect(group.members.has('u-alice')).toBe(true);
+
+    directoryQueue = undefined; // the holder's release, from a worker that serves the queue again
+    await l.send(l.op('release', 'ACCESS-9'));
+    await l.until((s) => s.membership === 'none', 'the release');
   });
 
   test('a holder terminated while holding a lease is released by the lease at its end, saying why', async () => {
