@@ -96,17 +96,15 @@ export async function runWorker(
     baseTaskQueue: taskQueue,
     activities,
   });
-  const followRules = () => directories!.sync(async () => (await rules.current())?.rules);
-  await followRules();
-  const following = setInterval(() => void followRules(), options.followRulesEveryMs ?? 30_000);
-  following.unref();
   const workers = [worker, policyWorker, jiraWorker];
   const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped with an error'));
-  logger.info(
-    { address: target.address, namespace: target.namespace, taskQueue, directories: directories.budgets() },
-    'worker running',
-  );
+  // Reading the rules is a query of the policy workflow, which the policy worker (running now) answers.
+  const followRules = () => directories!.sync(async () => (await rules.current())?.rules);
+  void followRules();
+  const following = setInterval(() => void followRules(), options.followRulesEveryMs ?? 30_000);
+  following.unref();
+  logger.info({ address: target.address, namespace: target.namespace, taskQueue }, 'worker running');
   return {
     worker,
     client,
