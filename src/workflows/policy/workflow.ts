@@ -9,7 +9,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
-import { jsonBytes, validateRules } from '../../policy/validate';
+import type * as Validation from '../../policy/validate';
 import type { RulesDocument } from '../../policy/schema';
 import { failureMessage } from '../failures';
 import {
@@ -21,6 +21,17 @@ import {
   submitRulesUpdate,
 } from './messages';
 import type { PolicyState, RulesVersion, RulesVersionSummary, Submission, SubmitResult } from './types';
+
+/**
+ * The rules' validation (zod and the rules' schema), loaded when this workflow first validates. Every
+ * workflow of the bundle instantiates the modules it loads (a reused V8 context keeps a module cache per
+ * workflow): loaded at the top, the schema's hundreds of objects would be built for each of thousands of
+ * sleeping requests and leases, which never validate rules.
+ */
+function validation(): typeof Validation {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return require('../../policy/validate') as typeof Validation;
+}
 
 /**
  * What the state carries across continue-as-new must stay well under Temporal's 2 MiB payload limit
@@ -70,7 +81,7 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
     const kept: RulesVersion[] = [];
     let bytes = 0;
     for (const d of older) {
-      bytes += jsonBytes(d);
+      bytes += validation().jsonBytes(d);
       if (kept.length >= KEEP_DOCUMENTS - 1 || bytes > KEEP_DOCUMENT_BYTES) break;
       kept.push(d);
     }
@@ -99,7 +110,7 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
   setHandler(
     submitRulesUpdate,
     async (submission: Submission): Promise<SubmitResult> => {
-      const parsed = validateRules(submission.document);
+      const parsed = validation().validateRules(submission.document);
       if (!parsed.ok) throw ApplicationFailure.nonRetryable('invalid rules document', 'InvalidRules', parsed.problems);
       const rules: RulesDocument = parsed.rules;
       let check;
@@ -159,7 +170,7 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
           throw new Error(`submittedBy is longer than ${MAX_NAME_LENGTH} characters`);
         if ((submission.comment?.length ?? 0) > MAX_COMMENT_LENGTH)
           throw new Error(`the comment is longer than ${MAX_COMMENT_LENGTH} characters`);
-        const parsed = validateRules(submission.document);
+        const parsed = validation().validateRules(submission.document);
         if (!parsed.ok) {
           throw new Error(
             `invalid rules document:\n${parsed.problems.map((p) => `  ${p.path}: ${p.message}`).join('\n')}`,
