@@ -22,44 +22,27 @@
  *   npm run bench:webhook -- [--issues 1000] [--redeliveries 0.1] [--concurrency 32] [--seed 7] [--worker-during-load]
  */
 import fs from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { Pool } from 'undici';
 import { ConnectorRegistry } from '../src/connectors/registry';
 import { logger } from '../src/logging';
 import { RulesStore } from '../src/temporal/rules-store';
-import { sandboxCredentials, samplePerson } from '@leasehold/sandbox';
 import { startWebhookStarter, type RunningStarter } from '../src/starter/server';
 import { startDevServer, type DevServer } from '../src/temporal/dev-server';
 import { installRuntimeLogging } from '../src/temporal/runtime';
-import { stateQuery, statusChangedSignal } from '../src/workflows/access-request/messages';
-import type { AccessRequestInput, RequestSnapshot, StatusChange } from '../src/workflows/access-request/types';
-import type { accessRequestWorkflow } from '../src/workflows/access-request/workflow';
+import { stateQuery } from '../src/workflows/access-request/messages';
+import type { RequestSnapshot } from '../src/workflows/access-request/types';
 import { accessRequestWorkflowId } from '../src/workflows/ids';
-import { searchAttributes } from '../src/workflows/search-attributes';
 import { writeWorkflowBundle } from '../src/worker/workflow-bundle';
 import { Leasehold } from '../test/harness/leasehold';
+import { describeRun, fmt, runPool, webhookLoad, type LoadOptions } from './perf/webhook-load';
 
-const JIRA_TIMEOUT_MS = 10_000;
-/** Jira retries for ~30 minutes; a loopback run retries sooner (each wait is counted). */
-const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 5_000, 10_000];
 const SETTLE_TIMEOUT_MS = 15 * 60_000;
 
 const out = (line = ''): void => void process.stdout.write(`${line}\n`);
-const fmt = (n: number, digits = 0): string =>
-  n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
-interface Options {
-  issues: number;
-  redeliveries: number;
-  concurrency: number;
-  seed: number;
-  workerDuringLoad: boolean;
-}
+type Options = LoadOptions;
 
 function options(): Options {
   const { values } = parseArgs({
@@ -80,180 +63,12 @@ function options(): Options {
   };
 }
 
-// ---- recorded deliveries ------------------------------------------------------------------------
-
-interface Recorded {
-  identifier: string;
-  signature: string;
-  body: Buffer;
-  event: 'create' | 'status';
-  issueKey: string;
-}
-
-interface Recorder {
-  url: string;
-  deliveries: Recorded[];
-  close(): Promise<void>;
-}
-
-/** Jira's webhook target during the preparation: keeps every create and every move to "Approved by Manager" by bob. */
-async function startRecorder(approver: string): Promise<Recorder> {
-  const deliveries: Recorded[] = [];
-  const server = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      res.writeHead(204).end();
-      const body = Buffer.concat(chunks);
-      const json = JSON.parse(body.toString('utf8')) as {
-        webhookEvent: string;
-        user?: { accountId: string };
-        issue: { key: string };
-        changelog?: { items: Array<{ field: string; toString: string | null }> };
-      };
-      const identifier = String(req.headers['x-atlassian-webhook-identifier']);
-      const signature = String(req.headers['x-hub-signature']);
-      if (json.webhookEvent === 'jira:issue_created')
-        deliveries.push({ identifier, signature, body, event: 'create', issueKey: json.issue.key });
-      const approved = json.changelog?.items.some((i) => i.field === 'status' && i.toString === 'Approved by Manager');
-      if (json.webhookEvent === 'jira:issue_updated' && approved && json.user?.accountId === approver) {
-        deliveries.push({ identifier, signature, body, event: 'status', issueKey: json.issue.key });
-      }
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/webhooks/jira`,
-    deliveries,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
-
-// ---- the load ---------------------------------------------------------------------------------
-
-interface Send {
-  delivery: Recorded;
-  redelivery: boolean;
-}
-
-interface SendResult {
-  status: number | 'lost';
-  outcome?: string;
-  attempts: number;
-}
-
-/** Deterministic shuffle (mulberry32). */
-function shuffled<T>(items: T[], seed: number): T[] {
-  let a = seed >>> 0;
-  const random = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
-  }
-  return copy;
-}
-
-/** Runs `fn` over `items` with at most `concurrency` in flight; returns the wall time in ms. */
-async function runPool<T>(
-  items: T[],
-  concurrency: number,
-  fn: (item: T, index: number) => Promise<void>,
-): Promise<number> {
-  let next = 0;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await fn(items[index]!, index);
-      }
-    }),
-  );
-  return performance.now() - started;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-interface Measured {
-  calls: number;
-  wallMs: number;
-  latencies: number[];
-}
-
-function describeRun(label: string, m: Measured): string {
-  const sorted = [...m.latencies].sort((a, b) => a - b);
-  const rate = m.calls / (m.wallMs / 1000);
-  return (
-    `${label.padEnd(50)} ${fmt(m.calls).padStart(6)} in ${fmt(m.wallMs / 1000, 1).padStart(5)} s = ${fmt(rate, 1).padStart(7)}/s` +
-    `   p50 ${fmt(percentile(sorted, 50), 1).padStart(6)} ms  p95 ${fmt(percentile(sorted, 95), 1).padStart(6)} ms  p99 ${fmt(percentile(sorted, 99), 1).padStart(6)} ms`
-  );
-}
-
-/** POSTs one delivery like Jira: same identifier on every try, X-Atlassian-Webhook-Retry from the first retry. */
-async function sendLikeJira(pool: Pool, webhookPath: string, send: Send, latencies: number[]): Promise<SendResult> {
-  const firstRetry = send.redelivery ? 1 : 0;
-  for (let attempt = 0; ; attempt++) {
-    const retry = firstRetry + attempt;
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      'user-agent': 'Atlassian Webhook HTTP Client',
-      'x-atlassian-webhook-identifier': send.delivery.identifier,
-      'x-atlassian-webhook-flow': 'Primary',
-      'x-hub-signature': send.delivery.signature,
-    };
-    if (retry > 0) headers['x-atlassian-webhook-retry'] = String(retry);
-    const started = performance.now();
-    let status: number | undefined;
-    let outcome: string | undefined;
-    try {
-      const res = await pool.request({
-        path: webhookPath,
-        method: 'POST',
-        headers,
-        body: send.delivery.body,
-        headersTimeout: JIRA_TIMEOUT_MS,
-        bodyTimeout: JIRA_TIMEOUT_MS,
-      });
-      const text = await res.body.text();
-      status = res.statusCode;
-      outcome = (JSON.parse(text) as { outcome?: string }).outcome;
-    } catch {
-      status = undefined; // connection trouble or timeout: Jira retries
-    }
-    latencies.push(performance.now() - started);
-    if (status !== undefined && status >= 200 && status < 300) return { status, outcome, attempts: attempt + 1 };
-    const retryable =
-      status === undefined || status === 408 || status === 409 || status === 425 || status === 429 || status >= 500;
-    if (!retryable || attempt >= RETRY_DELAYS_MS.length)
-      return { status: status ?? 'lost', outcome, attempts: attempt + 1 };
-    await new Promise((r) => setTimeout(r, RETRY_DELAYS_MS[attempt]));
-  }
-}
-
 // ---- main -------------------------------------------------------------------------------------
 
 async function main(): Promise<number> {
   const opts = options();
   logger.level = process.env.LEASEHOLD_LOG_LEVEL ?? 'warn';
   installRuntimeLogging();
-  const alice = samplePerson('alice');
-  const erin = samplePerson('erin');
-  const bob = samplePerson('bob');
 
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'leasehold-bench-'));
   const cleanups: Array<() => Promise<unknown>> = [async () => fs.rmSync(workDir, { recursive: true, force: true })];
@@ -291,116 +106,14 @@ async function main(): Promise<number> {
       `  Temporal dev server ${devServer.address}, namespace ${lh.namespace}; starter ${starter.webhookUrl} (set up in ${fmt((performance.now() - setupStarted) / 1000, 1)} s)`,
     );
 
-    // 1. People act in Jira; its deliveries are recorded.
-    const recorder = await startRecorder(bob.jiraAccountId);
-    cleanups.push(() => recorder.close());
-    lh.sandboxes.jira.registerWebhook({
-      name: 'recorder',
-      url: recorder.url,
-      events: ['jira:issue_created', 'jira:issue_updated'],
-      secret: sandboxCredentials.jira.webhookSecret,
-    });
-    const keys: string[] = [];
-    for (let i = 0; i < opts.issues; i++) {
-      const requester = i % 2 === 0 ? alice : erin;
-      const issue = lh.sandboxes.jira.raiseRequest({
-        reporter: requester.handle,
-        application: 'Jira Software',
-        accessType: 'Admin',
-        justification: `bench request ${i}`,
-      });
-      keys.push(issue.key);
-    }
-    for (const key of keys) lh.sandboxes.jira.moveIssue(key, 'Approved by Manager', 'bob');
-    await lh.sandboxes.jira.waitForDeliveries();
-    const creates = new Map(recorder.deliveries.filter((d) => d.event === 'create').map((d) => [d.issueKey, d]));
-    const statuses = new Map(recorder.deliveries.filter((d) => d.event === 'status').map((d) => [d.issueKey, d]));
-    if (creates.size !== opts.issues || statuses.size !== opts.issues)
-      throw new Error(`recorded ${creates.size} creates and ${statuses.size} status changes for ${opts.issues} issues`);
-
-    // In issue order (deliveries arrive at the recorder in any order), so a seed always gives the same run.
-    const distinct = shuffled([...keys.map((k) => creates.get(k)!), ...keys.map((k) => statuses.get(k)!)], opts.seed);
-    const extra = Math.round(distinct.length * opts.redeliveries);
-    const sends: Send[] = distinct.map((delivery) => ({ delivery, redelivery: false }));
-    const picks = shuffled(distinct, opts.seed + 1).slice(0, extra);
-    const positions = shuffled(
-      Array.from({ length: sends.length + extra }, (_, i) => i),
-      opts.seed + 2,
-    ).slice(0, extra);
-    positions
-      .sort((a, b) => a - b)
-      .forEach((pos, i) => sends.splice(pos, 0, { delivery: picks[i]!, redelivery: true }));
-    const firstSeen = new Map<string, number>();
-    sends.forEach((s, i) => {
-      const id = `${s.delivery.event}:${s.delivery.issueKey}`;
-      if (!firstSeen.has(id)) firstSeen.set(id, i);
-    });
-    const outOfOrder = keys.filter((k) => firstSeen.get(`status:${k}`)! < firstSeen.get(`create:${k}`)!).length;
-    out(
-      `  deliveries: ${fmt(distinct.length)} distinct (${fmt(creates.size)} jira:issue_created + ${fmt(statuses.size)} jira:issue_updated status changes)` +
-        ` + ${fmt(extra)} redeliveries = ${fmt(sends.length)} signed POSTs; ${fmt(outOfOrder)} status changes arrive before their create`,
+    const { keys, statuses, sends, results, raw, load, rawErrors } = await webhookLoad(
+      lh,
+      client,
+      starter,
+      opts,
+      cleanups,
+      out,
     );
-
-    if (!opts.workerDuringLoad) await lh.stopWorker();
-    out(
-      `  worker during the measured runs: ${opts.workerDuringLoad ? 'running' : 'stopped (started afterwards to run the requests)'}`,
-    );
-    out();
-
-    // 2. Raw baseline: what Temporal alone takes for the same number of calls at the same concurrency.
-    const rawQueue = `${lh.taskQueue}-raw`;
-    const raw: Measured = { calls: sends.length, wallMs: 0, latencies: [] };
-    let rawErrors = 0;
-    raw.wallMs = await runPool(sends, opts.concurrency, async (send) => {
-      const key = send.delivery.issueKey;
-      const input: AccessRequestInput = {
-        issueKey: key,
-        application: 'Jira Software',
-        accessType: 'Admin',
-        duration: null,
-        justification: null,
-        requester: { accountId: alice.jiraAccountId },
-        requestedAt: new Date().toISOString(),
-      };
-      const change: StatusChange = {
-        eventId: send.delivery.identifier,
-        issueKey: key,
-        decision: 'Approved',
-        status: 'Approved by Manager',
-        actorAccountId: bob.jiraAccountId,
-        at: new Date().toISOString(),
-      };
-      const started = performance.now();
-      try {
-        await client.workflow.signalWithStart<typeof accessRequestWorkflow, [StatusChange]>('accessRequestWorkflow', {
-          workflowId: `bench-raw-${key}`,
-          taskQueue: rawQueue,
-          args: [input],
-          signal: statusChangedSignal,
-          signalArgs: [change],
-          typedSearchAttributes: [
-            { key: searchAttributes.jiraKey, value: key },
-            { key: searchAttributes.requester, value: alice.email },
-            { key: searchAttributes.application, value: 'Jira Software' },
-            { key: searchAttributes.accessLevel, value: 'Admin' },
-            { key: searchAttributes.state, value: 'Resolving' },
-          ],
-        });
-      } catch (err) {
-        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) rawErrors++;
-      }
-      raw.latencies.push(performance.now() - started);
-    });
-
-    // 3. The load through the starter.
-    const pool = new Pool(starter.url, { connections: opts.concurrency, pipelining: 1 });
-    cleanups.push(() => pool.close());
-    const webhookPath = new URL(starter.webhookUrl).pathname;
-    const load: Measured = { calls: sends.length, wallMs: 0, latencies: [] };
-    const results: SendResult[] = new Array<SendResult>(sends.length);
-    load.wallMs = await runPool(sends, opts.concurrency, async (send, i) => {
-      results[i] = await sendLikeJira(pool, webhookPath, send, load.latencies);
-    });
 
     out(describeRun('webhook starter (HTTP, HMAC, zod, Jira, Temporal)', load));
     out(describeRun('raw client.workflow.signalWithStart', raw));

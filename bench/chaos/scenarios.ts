@@ -304,14 +304,7 @@ export async function intakeSafety(): Promise<Row> {
 
 function spawnWorker(lh: Leasehold): ChildProcess {
   return spawn(process.execPath, [path.join(projectRoot, 'bin', 'leasehold.js'), 'worker'], {
-    env: {
-      ...process.env,
-      ...lh.sandboxes.env,
-      TEMPORAL_ADDRESS: process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: lh.namespace,
-      LEASEHOLD_TASK_QUEUE: lh.taskQueue,
-      LEASEHOLD_LOG_LEVEL: 'error',
-    },
+    env: lh.processEnv(),
     stdio: ['ignore', 'ignore', 'inherit'],
   });
 }

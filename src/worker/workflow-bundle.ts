@@ -5,7 +5,8 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 /** Where `npm run build` writes the pre-built workflow bundle (the worker and replays use it if present). */
 export const prebuiltBundlePath = path.join(__dirname, '..', 'workflow-bundle.js');
 
-const quietLogger = {
+/** A logger that says nothing (webpack's progress is noise in a build). */
+export const quietLogger = {
   log: () => undefined,
   trace: () => undefined,
   debug: () => undefined,

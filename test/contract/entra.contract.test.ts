@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { AuthenticationRequiredError, ClientSecretCredential } from '@azure/identity';
-import { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { Client, GraphError, RetryHandlerOptions } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { Agent } from 'undici';
 import { createGraphClient, GRAPH_DEFAULT_SCOPE } from '../../src/connectors/entra/graph-client';
@@ -541,6 +541,25 @@ describe('sandbox Entra ID + Microsoft Graph with the real SDKs', () => {
       expect(sandbox.faults.current.throttleNext).toBe(1);
       expect(sandbox.writeCounts().addMember).toBe(0);
       expect(sandbox.isMember('SF-Admin', entraId('erin'))).toBe(false);
+    });
+
+    it('throttles Graph to a per-minute limit when asked (the bench): 429 TooManyRequests with the seconds left', async () => {
+      sandbox.setGraphRateLimit(2);
+      try {
+        const noRetries = [new RetryHandlerOptions(0, 0)];
+        await members(SF_ADMIN);
+        await members(SF_ADMIN);
+        const err = await graphError(() => graph.api(`/groups/${SF_ADMIN}/members`).middlewareOptions(noRetries).get());
+        expect(err.statusCode).toBe(429);
+        expect(err.code).toBe('TooManyRequests');
+        const retryAfter = Number(err.headers?.get('Retry-After'));
+        expect(retryAfter).toBeGreaterThan(0);
+        expect(retryAfter).toBeLessThanOrEqual(60);
+        expect(sandbox.throttledCount()).toBe(1);
+      } finally {
+        sandbox.setGraphRateLimit(undefined);
+      }
+      await expect(members(SF_ADMIN)).resolves.toEqual([entraId('carol')]);
     });
   });
 

@@ -97,6 +97,7 @@ export class Leasehold {
       {
         workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE,
         rulesCacheMs: 0,
+        followRulesEveryMs: 1_000,
       },
     );
   }
@@ -104,6 +105,18 @@ export class Leasehold {
   /** The running worker (its client, its metrics), if started. */
   get runningWorker(): RunningWorker | undefined {
     return this.worker;
+  }
+
+  /** The environment of a `leasehold` process (CLI, worker) that joins this one: its Temporal namespace and queue, the sandboxes. */
+  processEnv(): NodeJS.ProcessEnv {
+    return {
+      ...process.env,
+      ...this.sandboxes.env,
+      TEMPORAL_ADDRESS: process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS,
+      TEMPORAL_NAMESPACE: this.namespace,
+      LEASEHOLD_TASK_QUEUE: this.taskQueue,
+      LEASEHOLD_LOG_LEVEL: 'error',
+    };
   }
 
   /** Stops the worker: from then on nothing polls the task queue, as when a worker is down. */

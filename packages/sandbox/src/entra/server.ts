@@ -10,6 +10,7 @@ import { Directory, type EntraDirectoryState } from './directory';
 import { renderGraphError, renderGraphFault } from './graph-errors';
 import { addGraphRoutes } from './graph-routes';
 import { addIdentityRoutes } from './identity-routes';
+import { GraphThrottle } from './throttle';
 import { RequestCounts, entraWriteRoutes, type EntraRouteName } from './request-counts';
 import { TokenService, type AppPrincipal } from './tokens';
 
@@ -28,6 +29,8 @@ export interface EntraSandboxOptions {
   premiumTenant?: boolean;
   /** Users, groups and memberships to start from (a state saved by {@link EntraSandbox.savedState}). */
   savedState?: EntraDirectoryState;
+  /** Graph requests allowed per minute before 429 TooManyRequests with Retry-After (default: no limit). */
+  graphRateLimitPerMinute?: number;
 }
 
 export interface EntraSandbox {
@@ -58,6 +61,10 @@ export interface EntraSandbox {
   onStateChange(listener: () => void): void;
   /** Back to the sample organisation, zero counts; optionally new settings. */
   reset(patch?: EntraSettingsPatch): void;
+  /** Sets (or, with undefined, lifts) the Graph throttle, starting its window afresh. */
+  setGraphRateLimit(perMinute: number | undefined): void;
+  /** Graph requests the throttle answered 429 since start or reset. */
+  throttledCount(): number;
   close(): Promise<void>;
 }
 
@@ -78,6 +85,7 @@ export async function startEntraSandbox(options: EntraSandboxOptions = {}): Prom
   const tokens = new TokenService(tenantId);
   const counts = new RequestCounts();
   const principals = new WeakMap<SandboxRequest, AppPrincipal>();
+  const throttle = new GraphThrottle(options.graphRateLimitPerMinute);
 
   const configure = (patch: EntraSettingsPatch): EntraSandboxSettings => {
     if (patch.replicationDelayMs !== undefined) settings.replicationDelayMs = patch.replicationDelayMs;
@@ -88,6 +96,7 @@ export async function startEntraSandbox(options: EntraSandboxOptions = {}): Prom
   const reset = (patch: EntraSettingsPatch = {}): void => {
     directory.reset();
     counts.reset();
+    throttle.reset(options.graphRateLimitPerMinute);
     tokens.resetCounts();
     configure(patch);
   };
@@ -136,8 +145,12 @@ export async function startEntraSandbox(options: EntraSandboxOptions = {}): Prom
         : renderAadFault(fault, req, faults.current.retryAfterSeconds),
     renderError: (err, req) => (isGraphPath(req.path) ? renderGraphError(err, req) : renderAadError(err, req)),
     before: (req) => {
-      if (isGraphPath(req.path)) principals.set(req, tokens.verify(firstHeader(req.headers.authorization)));
-      return undefined;
+      if (!isGraphPath(req.path)) return undefined;
+      principals.set(req, tokens.verify(firstHeader(req.headers.authorization)));
+      const retryAfterSeconds = throttle.take();
+      return retryAfterSeconds === undefined
+        ? undefined
+        : renderGraphFault({ kind: 'rate-limit', retryAfterSeconds }, req, retryAfterSeconds);
     },
     admin: entraAdminRouter({ state, reset, configure, flushReplication: () => directory.flushReplication() }),
   });
@@ -165,6 +178,8 @@ export async function startEntraSandbox(options: EntraSandboxOptions = {}): Prom
     savedState: () => directory.exportState(),
     onStateChange: (listener) => directory.onChange(listener),
     reset,
+    setGraphRateLimit: (perMinute) => throttle.setLimit(perMinute),
+    throttledCount: () => throttle.throttledCount,
     close: () => server.close(),
   };
 }

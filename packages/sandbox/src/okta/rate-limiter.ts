@@ -23,6 +23,7 @@ interface Window {
 export class RateLimiter {
   private readonly windows = new Map<string, Window>();
   private limit: number;
+  private rejected = 0;
 
   constructor(
     perMinute: number = DEFAULT_RATE_LIMIT_PER_MINUTE,
@@ -45,11 +46,21 @@ export class RateLimiter {
     this.windows.clear();
   }
 
+  /** Requests refused (answered 429) since this limiter was made or {@link resetRejected}. */
+  get rejectedCount(): number {
+    return this.rejected;
+  }
+
+  resetRejected(): void {
+    this.rejected = 0;
+  }
+
   /** Counts one request; `allowed` is false once the bucket's window is used up. */
   take(bucket: string): RateLimitState & { allowed: boolean } {
     const window = this.current(bucket, true);
     const allowed = window.used < this.limit;
     if (allowed) window.used += 1;
+    else this.rejected += 1;
     return { allowed, ...this.state(window) };
   }
 

@@ -60,6 +60,8 @@ export interface OktaSandbox {
   setRateLimit(perMinute: number): void;
   /** Requests that reached an operation (authenticated, not throttled, not faulted) since start or reset. */
   requestCount(operation: OktaOperationId): number;
+  /** Requests the per-minute limit answered 429 since start or reset (forced 429 faults not included). */
+  rateLimitedCount(): number;
   /** Membership changes that really changed the org (idempotent repeats are not listed), oldest first. */
   membershipChanges(): MembershipChange[];
   state(): OktaSandboxState;
@@ -159,6 +161,10 @@ class RunningOktaSandbox implements OktaSandbox {
     return this.requestCounts.get(operation) ?? 0;
   }
 
+  rateLimitedCount(): number {
+    return this.limiter.rejectedCount;
+  }
+
   membershipChanges(): MembershipChange[] {
     return this.directory.membershipChanges.map((c) => ({ ...c }));
   }
@@ -191,6 +197,7 @@ class RunningOktaSandbox implements OktaSandbox {
   reset(): void {
     this.directory.reset();
     this.limiter.setLimit(this.initialRateLimit);
+    this.limiter.resetRejected();
     this.requestCounts.clear();
     this.faults.update(this.initialFaults);
   }
