@@ -40,6 +40,7 @@ interface Running {
 export class DirectoryWorkers {
   private readonly running = new Map<string, Running>();
   private syncing: Promise<void> = Promise.resolve();
+  private stopped = false;
 
   constructor(
     private readonly deps: {
@@ -68,8 +69,12 @@ export class DirectoryWorkers {
     return Object.fromEntries([...this.running].map(([name, r]) => [name, r.perMinute]));
   }
 
+  /**
+   * Stops every directory worker. A follow-up still reading the rules is not waited for (the policy
+   * worker may already be gone, and the read would wait for it); whatever it would start is stopped.
+   */
   async stop(): Promise<void> {
-    await this.syncing;
+    this.stopped = true;
     await Promise.all([...this.running.keys()].map((name) => this.retire(name)));
   }
 
@@ -78,6 +83,7 @@ export class DirectoryWorkers {
    * a changed budget replaces the worker (a queue's rate is set by its pollers).
    */
   private async apply(rules: RulesDocument | undefined): Promise<void> {
+    if (this.stopped) return;
     for (const [name, connection] of Object.entries(rules?.connections ?? {})) {
       const perMinute = requestsPerMinute(connection);
       if (perMinute === undefined) continue;
@@ -101,6 +107,7 @@ export class DirectoryWorkers {
     });
     const done = worker.run().catch((err: unknown) => logger.error({ err, taskQueue }, 'directory worker stopped'));
     this.running.set(name, { perMinute, worker, done });
+    if (this.stopped) return this.retire(name); // stopped while it was being created
     logger.info({ connection: name, taskQueue, perMinute }, 'directory worker running');
   }
 
