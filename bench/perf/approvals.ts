@@ -74,16 +74,19 @@ export async function approvalLatencies(
 
 /** Figures 2 and 3: approvals at 1/s, then a burst at 20/s, each on a fresh stack. */
 export async function approvalFigures(ctx: PerfContext, only: { steady: boolean; burst: boolean }): Promise<Row[]> {
+  const figure = async (n: number, perSecond: number) => {
+    const l = await withStack({}, (lh) =>
+      approvalLatencies(lh, new OktaWatch(lh.sandboxes.okta), ctx, { n, perSecond, firstGroup: 0 }),
+    );
+    return { p50: percentile(l, 50), p99: percentile(l, 99) };
+  };
   const rows: Row[] = [];
   if (only.steady) {
     const n = ctx.size(60, 15);
-    const l = await withStack({}, (lh) =>
-      approvalLatencies(lh, new OktaWatch(lh.sandboxes.okta), ctx, { n, perSecond: 1, firstGroup: 0 }),
-    );
-    const p50 = percentile(l, 50);
+    const { p50, p99 } = await figure(n, 1);
     rows.push({
       figure: `2. approval → user in Okta group, 1 approval/s (n=${n}), p50`,
-      measured: `${ms(p50)} (p99 ${ms(percentile(l, 99))})`,
+      measured: `${ms(p50)} (p99 ${ms(p99)})`,
       target: 'p50 ≤ 100 ms',
       ratio: ratioTo(ctx, p50),
       held: p50 <= 100,
@@ -91,13 +94,10 @@ export async function approvalFigures(ctx: PerfContext, only: { steady: boolean;
   }
   if (only.burst) {
     const n = ctx.size(100, 40);
-    const l = await withStack({}, (lh) =>
-      approvalLatencies(lh, new OktaWatch(lh.sandboxes.okta), ctx, { n, perSecond: 20, firstGroup: 0 }),
-    );
-    const p99 = percentile(l, 99);
+    const { p50, p99 } = await figure(n, 20);
     rows.push({
       figure: `3. the same, burst of 20 approvals/s (n=${n}), p99`,
-      measured: `${ms(p99)} (p50 ${ms(percentile(l, 50))})`,
+      measured: `${ms(p99)} (p50 ${ms(p50)})`,
       target: 'p99 ≤ 300 ms',
       ratio: ratioTo(ctx, p99),
       held: p99 <= 300,

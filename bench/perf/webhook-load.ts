@@ -6,6 +6,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import { Pool } from 'undici';
 import { sandboxCredentials, samplePerson } from '@leasehold/sandbox';
+import { percentile, pool } from './common';
 import { startRecorder, type Recorded } from './webhook-recorder';
 import type { RunningStarter } from '../../src/starter/server';
 import { statusChangedSignal } from '../../src/workflows/access-request/messages';
@@ -66,22 +67,9 @@ export async function runPool<T>(
   concurrency: number,
   fn: (item: T, index: number) => Promise<void>,
 ): Promise<number> {
-  let next = 0;
   const started = performance.now();
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) {
-        const index = next++;
-        await fn(items[index]!, index);
-      }
-    }),
-  );
+  await pool(items, concurrency, fn);
   return performance.now() - started;
-}
-
-export function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 export interface Measured {
