@@ -49,3 +49,11 @@ export function createActivities(deps: ActivityDeps): LeaseholdActivities {
     ...jiraActivities({ jira }),
   };
 }
+
+/** Some of the activities, for a worker that runs only those (a task queue of one kind of work). */
+export function pickActivities<K extends keyof LeaseholdActivities>(
+  activities: LeaseholdActivities,
+  names: readonly K[],
+): Pick<LeaseholdActivities, K> {
+  return Object.fromEntries(names.map((n) => [n, activities[n]])) as Pick<LeaseholdActivities, K>;
+}

@@ -1,7 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
-import type { LeaseholdActivities } from '../activities/contract';
-import { createActivities } from '../activities';
+import { createActivities, pickActivities } from '../activities';
 import { ConnectorRegistry } from '../connectors/registry';
 import { logger } from '../logging';
 import { RulesStore } from '../temporal/rules-store';
@@ -40,10 +39,6 @@ const MAIN_WORKER_OPTIONS: Partial<WorkerOptions> = {
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentActivityTaskExecutions: 100,
 };
-
-function pick<K extends keyof LeaseholdActivities>(activities: LeaseholdActivities, names: K[]) {
-  return Object.fromEntries(names.map((n) => [n, activities[n]])) as Pick<LeaseholdActivities, K>;
-}
 
 /** Connects to Temporal and runs the Leasehold workers (one per kind of work) until stopped. */
 export async function runWorker(
@@ -87,7 +82,7 @@ export async function runWorker(
     connection,
     namespace: target.namespace,
     taskQueue: jiraTaskQueue(taskQueue),
-    activities: pick(activities, ['commentOnIssue', 'transitionIssue', 'attachEvidence']),
+    activities: pickActivities(activities, ['commentOnIssue', 'transitionIssue', 'attachEvidence']),
     maxConcurrentActivityTaskExecutions: 50,
   });
   directories = new DirectoryWorkers({

@@ -1,5 +1,6 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { LeaseholdActivities } from '../activities/contract';
+import { pickActivities } from '../activities';
 import { logger } from '../logging';
 import type { Connection, RulesDocument } from '../policy/schema';
 import { directoryTaskQueue } from '../workflows/task-queues';
@@ -28,8 +29,7 @@ export function requestsPerMinute(connection: Connection): number | undefined {
   return connection.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE[connection.type];
 }
 
-type DirectoryActivityName = 'isMember' | 'addMember' | 'removeMember' | 'verifyMembership';
-const DIRECTORY_ACTIVITIES: DirectoryActivityName[] = ['isMember', 'addMember', 'removeMember', 'verifyMembership'];
+const DIRECTORY_ACTIVITIES = ['isMember', 'addMember', 'removeMember', 'verifyMembership'] as const;
 
 interface Running {
   perMinute: number;
@@ -96,7 +96,7 @@ export class DirectoryWorkers {
 
   private async start(name: string, perMinute: number): Promise<void> {
     const taskQueue = directoryTaskQueue(this.deps.baseTaskQueue, name);
-    const activities = Object.fromEntries(DIRECTORY_ACTIVITIES.map((a) => [a, this.deps.activities[a]]));
+    const activities = pickActivities(this.deps.activities, DIRECTORY_ACTIVITIES);
     const worker = await Worker.create({
       connection: this.deps.connection,
       namespace: this.deps.namespace,
