@@ -1,6 +1,7 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { LeaseholdActivities } from '../activities/contract';
 import { pickActivities } from '../activities';
+import { keepAlive } from './keep-alive';
 import { logger } from '../logging';
 import type { Connection, RulesDocument } from '../policy/schema';
 import { directoryTaskQueue } from '../workflows/task-queues';
@@ -102,6 +103,7 @@ export class DirectoryWorkers {
       namespace: this.deps.namespace,
       taskQueue,
       activities,
+      interceptors: { activity: [keepAlive] },
       maxTaskQueueActivitiesPerSecond: perMinute / 60,
       maxConcurrentActivityTaskExecutions: this.deps.maxConcurrent ?? 50,
     });

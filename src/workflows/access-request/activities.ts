@@ -1,5 +1,6 @@
 import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
+import { KEEP_ALIVE } from '../keep-alive';
 
 /**
  * The access-request workflow's activities, one proxy per retry profile; each exposes only the
@@ -15,6 +16,7 @@ export const lookups = proxyActivities<
   Pick<LeaseholdActivities, 'loadPolicy' | 'resolveRequester' | 'resolveGroups' | 'identifyActor'>
 >({
   startToCloseTimeout: '1 minute',
+  ...KEEP_ALIVE,
   retry: {
     initialInterval: '1s',
     backoffCoefficient: 2,

@@ -1,4 +1,5 @@
-import { condition } from '@temporalio/workflow';
+import { condition, patched } from '@temporalio/workflow';
+import type { LeaseOutcome } from '../group-lease/types';
 import { recordChanges, sendLeases } from './leases';
 import { finish } from './finish';
 import type { RequestRun } from './run';
@@ -13,9 +14,10 @@ const OPERATOR_RETRY_WINDOW_MS = 7 * 24 * 3600_000;
  * 7 days for an operator's retry. Then the grant starts its clock. Returns the evidence if it closed.
  */
 export async function provision(run: RequestRun): Promise<EvidenceRecord | undefined> {
+  let acquired: LeaseOutcome[];
   for (let attempt = 1; ; attempt++) {
     run.setState('Provisioning');
-    const acquired = await sendLeases(run, 'acquire', `acquire-${attempt}`);
+    acquired = await sendLeases(run, 'acquire', `acquire-${attempt}`);
     recordChanges(run, acquired);
     const failed = acquired.filter((r) => !r.ok);
     if (failed.length === 0) break;
@@ -30,8 +32,19 @@ export async function provision(run: RequestRun): Promise<EvidenceRecord | undef
     const closed = await awaitOperatorRetry(run);
     if (closed) return closed;
   }
-  await startGrant(run);
+  await startGrant(run, accessBegan(acquired));
   return undefined;
+}
+
+/**
+ * When the access began: the first membership the directory confirmed. The grant ends a duration after
+ * that, even when the outcome reached this run late (its worker restarting, say): the wait is not added
+ * to the access. Runs recorded before this change keep the time they processed the outcome.
+ */
+function accessBegan(acquired: LeaseOutcome[]): Date {
+  if (!patched('expiry-from-access-start')) return new Date();
+  const confirmed = acquired.flatMap((r) => (r.ok ? [Date.parse(r.at)] : []));
+  return new Date(Math.min(Date.now(), ...confirmed));
 }
 
 /** The failed provisioning waits for an operator: a retry (said in Jira as an override), a close, or 7 days. */
@@ -49,10 +62,10 @@ async function awaitOperatorRetry(run: RequestRun): Promise<EvidenceRecord | und
   return undefined;
 }
 
-/** The access is in place: the expiry clock starts now, and Jira hears who approved it and when it ends. */
-async function startGrant(run: RequestRun): Promise<void> {
+/** The access is in place: the expiry clock runs from when it began, and Jira hears who approved it and when it ends. */
+async function startGrant(run: RequestRun, began: Date): Promise<void> {
   const { snapshot, rule } = run;
-  run.expiry.start(new Date());
+  run.expiry.start(began);
   run.setState('Active');
   const approvedBy = texts.approvedBy(snapshot.approvals, snapshot.autoApproved);
   const email = snapshot.requester!.email;

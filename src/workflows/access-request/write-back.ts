@@ -2,6 +2,7 @@ import { condition, log, proxyActivities, sleep, upsertSearchAttributes } from '
 import type { LeaseholdActivities, PinnedPolicy } from '../../activities/contract';
 import { failureMessage } from '../failures';
 import { searchAttributes } from '../search-attributes';
+import { KEEP_ALIVE } from '../keep-alive';
 
 /**
  * Jira write-back beside the lifecycle, never in front of it: comments, transitions and the evidence
@@ -17,6 +18,7 @@ type JiraWrites = Pick<LeaseholdActivities, 'commentOnIssue' | 'transitionIssue'
 const jiraOn = (taskQueue: string | undefined) =>
   proxyActivities<JiraWrites>({
     startToCloseTimeout: '1 minute',
+    ...KEEP_ALIVE,
     retry: {
       initialInterval: '2s',
       backoffCoefficient: 2,

@@ -1,6 +1,7 @@
 import { ActivityFailure, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import { ATTEMPTS_PER_ROUND, BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND, RELEASE_ATTEMPTS_PER_ROUND } from './rounds';
+import { KEEP_ALIVE } from '../keep-alive';
 
 /** How long a call may wait on its connection's queue before the lease's own queue serves the next round. */
 const UNSERVED_AFTER = '15 minutes' as const;
@@ -25,6 +26,7 @@ export function directoryCalls(taskQueue: string | undefined) {
   /** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
   const idp = proxyActivities<Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember'>>({
     startToCloseTimeout: '1 minute',
+    ...KEEP_ALIVE,
     ...on,
     retry: {
       initialInterval: '1s',
@@ -37,6 +39,7 @@ export function directoryCalls(taskQueue: string | undefined) {
   /** Reading membership back: Graph may lag a write by seconds. */
   const verify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
     startToCloseTimeout: '30s',
+    ...KEEP_ALIVE,
     ...on,
     retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 30 },
   });
@@ -49,17 +52,20 @@ export function directoryCalls(taskQueue: string | undefined) {
   const RELEASE_RETRY = { initialInterval: '250ms', backoffCoefficient: 1.5, maximumInterval: '1s' } as const;
   const releaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
     startToCloseTimeout: '1 minute',
+    ...KEEP_ALIVE,
     ...on,
     retry: { ...RELEASE_RETRY, maximumAttempts: RELEASE_ATTEMPTS_PER_ROUND },
   });
   /** A release failing for long (see RELEASE_BACK_OFF_AFTER_MS): a few attempts per round, a minute apart. */
   const backedOffReleaseIdp = proxyActivities<Pick<LeaseholdActivities, 'removeMember'>>({
     startToCloseTimeout: '1 minute',
+    ...KEEP_ALIVE,
     ...on,
     retry: { ...RELEASE_RETRY, maximumAttempts: BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND },
   });
   const releaseVerify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
     startToCloseTimeout: '30s',
+    ...KEEP_ALIVE,
     ...on,
     retry: { ...RELEASE_RETRY, maximumAttempts: 30 },
   });
