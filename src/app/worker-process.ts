@@ -97,7 +97,13 @@ export async function runWorker(
   const running = Promise.all(workers.map((w) => w.run())).then(() => undefined);
   running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped with an error'));
   // Reading the rules is a query of the policy workflow, which the policy worker (running now) answers.
-  const followRules = () => directories!.sync(async () => (await rules.current())?.rules);
+  // A read still in flight at stop is cancelled: a call left on a closing connection would be retried
+  // on it (the client's retry then throws "Channel has been shut down" from a timer).
+  const stopping = new AbortController();
+  const followRules = () =>
+    directories!.sync(() =>
+      client.connection.withAbortSignal(stopping.signal, async () => (await rules.current())?.rules),
+    );
   void followRules();
   const following = setInterval(() => void followRules(), options.followRulesEveryMs ?? 30_000);
   following.unref();
@@ -108,6 +114,7 @@ export async function runWorker(
     metrics,
     async stop() {
       clearInterval(following);
+      stopping.abort();
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await Promise.all([running.catch(() => undefined), directories!.stop()]);
       await connection.close();

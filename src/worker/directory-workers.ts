@@ -61,7 +61,9 @@ export class DirectoryWorkers {
   sync(load: () => Promise<RulesDocument | undefined>): Promise<void> {
     this.syncing = this.syncing
       .then(async () => this.apply(await load()))
-      .catch((err: unknown) => logger.warn({ err }, 'directory workers: could not read the rules; trying again later'));
+      .catch((err: unknown) => {
+        if (!this.stopped) logger.warn({ err }, 'directory workers: could not read the rules; trying again later');
+      });
     return this.syncing;
   }
 

@@ -67,6 +67,9 @@ export async function apply(
       }
       const wasManaged = state.membership === 'managed';
       const answer = await call(() => calls().idp.addMember.executeWithOptions(said(`add ${user} to ${group}`), [ref]));
+      // Access began when the directory answered the add (the grant's clock runs from here); reading it
+      // back only confirms it, however late that happens (a worker restarting in between, say).
+      const addedAt = now();
       const verifiedAt = await call(() =>
         calls().verify.verifyMembership.executeWithOptions(said(`read back: ${user} in ${group}`), [
           { ...ref, expected: true },
@@ -79,7 +82,7 @@ export async function apply(
         ...base,
         action: wasManaged ? 'restored' : 'added',
         preExisting: false,
-        at: now(),
+        at: addedAt,
         verifiedAt,
         idpAnswer: answer,
         otherHolders: others(),
