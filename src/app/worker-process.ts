@@ -98,12 +98,20 @@ export async function runWorker(
   running.catch((err: unknown) => logger.fatal({ err }, 'worker stopped with an error'));
   // Reading the rules is a query of the policy workflow, which the policy worker (running now) answers.
   // A read still in flight at stop is cancelled: a call left on a closing connection would be retried
-  // on it (the client's retry then throws "Channel has been shut down" from a timer).
-  const stopping = new AbortController();
+  // on it (the client's retry then throws "Channel has been shut down" from a timer). One controller per
+  // read: the client never removes the listener it adds to the signal.
+  let reading: AbortController | undefined;
+  let stopped = false;
   const followRules = () =>
-    directories!.sync(() =>
-      client.connection.withAbortSignal(stopping.signal, async () => (await rules.current())?.rules),
-    );
+    directories!.sync(async () => {
+      if (stopped) return undefined;
+      const read = (reading = new AbortController());
+      try {
+        return await client.connection.withAbortSignal(read.signal, async () => (await rules.current())?.rules);
+      } finally {
+        if (reading === read) reading = undefined;
+      }
+    });
   void followRules();
   const following = setInterval(() => void followRules(), options.followRulesEveryMs ?? 30_000);
   following.unref();
@@ -114,7 +122,8 @@ export async function runWorker(
     metrics,
     async stop() {
       clearInterval(following);
-      stopping.abort();
+      stopped = true;
+      reading?.abort();
       for (const w of workers) if (w.getState() === 'RUNNING') w.shutdown();
       await Promise.all([running.catch(() => undefined), directories!.stop()]);
       await connection.close();

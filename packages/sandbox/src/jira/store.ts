@@ -30,6 +30,8 @@ export interface JiraStoreState {
 
 export class JiraStore {
   private readonly byId = new Map<string, StoredIssue>();
+  /** Issues by key too: every REST call names its issue by key, and a site may hold 10,000 of them. */
+  private readonly byKey = new Map<string, StoredIssue>();
   private readonly listeners: IssueEventListener[] = [];
   private issueCounter = 0;
   private commentCounter = 10000;
@@ -52,7 +54,7 @@ export class JiraStore {
 
   find(idOrKey: string): StoredIssue | undefined {
     const upper = idOrKey.toUpperCase();
-    return this.byId.get(idOrKey) ?? this.issues().find((i) => i.key === upper);
+    return this.byId.get(idOrKey) ?? this.byKey.get(upper);
   }
 
   /** The issue, or Jira's 404. */
@@ -82,6 +84,7 @@ export class JiraStore {
       history: [],
     };
     this.byId.set(issue.id, issue);
+    this.byKey.set(issue.key, issue);
     this.emit({ kind: 'created', issue, actorId, at });
     return issue;
   }
@@ -207,8 +210,11 @@ export class JiraStore {
 
   /** Replaces the issues and counters with saved ones, which it takes over (no events: nothing new happened). */
   importState(state: JiraStoreState): void {
-    this.byId.clear();
-    for (const issue of state.issues) this.byId.set(issue.id, issue);
+    this.clear();
+    for (const issue of state.issues) {
+      this.byId.set(issue.id, issue);
+      this.byKey.set(issue.key, issue);
+    }
     this.issueCounter = state.counters.issue;
     this.commentCounter = state.counters.comment;
     this.attachmentCounter = state.counters.attachment;
@@ -218,6 +224,7 @@ export class JiraStore {
   /** Forgets every issue (counters keep running, so keys are never reused). */
   clear(): void {
     this.byId.clear();
+    this.byKey.clear();
   }
 
   private pushComment(issue: StoredIssue, comment: NewComment, actorId: string, at: Date): StoredComment {
