@@ -32,14 +32,28 @@ export interface DevServer {
 }
 
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let tries = 0; tries < 100; tries++) {
+    const port = FREE_PORT_FROM + Math.floor(Math.random() * (FREE_PORT_TO - FREE_PORT_FROM));
+    if (await bindable(port)) return port;
+  }
+  throw new Error(`no free TCP port between ${FREE_PORT_FROM} and ${FREE_PORT_TO}`);
+}
+
+/**
+ * Where {@link freePort} looks: below Linux's ephemeral range (32768–60999), from which the OS hands a
+ * port to every outgoing connection and every listen(0), so a port found there can be taken by the time
+ * the server binds it (EADDRINUSE when several stacks start side by side, as test files do).
+ */
+const FREE_PORT_FROM = 20_000;
+const FREE_PORT_TO = 32_000;
+
+/** Whether a server could listen on `port` (on every address: a loopback bind would conflict too). */
+function bindable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '0.0.0.0', () => srv.close(() => resolve(true)));
   });
 }
 

@@ -37,8 +37,11 @@ export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment
   return env;
 }
 
-/** Real time a sleep's test clock may stand still before a leaked lock is released. */
-const STALL_MS = 5_000;
+/**
+ * Real time a sleep's test clock may stand still before a leaked lock is released: long enough that a
+ * worker slowed by a busy machine (CI runs three test files at once) is not taken for a leak.
+ */
+const STALL_MS = 15_000;
 
 /**
  * `env.sleep` that survives the test server's leaked time lock. At a continue-as-new the test server
