@@ -1,4 +1,4 @@
-import { condition, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { maxDuration } from '../../policy/approval';
 import { searchAttributes } from '../search-attributes';
 import type { ApprovalRecord, Extension, PinnedRule, RequestSnapshot } from './types';
@@ -41,6 +41,13 @@ export class ExpiryTimer {
    */
   async sleep(wake: () => boolean): Promise<boolean> {
     const remaining = this.deadline - Date.now();
+    // Since the clock starts at the directory's answer, a grant heard of late can be due at once. Runs
+    // since then always set a timer (at least 1 ms): whether one is set must not hang on how much time
+    // is left, which a replay does not always see to the millisecond as the first execution did.
+    if (patched('expiry-from-access-start'))
+      return condition(() => wake() || this.unannounced, Math.max(remaining, 1), {
+        summary: `access expires ${this.snapshot.expiresAt}`,
+      });
     return remaining <= 0
       ? false
       : condition(() => wake() || this.unannounced, remaining, {
