@@ -7,7 +7,7 @@ import { RulesStore } from '../temporal/rules-store';
 import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
 import { createLeaseholdWorker } from '../worker/create-worker';
 import { DirectoryWorkers } from '../worker/directory-workers';
-import { keepAlive } from '../worker/keep-alive';
+import { keepAliveInterceptors } from '../worker/keep-alive';
 import { jiraTaskQueue, policyTaskQueue } from '../workflows/task-queues';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -84,7 +84,7 @@ export async function runWorker(
     namespace: target.namespace,
     taskQueue: jiraTaskQueue(taskQueue),
     activities: pickActivities(activities, ['commentOnIssue', 'transitionIssue', 'attachEvidence']),
-    interceptors: { activity: [keepAlive] },
+    interceptors: keepAliveInterceptors,
     maxConcurrentActivityTaskExecutions: 50,
   });
   directories = new DirectoryWorkers({

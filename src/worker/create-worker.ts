@@ -1,6 +1,6 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { LeaseholdActivities } from '../activities/contract';
-import { keepAlive } from './keep-alive';
+import { keepAliveInterceptors } from './keep-alive';
 import { workflowBundleOption } from './workflow-bundle';
 import { logger } from '../logging';
 import type { RequestSnapshot } from '../workflows/access-request/types';
@@ -23,7 +23,7 @@ export async function createLeaseholdWorker(options: LeaseholdWorkerOptions): Pr
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     activities: options.activities,
-    interceptors: { activity: [keepAlive] },
+    interceptors: keepAliveInterceptors,
     ...(options.workflowBundlePath
       ? { workflowBundle: { codePath: options.workflowBundlePath } }
       : await workflowBundleOption()),

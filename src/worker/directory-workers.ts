@@ -1,7 +1,7 @@
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import type { LeaseholdActivities } from '../activities/contract';
 import { pickActivities } from '../activities';
-import { keepAlive } from './keep-alive';
+import { keepAliveInterceptors } from './keep-alive';
 import { logger } from '../logging';
 import type { Connection, RulesDocument } from '../policy/schema';
 import { directoryTaskQueue } from '../workflows/task-queues';
@@ -105,7 +105,7 @@ export class DirectoryWorkers {
       namespace: this.deps.namespace,
       taskQueue,
       activities,
-      interceptors: { activity: [keepAlive] },
+      interceptors: keepAliveInterceptors,
       maxTaskQueueActivitiesPerSecond: perMinute / 60,
       maxConcurrentActivityTaskExecutions: this.deps.maxConcurrent ?? 50,
     });

@@ -27,3 +27,6 @@ export function keepAlive(ctx: Context): ActivityInterceptors {
     },
   };
 }
+
+/** The worker option that installs it (every Leasehold worker runs activities with it). */
+export const keepAliveInterceptors = { activity: [keepAlive] };

@@ -44,13 +44,10 @@ export class ExpiryTimer {
     // Since the clock starts at the directory's answer, a grant heard of late can be due at once. Runs
     // since then always set a timer (at least 1 ms): whether one is set must not hang on how much time
     // is left, which a replay does not always see to the millisecond as the first execution did.
-    if (patched('expiry-from-access-start'))
-      return condition(() => wake() || this.unannounced, Math.max(remaining, 1), {
-        summary: `access expires ${this.snapshot.expiresAt}`,
-      });
-    return remaining <= 0
+    const timeout = patched('expiry-from-access-start') ? Math.max(remaining, 1) : remaining;
+    return timeout <= 0
       ? false
-      : condition(() => wake() || this.unannounced, remaining, {
+      : condition(() => wake() || this.unannounced, timeout, {
           summary: `access expires ${this.snapshot.expiresAt}`,
         });
   }
