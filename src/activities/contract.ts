@@ -6,6 +6,7 @@ import type { PersonRef, PinnedRule } from '../workflows/access-request/types';
 import type { HolderStatus, LeaseOperation } from '../workflows/group-lease/types';
 import type { RulesCheck } from '../workflows/policy/types';
 import type { RulesDocument } from '../policy/schema';
+import type { DriftFinding, DriftScope, GroupSnapshot, ManagedGroup } from '../workflows/drift/types';
 
 /**
  * The activities workflows call, as a type: workflows import only this (type-only), so no I/O code
@@ -100,6 +101,13 @@ export interface LeaseholdActivities {
   sendLeaseOperation(op: LeaseOperation): Promise<void>;
   /** Whether a lease's holder workflow still runs (its latest run), as Temporal describes it. */
   holderStatus(input: { workflowId: string }): Promise<HolderStatus>;
+
+  /** Drift: the groups the rules in force manage, resolved in their directories, and the drift settings. */
+  driftScope(): Promise<DriftScope>;
+  /** Drift: one group's members and the leases Leasehold runs for it, as of one moment. */
+  groupSnapshot(input: { group: ManagedGroup }): Promise<GroupSnapshot>;
+  /** Drift: one Jira issue in the portal project listing the findings; its key (none without rules). */
+  reportDrift(input: { findings: DriftFinding[]; at: string }): Promise<string | undefined>;
 
   /** Adds a comment; a retry never posts it twice (`dedupeKey` is embedded and checked). */
   commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string; recheck?: boolean }): Promise<void>;

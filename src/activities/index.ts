@@ -7,6 +7,7 @@ import type { RulesStore } from '../temporal/rules-store';
 import type { LeaseholdActivities } from './contract';
 import { decisionActivities } from './decisions';
 import { directoryActivities } from './directory';
+import { driftActivities } from './drift';
 import { jiraActivities } from './jira';
 import { leaseActivities } from './leases';
 import { peopleActivities } from './people';
@@ -47,6 +48,7 @@ export function createActivities(deps: ActivityDeps): LeaseholdActivities {
     ...directoryActivities({ provider }),
     ...leaseActivities({ client: deps.client, taskQueue: deps.taskQueue }),
     ...jiraActivities({ jira }),
+    ...driftActivities({ client: deps.client, rules: deps.rules, provider, jira }),
   };
 }
 

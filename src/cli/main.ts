@@ -5,6 +5,7 @@ import { projectRoot } from '../paths';
 import { CliContext, type GlobalOptions } from './context';
 import { registerConnectionsCommand } from './connections-command';
 import { registerDemoCommands } from './demo-commands';
+import { registerDriftCommand } from './drift-command';
 import { describeFailure, EXIT, EXIT_CODES_HELP } from './failures';
 import { registerLeaseCommands } from './lease-commands';
 import { err } from './output';
@@ -81,6 +82,7 @@ export function buildProgram(ctx = new CliContext()): Command {
   registerConnectionsCommand(program, ctx);
   registerRequestCommands(program, ctx);
   registerLeaseCommands(program, ctx);
+  registerDriftCommand(program, ctx);
   registerDemoCommands(program);
   globalOptionsEverywhere(program);
   return program;

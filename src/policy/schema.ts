@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
+import { driftSchema } from './drift-schema';
 
 /**
  * The rules document admins submit: connections, the Jira portal mapping and the applications with
@@ -396,6 +397,7 @@ export const rulesDocumentSchema = z
     ),
     portal: portalSchema,
     applications: z.array(applicationSchema).min(1),
+    drift: driftSchema.optional().describe('Reconciling managed groups with their directories (default: hourly)'),
     settings: z
       .object({
         /** A submitted change takes effect only after a second admin approves it. */

@@ -1,5 +1,6 @@
 import { WithStartWorkflowOperation, WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { POLICY_WORKFLOW_ID } from '../workflows/ids';
+import { DriftWatch } from './drift';
 import { policyTaskQueue } from '../workflows/task-queues';
 import {
   approveRulesUpdate,
@@ -41,6 +42,8 @@ export class RulesStore {
       }),
     });
     this.cached = undefined;
+    // The groups these rules manage are reconciled with their directories from now on (see drift.ts).
+    await new DriftWatch(this.client, this.taskQueue).ensure();
     return result;
   }
 

@@ -6,3 +6,5 @@ export const groupLeaseWorkflowId = (connection: string, groupId: string, userId
   `group-lease-${connection}-${groupId}-${userId}`;
 
 export const POLICY_WORKFLOW_ID = 'leasehold-policy';
+
+export const DRIFT_WORKFLOW_ID = 'leasehold-drift';

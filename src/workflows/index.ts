@@ -2,3 +2,4 @@
 export { accessRequestWorkflow } from './access-request/workflow';
 export { groupLeaseWorkflow } from './group-lease/workflow';
 export { policyWorkflow } from './policy/workflow';
+export { driftWorkflow } from './drift/workflow';

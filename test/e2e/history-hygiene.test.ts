@@ -47,7 +47,12 @@ describe('no secret in any workflow history', () => {
       scanned++;
       types.add(wf.type);
     }
-    expect([...types].sort()).toEqual(['accessRequestWorkflow', 'groupLeaseWorkflow', 'policyWorkflow']);
+    expect([...types].sort()).toEqual([
+      'accessRequestWorkflow',
+      'driftWorkflow',
+      'groupLeaseWorkflow',
+      'policyWorkflow',
+    ]);
     expect(scanned).toBeGreaterThanOrEqual(7);
   });
 });

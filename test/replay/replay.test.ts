@@ -23,7 +23,12 @@ describe('replay of saved histories', () => {
         return history.events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
       }),
     );
-    expect([...types].sort()).toEqual(['accessRequestWorkflow', 'groupLeaseWorkflow', 'policyWorkflow']);
+    expect([...types].sort()).toEqual([
+      'accessRequestWorkflow',
+      'driftWorkflow',
+      'groupLeaseWorkflow',
+      'policyWorkflow',
+    ]);
   });
 
   test.each(files)('%s replays without non-determinism', async (file) => {

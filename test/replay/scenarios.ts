@@ -3,7 +3,14 @@ import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import type { Leasehold } from '../harness/leasehold';
 import { revokeNowUpdate, statusChangedSignal } from '../../src/workflows/access-request/messages';
-import { accessRequestWorkflowId, groupLeaseWorkflowId, POLICY_WORKFLOW_ID } from '../../src/workflows/ids';
+import {
+  accessRequestWorkflowId,
+  DRIFT_WORKFLOW_ID,
+  groupLeaseWorkflowId,
+  POLICY_WORKFLOW_ID,
+} from '../../src/workflows/ids';
+import { DriftWatch } from '../../src/temporal/drift';
+import { oktaAdmin } from '../harness/okta-admin';
 import { samplePerson } from '@leasehold/sandbox';
 
 export const historiesDir = path.join(__dirname, 'histories');
@@ -111,6 +118,11 @@ export async function runScenarios(lh: Leasehold): Promise<Record<string, string
   const manual = await lh.request({ as: 'alice', app: 'GitHub', level: 'User', duration: '1 hour', why: 'replay' });
   await lh.result(manual);
   ids['access-request-manual'] = accessRequestWorkflowId(manual);
+
+  // Drift: the watch's first pass (with the rules) found the baseline; a member added outside Leasehold is reported.
+  await oktaAdmin(lh).add('frank@example.com', 'aws-prod-admin');
+  await new DriftWatch(lh.client, lh.taskQueue).reconcileNow('replay');
+  ids['drift'] = DRIFT_WORKFLOW_ID;
   return ids;
 }
 

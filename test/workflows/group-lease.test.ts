@@ -126,7 +126,10 @@ describe('group-lease workflow', () => {
     const now = await env.currentTimeMs();
     await l.send(l.op('acquire', 'ACCESS-9', now + 24 * hour));
     await env.sleep('10 minutes');
-    expect(group.attempts.isMember).toBe(0); // waiting on the unserved queue
+    // The check runs in the lease's own workflow task; the add waits on the unserved queue.
+    expect(group.attempts.isMember).toBe(1);
+    expect(group.attempts.addMember).toBe(0);
+    expect(group.members.has('u-alice')).toBe(false);
     await env.sleep('6 minutes');
     const held = await l.until((s) => s.holders.length === 1, 'the lease, on the fallback queue');
     expect(held.membership).toBe('managed');

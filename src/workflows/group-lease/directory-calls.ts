@@ -1,4 +1,4 @@
-import { ActivityFailure, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities, proxyLocalActivities, TimeoutFailure } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import { ATTEMPTS_PER_ROUND, BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND, RELEASE_ATTEMPTS_PER_ROUND } from './rounds';
 import { KEEP_ALIVE } from '../keep-alive';
@@ -71,3 +71,15 @@ export function directoryCalls(taskQueue: string | undefined) {
   });
   return { idp, verify, releaseIdp, backedOffReleaseIdp, releaseVerify };
 }
+
+/**
+ * An acquire's first read ("is the user already in the group?") tried once inside the lease's workflow
+ * task (runs since 'lease-check-local'): the answer is recorded before the add is scheduled, as with an
+ * activity, minus one task round trip on the approval's path. One attempt only: should it fail, the read
+ * runs as the activity it was, on the connection's queue, with its retries, pacing and rounds, so a
+ * failing directory never holds the lease's workflow task (nor a release waiting behind it).
+ */
+export const localMembershipCheck = proxyLocalActivities<Pick<LeaseholdActivities, 'isMember'>>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+});

@@ -1,5 +1,6 @@
 import { failureMessage } from '../failures';
-import { directoryCalls, notStartedInTime } from './directory-calls';
+import { isCancellation, patched } from '@temporalio/workflow';
+import { directoryCalls, localMembershipCheck, notStartedInTime } from './directory-calls';
 import { persist, Preempted, type ApplyOptions } from './rounds';
 import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
 
@@ -45,10 +46,19 @@ export async function apply(
 
   try {
     if (op.kind === 'acquire') {
-      const member = await call(
-        () => calls().idp.isMember.executeWithOptions(said(`is ${user} in ${group}?`), [ref]),
-        true,
-      );
+      let local = patched('lease-check-local');
+      const member = await call(async () => {
+        const ask = said(`is ${user} in ${group}?`);
+        if (local) {
+          local = false;
+          const answer = await localMembershipCheck.isMember.executeWithOptions(ask, [ref]).catch((err: unknown) => {
+            if (isCancellation(err)) throw err;
+            return undefined; // the activity below reads it, with its retries
+          });
+          if (answer !== undefined) return answer;
+        }
+        return calls().idp.isMember.executeWithOptions(ask, [ref]);
+      }, true);
       if (member) {
         hold(state, op);
         if (state.membership === 'none') state.membership = 'pre-existing';
