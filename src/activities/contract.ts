@@ -7,6 +7,7 @@ import type { HolderStatus, LeaseOperation } from '../workflows/group-lease/type
 import type { RulesCheck } from '../workflows/policy/types';
 import type { RulesDocument } from '../policy/schema';
 import type { DriftFinding, DriftScope, GroupSnapshot, ManagedGroup } from '../workflows/drift/types';
+import type { InactiveMember, ReclaimGroup, ReclaimRecord, ReclaimScope } from '../workflows/reclaim/types';
 
 /**
  * The activities workflows call, as a type: workflows import only this (type-only), so no I/O code
@@ -108,6 +109,15 @@ export interface LeaseholdActivities {
   groupSnapshot(input: { group: ManagedGroup }): Promise<GroupSnapshot>;
   /** Drift: one Jira issue in the portal project listing the findings; its key (none without rules). */
   reportDrift(input: { findings: DriftFinding[]; at: string }): Promise<string | undefined>;
+
+  /** Reclaim: the groups of levels with a reclaim policy (minus excluded ones), resolved, and the portal's Jira. */
+  reclaimScope(): Promise<ReclaimScope>;
+  /** Reclaim: the group's members with no sign-in within the level's threshold. */
+  inactiveMembers(input: { group: ReclaimGroup }): Promise<InactiveMember[]>;
+  /** Reclaim: a user's last sign-in (ISO), undefined when never. */
+  lastSignIn(input: ConnectionRef & { userId: string }): Promise<string | undefined>;
+  /** Reclaim: the notice issue in the portal project; its key. */
+  raiseReclaimNotice(input: { jira: PinnedPolicy['jira']; record: ReclaimRecord }): Promise<string>;
 
   /** Adds a comment; a retry never posts it twice (`dedupeKey` is embedded and checked). */
   commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string; recheck?: boolean }): Promise<void>;

@@ -8,6 +8,7 @@ import type { LeaseholdActivities } from './contract';
 import { decisionActivities } from './decisions';
 import { directoryActivities } from './directory';
 import { driftActivities } from './drift';
+import { reclaimActivities } from './reclaim';
 import { jiraActivities } from './jira';
 import { leaseActivities } from './leases';
 import { peopleActivities } from './people';
@@ -49,6 +50,12 @@ export function createActivities(deps: ActivityDeps): LeaseholdActivities {
     ...leaseActivities({ client: deps.client, taskQueue: deps.taskQueue }),
     ...jiraActivities({ jira }),
     ...driftActivities({ client: deps.client, rules: deps.rules, provider, jira }),
+    ...reclaimActivities({
+      rules: deps.rules,
+      provider,
+      jira,
+      ...(deps.queuesByKind ? { queuesByKind: deps.taskQueue } : {}),
+    }),
   };
 }
 

@@ -83,7 +83,12 @@ export async function runWorker(
     connection,
     namespace: target.namespace,
     taskQueue: jiraTaskQueue(taskQueue),
-    activities: pickActivities(activities, ['commentOnIssue', 'transitionIssue', 'attachEvidence']),
+    activities: pickActivities(activities, [
+      'commentOnIssue',
+      'transitionIssue',
+      'attachEvidence',
+      'raiseReclaimNotice',
+    ]),
     interceptors: keepAliveInterceptors,
     maxConcurrentActivityTaskExecutions: 50,
   });

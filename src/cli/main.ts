@@ -6,6 +6,7 @@ import { CliContext, type GlobalOptions } from './context';
 import { registerConnectionsCommand } from './connections-command';
 import { registerDemoCommands } from './demo-commands';
 import { registerDriftCommand } from './drift-command';
+import { registerReclaimCommands } from './reclaim-command';
 import { describeFailure, EXIT, EXIT_CODES_HELP } from './failures';
 import { registerLeaseCommands } from './lease-commands';
 import { err } from './output';
@@ -83,6 +84,7 @@ export function buildProgram(ctx = new CliContext()): Command {
   registerRequestCommands(program, ctx);
   registerLeaseCommands(program, ctx);
   registerDriftCommand(program, ctx);
+  registerReclaimCommands(program, ctx);
   registerDemoCommands(program);
   globalOptionsEverywhere(program);
   return program;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseDuration } from './duration';
 import { driftSchema } from './drift-schema';
+import { reclaimSchema } from './reclaim-schema';
 
 /**
  * The rules document admins submit: connections, the Jira portal mapping and the applications with
@@ -266,6 +267,7 @@ export const accessLevelSchema = z
         max: durationText.optional().describe('Omitted = no upper bound (not allowed for high risk)'),
       })
       .strict(),
+    reclaim: reclaimSchema.optional().describe('Remove members who have not signed in for a while'),
   })
   .strict()
   // Runs even when other parts of the level are invalid (a bad `risk` must not hide `default > max`),
@@ -323,6 +325,18 @@ export const accessLevelSchema = z
           });
         }
       }
+      // A reclaim's exclusions name groups of the level (a typo would silently reclaim the group).
+      const reclaim: Record<string, unknown> = isRecord(level.reclaim) ? level.reclaim : {};
+      const groups: unknown[] = Array.isArray(level.groups) ? level.groups : [];
+      if (Array.isArray(reclaim.exclude))
+        reclaim.exclude.forEach((g: unknown, i: number) => {
+          if (typeof g === 'string' && !groups.includes(g))
+            ctx.addIssue({
+              code: 'custom',
+              path: ['reclaim', 'exclude', i],
+              message: `"${g}" is not one of this level's groups (${groups.join(', ')})`,
+            });
+        });
     },
     { when: () => true },
   );

@@ -1,6 +1,7 @@
 import { WithStartWorkflowOperation, WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { POLICY_WORKFLOW_ID } from '../workflows/ids';
 import { DriftWatch } from './drift';
+import { Reclaims } from './reclaim';
 import { policyTaskQueue } from '../workflows/task-queues';
 import {
   approveRulesUpdate,
@@ -44,6 +45,8 @@ export class RulesStore {
     this.cached = undefined;
     // The groups these rules manage are reconciled with their directories from now on (see drift.ts).
     await new DriftWatch(this.client, this.taskQueue).ensure();
+    // The daily inactivity sweep (it reclaims only for levels with a `reclaim` policy).
+    await new Reclaims(this.client, this.taskQueue).ensureSchedule();
     return result;
   }
 

@@ -8,3 +8,9 @@ export const groupLeaseWorkflowId = (connection: string, groupId: string, userId
 export const POLICY_WORKFLOW_ID = 'leasehold-policy';
 
 export const DRIFT_WORKFLOW_ID = 'leasehold-drift';
+
+export const reclaimWorkflowId = (connection: string, groupId: string, userId: string): string =>
+  `reclaim-${connection}-${groupId}-${userId}`;
+
+/** The Schedule that runs the inactivity sweep daily. */
+export const RECLAIM_SCHEDULE_ID = 'leasehold-reclaim';

@@ -3,3 +3,5 @@ export { accessRequestWorkflow } from './access-request/workflow';
 export { groupLeaseWorkflow } from './group-lease/workflow';
 export { policyWorkflow } from './policy/workflow';
 export { driftWorkflow } from './drift/workflow';
+export { reclaimWorkflow } from './reclaim/workflow';
+export { reclaimSweepWorkflow } from './reclaim/sweep';

@@ -52,6 +52,8 @@ describe('no secret in any workflow history', () => {
       'driftWorkflow',
       'groupLeaseWorkflow',
       'policyWorkflow',
+      'reclaimSweepWorkflow',
+      'reclaimWorkflow',
     ]);
     expect(scanned).toBeGreaterThanOrEqual(7);
   });

@@ -28,6 +28,8 @@ describe('replay of saved histories', () => {
       'driftWorkflow',
       'groupLeaseWorkflow',
       'policyWorkflow',
+      'reclaimSweepWorkflow',
+      'reclaimWorkflow',
     ]);
   });
 

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import type { Leasehold } from '../harness/leasehold';
+import { eventually, type Leasehold } from '../harness/leasehold';
 import { revokeNowUpdate, statusChangedSignal } from '../../src/workflows/access-request/messages';
 import {
   accessRequestWorkflowId,
@@ -10,6 +10,7 @@ import {
   POLICY_WORKFLOW_ID,
 } from '../../src/workflows/ids';
 import { DriftWatch } from '../../src/temporal/drift';
+import { Reclaims } from '../../src/temporal/reclaim';
 import { oktaAdmin } from '../harness/okta-admin';
 import { samplePerson } from '@leasehold/sandbox';
 
@@ -123,6 +124,21 @@ export async function runScenarios(lh: Leasehold): Promise<Record<string, string
   await oktaAdmin(lh).add('frank@example.com', 'aws-prod-admin');
   await new DriftWatch(lh.client, lh.taskQueue).reconcileNow('replay');
   ids['drift'] = DRIFT_WORKFLOW_ID;
+
+  // Reclaim (the example reclaims AWS Production Admin): Frank, just added outside Leasehold, has not
+  // signed in for 31 days: the sweep starts his reclaim, which sends the notice and starts the grace.
+  lh.sandboxes.okta.recordLogin('frank@example.com', new Date(Date.now() - 31 * 86_400_000));
+  const sweep = await new Reclaims(lh.client, lh.taskQueue).sweepNow('replay');
+  ids['reclaim-sweep'] = sweep.workflowId;
+  ids['reclaim'] = sweep.started[0]!;
+  await eventually(
+    async () => {
+      const history = await lh.client.workflow.getHandle(ids['reclaim']!).fetchHistory();
+      return history.events?.some((e) => e.timerStartedEventAttributes) === true;
+    },
+    20_000,
+    'the reclaim in its grace period',
+  );
   return ids;
 }
 

@@ -6,6 +6,7 @@ import type { RequestRun } from './run';
 import { texts } from './texts';
 import { checkRelated, confirmStatusChange } from './verification';
 import type { Inbound, RemovalRequest, Revocation, StatusChange } from './types';
+import type { LeaseEnded } from '../group-lease/types';
 
 /**
  * Step 4: the grant is active until its end: it sleeps on the expiry timer and wakes for what may end
@@ -15,9 +16,12 @@ import type { Inbound, RemovalRequest, Revocation, StatusChange } from './types'
 export async function activeUntilEnd(run: RequestRun): Promise<Revocation> {
   for (;;) {
     if (historyTooLong(run)) await continueRun(run);
-    const woken = await run.expiry.sleep(() => run.inbox.length > 0 || run.operatorRevoke !== undefined);
+    const woken = await run.expiry.sleep(
+      () => run.inbox.length > 0 || run.operatorRevoke !== undefined || run.leaseEnded !== undefined,
+    );
     if (run.operatorRevoke)
       return { reason: 'operator', by: run.operatorRevoke.operator, requestedAt: run.operatorRevoke.at };
+    if (run.leaseEnded) return membershipRemoved(run, run.leaseEnded);
     if (!woken) {
       if (run.expiry.passed) return { reason: 'expired', requestedAt: new Date().toISOString() };
       continue;
@@ -73,4 +77,21 @@ async function statusChange(run: RequestRun, event: StatusChange): Promise<Revoc
   if (!source) return void (await ignoreUnverified(run, event, reason!, actor.email));
   const by = actor.email ?? event.actorAccountId;
   return { reason: 'revoked-in-jira', by, issueKey: event.issueKey, requestedAt: source.at, source };
+}
+
+/** A decision outside this request removed the membership (reclaim, review): recorded, then the grant ends. */
+function membershipRemoved(run: RequestRun, ended: LeaseEnded): Revocation {
+  const { groupId, by, reason, at, verifiedAt, idpAnswer } = ended;
+  run.snapshot.groupChanges.push({
+    group: run.groupName(groupId),
+    groupId,
+    connection: run.rule.connectionName,
+    action: 'removed',
+    reason: `removed by ${by}: ${reason}`,
+    preExisting: false,
+    at,
+    ...(verifiedAt ? { verifiedAt } : {}),
+    ...(idpAnswer ? { idpAnswer } : {}),
+  });
+  return { reason: 'membership-removed', by, why: reason, requestedAt: at };
 }

@@ -8,7 +8,8 @@ import {
 } from '@temporalio/workflow';
 import type { PinnedPolicy } from '../../activities/contract';
 import { parseDuration } from '../../policy/duration';
-import { leaseOutcomeSignal, leaseTroubleSignal } from '../group-lease/messages';
+import { leaseEndedSignal, leaseOutcomeSignal, leaseTroubleSignal } from '../group-lease/messages';
+import type { LeaseEnded } from '../group-lease/types';
 import type { LeaseOutcome } from '../group-lease/types';
 import { searchAttributes } from '../search-attributes';
 import { legacyJira } from './activities';
@@ -66,6 +67,8 @@ export class RequestRun {
   /** Outcomes of lease operations, signalled back by the group-lease workflows. */
   readonly outcomes = new Map<string, LeaseOutcome>();
   operatorRevoke?: OperatorAction & { at: string };
+  /** A decision removed the membership under the grant (an inactivity reclaim, a review's revoke). */
+  leaseEnded?: LeaseEnded;
   operatorRetry?: OperatorAction & { at: string };
   policy?: PinnedPolicy;
   groups: Array<{ id: string; name: string }>;
@@ -208,6 +211,7 @@ export class RequestRun {
       (event) => void (this.accept(event) && this.inbox.push({ type: 'change', event })),
     );
     setHandler(leaseOutcomeSignal, (outcome) => void this.outcomes.set(outcome.opId, outcome));
+    setHandler(leaseEndedSignal, (ended) => void (this.leaseEnded ??= ended));
     setHandler(leaseTroubleSignal, (trouble) => {
       const message = `${trouble.kind} in ${this.groupName(trouble.groupId)}: ${trouble.error}`;
       s.problem = { message, since: trouble.since, attempts: trouble.attempts };

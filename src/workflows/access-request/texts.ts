@@ -42,6 +42,8 @@ function revocationText(r: Revocation): string {
       return `by removal request ${r.issueKey}`;
     case 'revoked-in-jira':
       return `in Jira by ${r.by}`;
+    case 'membership-removed':
+      return `by ${r.by}: ${r.why}`;
     default:
       return 'at expiry';
   }

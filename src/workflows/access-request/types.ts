@@ -156,8 +156,11 @@ export interface Extension {
 }
 
 export interface Revocation {
-  reason: 'expired' | 'revoked-in-jira' | 'removal-request' | 'operator';
+  /** `membership-removed`: a decision removed the membership under the grant (reclaim, review). */
+  reason: 'expired' | 'revoked-in-jira' | 'removal-request' | 'operator' | 'membership-removed';
   by?: string;
+  /** Why, for a removal decided outside this request (e.g. no sign-in for 30 days). */
+  why?: string;
   issueKey?: string;
   requestedAt: string;
   completedAt?: string;

@@ -1,5 +1,5 @@
-import { failureMessage } from '../failures';
-import { isCancellation, patched } from '@temporalio/workflow';
+import { failureMessage, rateLimitWaitMs } from '../failures';
+import { isCancellation, patched, sleep } from '@temporalio/workflow';
 import { directoryCalls, localMembershipCheck, notStartedInTime } from './directory-calls';
 import { persist, Preempted, type ApplyOptions } from './rounds';
 import type { GroupLeaseState, LeaseOperation, LeaseOutcome } from './types';
@@ -51,10 +51,15 @@ export async function apply(
         const ask = said(`is ${user} in ${group}?`);
         if (local) {
           local = false;
-          const answer = await localMembershipCheck.isMember.executeWithOptions(ask, [ref]).catch((err: unknown) => {
-            if (isCancellation(err)) throw err;
-            return undefined; // the activity below reads it, with its retries
-          });
+          const answer = await localMembershipCheck.isMember
+            .executeWithOptions(ask, [ref])
+            .catch(async (err: unknown) => {
+              if (isCancellation(err)) throw err;
+              // The activity below reads it, with its retries; after the wait a rate limit asked for.
+              const wait = rateLimitWaitMs(err);
+              if (wait !== undefined) await sleep(wait);
+              return undefined;
+            });
           if (answer !== undefined) return answer;
         }
         return calls().idp.isMember.executeWithOptions(ask, [ref]);
@@ -104,8 +109,10 @@ export async function apply(
 
     // release
     const held = state.holders.some((h) => h.leaseId === op.leaseId);
-    state.holders = state.holders.filter((h) => h.leaseId !== op.leaseId);
-    if (!held) {
+    // A forced removal ends every lease on the membership; a release, its own.
+    const ended = op.force ? state.holders : [];
+    state.holders = op.force ? [] : state.holders.filter((h) => h.leaseId !== op.leaseId);
+    if (!held && !op.force) {
       // Never acquired (or already released): nothing of this grant's to undo.
       return {
         ok: true,
@@ -117,7 +124,7 @@ export async function apply(
         reason: 'this grant held no lease',
       };
     }
-    if (state.holders.length > 0) {
+    if (state.holders.length > 0 && !op.force) {
       const latest = state.holders
         .map((h) => h.until ?? '')
         .sort()
@@ -132,7 +139,7 @@ export async function apply(
         reason: `still held by ${others().join(', ')}${latest ? ` (until ${latest})` : ''}`,
       };
     }
-    if (state.membership === 'pre-existing') {
+    if (state.membership === 'pre-existing' && !op.force) {
       state.membership = 'none';
       return {
         ok: true,
@@ -171,7 +178,16 @@ export async function apply(
       verifiedAt,
       idpAnswer: answer,
       otherHolders: [],
-      reason: 'last grant ended',
+      reason: op.force ? `removed by ${op.force.by}: ${op.force.reason}` : 'last grant ended',
+      ...(op.force
+        ? {
+            endedLeases: ended.map(({ leaseId, holderWorkflowId, issueKey }) => ({
+              leaseId,
+              holderWorkflowId,
+              issueKey,
+            })),
+          }
+        : {}),
     };
   } catch (err) {
     if (err instanceof Preempted) throw err;

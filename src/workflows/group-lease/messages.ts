@@ -1,5 +1,5 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { GroupLeaseState, LeaseOperation, LeaseOutcome, LeaseTrouble, OrphanRelease } from './types';
+import type { GroupLeaseState, LeaseEnded, LeaseOperation, LeaseOutcome, LeaseTrouble, OrphanRelease } from './types';
 
 /** To the group-lease workflow (signal-with-start from an activity). */
 export const leaseOperationSignal = defineSignal<[LeaseOperation]>('leaseOperation');
@@ -20,3 +20,6 @@ export const leaseStateQuery = defineQuery<GroupLeaseState>('leaseState');
 export const releaseOrphansUpdate = defineUpdate<OrphanRelease[], [{ operator: string; reason: string }]>(
   'releaseOrphans',
 );
+
+/** To a holder whose lease a forced removal ended (an inactivity reclaim, a review's revoke). */
+export const leaseEndedSignal = defineSignal<[LeaseEnded]>('leaseEnded');

@@ -28,6 +28,11 @@ export interface LeaseOperation {
   key: MembershipKey;
   /** When the holder expects to release (informational, for operators and evidence). */
   until?: string;
+  /**
+   * A release that a decision forces (an inactivity reclaim, a review's revoke): the membership is
+   * removed whoever holds it, a pre-existing one too; every lease on it ends and its holder is told.
+   */
+  force?: { by: string; reason: string };
 }
 
 export type LeaseOutcome =
@@ -45,6 +50,8 @@ export type LeaseOutcome =
       idpAnswer?: IdpAnswer;
       /** Other grants still holding the membership (issue keys). */
       otherHolders: string[];
+      /** A forced removal: the leases it ended (each holder was told). */
+      endedLeases?: Array<{ leaseId: string; holderWorkflowId: string; issueKey: string }>;
     }
   | {
       ok: false;
@@ -108,4 +115,17 @@ export interface GroupLeaseState {
   recentOutcomes: LeaseOutcome[];
   /** Leases released because their holder had closed (most recent last). */
   orphanReleases?: OrphanRelease[];
+}
+
+/** What a forced removal tells each holder whose lease it ended. */
+export interface LeaseEnded {
+  leaseId: string;
+  opId: string;
+  groupId: string;
+  by: string;
+  reason: string;
+  /** When the directory answered the removal, and when it was read back. */
+  at: string;
+  verifiedAt?: string;
+  idpAnswer?: IdpAnswer;
 }

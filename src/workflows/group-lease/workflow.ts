@@ -12,6 +12,7 @@ import {
 import { apply } from './membership';
 import { Preempted } from './rounds';
 import {
+  leaseEndedSignal,
   leaseOperationSignal,
   leaseOutcomeSignal,
   leaseStateQuery,
@@ -19,7 +20,7 @@ import {
   retryNowSignal,
 } from './messages';
 import { msUntilNextCheck, releaseOrphans } from './orphans';
-import type { GroupLeaseState, LeaseOperation, LeaseOutcome, MembershipKey, OrphanRelease } from './types';
+import type { GroupLeaseState, LeaseEnded, LeaseOperation, LeaseOutcome, MembershipKey, OrphanRelease } from './types';
 
 /**
  * One workflow per (connection, group, user): the only place that changes that membership, so
@@ -104,6 +105,7 @@ export async function groupLeaseWorkflow(
     }
     if (!repeated) remember(state, outcome);
     await tell(op, outcome);
+    if (!repeated && outcome.ok && outcome.endedLeases) await tellEnded(op, outcome);
     if (releasesFirst && op.kind === 'release') await dropAcquiresOf(op.leaseId, queue, state);
     if (queue.length === 0 && workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
@@ -152,6 +154,28 @@ async function tell(op: LeaseOperation, outcome: LeaseOutcome): Promise<void> {
       // The holder may have been terminated by an operator; the membership bookkeeping stays right.
       log.warn('could not tell the holder the outcome', { holder: op.holderWorkflowId, error: String(err) });
     });
+}
+
+/** A forced removal's holders: their lease ended (they close as revoked, saying by whom and why). */
+async function tellEnded(op: LeaseOperation, outcome: Extract<LeaseOutcome, { ok: true }>): Promise<void> {
+  const { at, verifiedAt, idpAnswer } = outcome;
+  for (const lease of outcome.endedLeases ?? []) {
+    const ended: LeaseEnded = {
+      leaseId: lease.leaseId,
+      opId: op.opId,
+      groupId: op.key.groupId,
+      by: op.force!.by,
+      reason: op.force!.reason,
+      at,
+      ...(verifiedAt ? { verifiedAt } : {}),
+      ...(idpAnswer ? { idpAnswer } : {}),
+    };
+    await getExternalWorkflowHandle(lease.holderWorkflowId)
+      .signal(leaseEndedSignal, ended)
+      .catch((err: unknown) =>
+        log.warn('could not tell a holder its lease ended', { holder: lease.holderWorkflowId, error: String(err) }),
+      );
+  }
 }
 
 function describe(state: GroupLeaseState): void {

@@ -257,6 +257,27 @@ describe('the rules document schema', () => {
     ).toEqual([]);
   });
 
+  test('reclaim and drift settings: an exclusion must be a group of the level; durations are checked', () => {
+    const problems = problemsOf(
+      editedRules((d) => {
+        d.applications[0].levels[0].reclaim = { inactiveFor: '2 hours', exclude: ['jira-softwre-users'] };
+        d.drift = { every: '10 seconds', missing: 'delete' };
+      }),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({
+        path: 'applications[0].levels[0].reclaim.inactiveFor',
+        message: expect.stringContaining('at least a day'),
+      }),
+      expect.objectContaining({
+        path: 'applications[0].levels[0].reclaim.exclude[0]',
+        message: '"jira-softwre-users" is not one of this level\'s groups (jira-software-users)',
+      }),
+      expect.objectContaining({ path: 'drift.every' }),
+      expect.objectContaining({ path: 'drift.missing' }),
+    ]);
+  });
+
   test('a YAML syntax error is reported with its line and column, and nothing else', () => {
     const text = fs.readFileSync(exampleRulesPath, 'utf8').replace('  project: ACCESS\n', '  project: ACCESS: x\n');
     const brokenLine = text.split('\n').indexOf('  project: ACCESS: x') + 1;
