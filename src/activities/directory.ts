@@ -28,10 +28,10 @@ export function directoryActivities(deps: { provider: (name: string, connection:
       return classified(() => idp(input).isMember(input.groupId, input.userId));
     },
     async addMember(input: MemberRef): Promise<IdpAnswer> {
-      return classified(() => idp(input).addMember(input.groupId, input.userId));
+      return answered(await classified(() => idp(input).addMember(input.groupId, input.userId)));
     },
     async removeMember(input: MemberRef): Promise<IdpAnswer> {
-      return classified(() => idp(input).removeMember(input.groupId, input.userId));
+      return answered(await classified(() => idp(input).removeMember(input.groupId, input.userId)));
     },
     async verifyMembership(input: MemberRef & { expected: boolean }): Promise<string> {
       return classified(async () => {
@@ -48,3 +48,6 @@ export function directoryActivities(deps: { provider: (name: string, connection:
     },
   };
 }
+
+/** The answer, stamped with when it came (the workflow may hear of it much later). */
+const answered = (answer: IdpAnswer): IdpAnswer => ({ ...answer, at: new Date().toISOString() });

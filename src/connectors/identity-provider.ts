@@ -59,4 +59,9 @@ export interface IdpAnswer {
    * set's session duration): when access is certainly gone (ISO 8601).
    */
   accessGoneBy?: string;
+  /**
+   * When the directory answered (ISO 8601, the activity's clock, set by the directory activities): access
+   * began or ended then, however late the workflow hears of it (a worker restarting in between, say).
+   */
+  at?: string;
 }

@@ -83,8 +83,9 @@ export async function apply(
       const wasManaged = state.membership === 'managed';
       const answer = await call(() => calls().idp.addMember.executeWithOptions(said(`add ${user} to ${group}`), [ref]));
       // Access began when the directory answered the add (the grant's clock runs from here); reading it
-      // back only confirms it, however late that happens (a worker restarting in between, say).
-      const addedAt = now();
+      // back only confirms it, however late that happens. The activity stamps the answer (older runs: when
+      // this run heard of it, which a worker restarting in between could make later).
+      const addedAt = answer.at ?? now();
       const verifiedAt = await call(() =>
         calls().verify.verifyMembership.executeWithOptions(said(`read back: ${user} in ${group}`), [
           { ...ref, expected: true },
@@ -161,7 +162,7 @@ export async function apply(
       remover(backedOff).removeMember.executeWithOptions(said(`remove ${user} from ${group}`), [ref]),
     );
     // Access ended when the directory answered the removal; reading it back only confirms that.
-    const removedAt = now();
+    const removedAt = answer.at ?? now();
     const verifiedAt = await call(() =>
       (fast ? calls().releaseVerify : calls().verify).verifyMembership.executeWithOptions(
         said(`read back: ${user} not in ${group}`),
