@@ -112,8 +112,8 @@ export interface LeaseholdActivities {
 
   /** Reclaim: the groups of levels with a reclaim policy (minus excluded ones), resolved, and the portal's Jira. */
   reclaimScope(): Promise<ReclaimScope>;
-  /** Reclaim: the group's members with no sign-in within the level's threshold. */
-  inactiveMembers(input: { group: ReclaimGroup }): Promise<InactiveMember[]>;
+  /** Reclaim: the group's members with no sign-in within the level's threshold, and how many have no sign-in time. */
+  inactiveMembers(input: { group: ReclaimGroup }): Promise<{ inactive: InactiveMember[]; unknown: number }>;
   /** Reclaim: a user's last sign-in (ISO), undefined when never. */
   lastSignIn(input: ConnectionRef & { userId: string }): Promise<string | undefined>;
   /** Reclaim: the notice issue in the portal project; its key. */

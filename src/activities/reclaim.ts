@@ -65,19 +65,30 @@ export function reclaimActivities(deps: {
       return scope;
     },
 
-    /** The group's members whose last sign-in is older than the threshold (or who never signed in). */
-    async inactiveMembers({ group }: { group: ReclaimGroup }): Promise<InactiveMember[]> {
+    /**
+     * The group's members whose last sign-in is older than the threshold. A member with no sign-in time
+     * is left alone and counted: the directories answer "none" both for a person who never signed in and
+     * where the time is not available (an Entra tenant without P1/P2), and reclaiming a whole tenant on
+     * the latter would be a disaster.
+     */
+    async inactiveMembers({
+      group,
+    }: {
+      group: ReclaimGroup;
+    }): Promise<{ inactive: InactiveMember[]; unknown: number }> {
       const idp = deps.provider(group.connectionName, group.connection);
       const members = await classified(() => idp.listMembers(group.groupId));
       const since = Date.now() - group.inactiveForMs;
       const inactive: InactiveMember[] = [];
+      let unknown = 0;
       for (const m of members) {
         Context.current().heartbeat(m.id);
         const last = await classified(() => idp.lastActivity(m.id));
-        if (last && last.getTime() > since) continue;
-        inactive.push({ userId: m.id, login: m.login, ...(last ? { lastActivity: last.toISOString() } : {}) });
+        if (!last) unknown++;
+        else if (last.getTime() <= since)
+          inactive.push({ userId: m.id, login: m.login, lastActivity: last.toISOString() });
       }
-      return inactive;
+      return { inactive, unknown };
     },
 
     async lastSignIn(input: ConnectionRef & { userId: string }): Promise<string | undefined> {

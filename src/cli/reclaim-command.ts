@@ -24,6 +24,9 @@ export function registerReclaimCommands(program: Command, ctx: CliContext): void
           `read ${summary.groups} groups: ${summary.inactive} inactive members; ${summary.started.length} reclaims started, ${summary.alreadyUnderWay.length} already under way`,
           ...summary.started.map((id) => `  started ${id}`),
           ...(summary.unresolved.length ? [`not read: ${summary.unresolved.join('; ')}`] : []),
+          ...(summary.noSignInTime.length
+            ? [`left alone, no sign-in time (never, or not available): ${summary.noSignInTime.join('; ')}`]
+            : []),
         ].join('\n'),
       );
     });

@@ -127,6 +127,8 @@ export async function checkConnection(
     }
   }
 
+  await checkSignIns(name, rules, idp, lines);
+
   if (probeGroup) {
     // Removing a user that does not exist changes nothing, but needs the write permission to be judged.
     try {
@@ -144,4 +146,37 @@ export async function checkConnection(
     }
   }
   return report();
+}
+
+/**
+ * Reclaim reads last sign-ins: where a level of this connection reclaims, read one member's (Graph needs
+ * AuditLog.Read.All, and says so with a 403 the connector names).
+ */
+async function checkSignIns(
+  name: string,
+  rules: RulesDocument,
+  idp: IdentityProvider,
+  lines: CheckLine[],
+): Promise<void> {
+  const reclaimed = rules.applications
+    .flatMap((a) => a.levels)
+    .filter((l) => l.connection === name && l.reclaim)
+    .flatMap((l) => l.groups.filter((g) => !l.reclaim!.exclude.includes(g)));
+  if (reclaimed.length === 0) return;
+  try {
+    for (const groupName of reclaimed) {
+      const group = await idp.findGroup(groupName);
+      const someone = group && (await idp.listMembers(group.id))[0];
+      if (!someone) continue;
+      const last = await idp.lastActivity(someone.id);
+      lines.push({
+        ok: true,
+        text: `sign-in times readable for reclaim (${someone.login}: ${last ? last.toISOString() : 'none recorded'})`,
+      });
+      return;
+    }
+    lines.push({ ok: true, text: 'sign-in times: not checked (the reclaimed groups have no members)' });
+  } catch (err) {
+    lines.push({ ok: false, text: `sign-in times (for reclaim): ${reason(err)}` });
+  }
 }

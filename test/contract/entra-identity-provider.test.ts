@@ -10,7 +10,8 @@ import { GraphError } from '@microsoft/microsoft-graph-client';
 import { ConnectorError } from '../../src/connectors/connector-error';
 import { classifyGraphError, EntraIdentityProvider } from '../../src/connectors/entra/entra-identity-provider';
 import { createGraphClient } from '../../src/connectors/entra/graph-client';
-import type { EntraConnection } from '../../src/policy/schema';
+import { checkConnection } from '../../src/connectors/connection-check';
+import { rulesDocumentSchema, type EntraConnection } from '../../src/policy/schema';
 import {
   type AppRegistration,
   type EntraSandbox,
@@ -385,6 +386,55 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
       }
       expect(member).toBe(true);
       await expect(idp.listMembers(FINANCE)).resolves.toEqual([expect.objectContaining({ id: entraId('frank') })]);
+    });
+  });
+  describe('connections test, where a level reclaims', () => {
+    const rules = (connection: EntraConnection) =>
+      rulesDocumentSchema.parse({
+        version: 1,
+        connections: {
+          jira: { type: 'jira', site: 'http://x', email: 'a@example.com', apiToken: { env: 'X' } },
+          entra: connection,
+        },
+        portal: { connection: 'jira', project: 'ACCESS', statusMapping: { Approved: ['Approved'] } },
+        applications: [
+          {
+            name: 'Salesforce',
+            owner: 'dave@example.com',
+            levels: [
+              {
+                name: 'User',
+                connection: 'entra',
+                groups: ['SF-User'],
+                risk: 'low',
+                approval: { approvers: ['app-owner'] },
+                duration: { default: '1 day' },
+                reclaim: { inactiveFor: '30 days' },
+              },
+            ],
+          },
+        ],
+      });
+    const check = (connection: EntraConnection) =>
+      checkConnection('entra', rules(connection), {
+        provider: () => EntraIdentityProvider.fromConnection(connection),
+        jira: () => {
+          throw new Error('not used');
+        },
+      });
+
+    it('reads a sign-in time, and names AuditLog.Read.All when the app may not', async () => {
+      const ok = await check(connectionFor(leaseholdApp));
+      expect(ok.lines).toContainEqual({
+        ok: true,
+        text: expect.stringMatching(/^sign-in times readable for reclaim \(/),
+      });
+      const readOnly = await check(connectionFor(readOnlyApp));
+      expect(readOnly.ok).toBe(false);
+      expect(readOnly.lines).toContainEqual({
+        ok: false,
+        text: expect.stringMatching(/^sign-in times \(for reclaim\): .*AuditLog\.Read\.All/),
+      });
     });
   });
 });

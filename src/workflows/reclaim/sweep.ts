@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, proxyActivities, setCurrentDetails, startChild } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
+import { failureMessage } from '../failures';
 import { reclaimWorkflowId } from '../ids';
 import type { SweepSummary } from './types';
 import { reclaimWorkflow } from './workflow';
@@ -26,13 +27,16 @@ export async function reclaimSweepWorkflow(): Promise<SweepSummary> {
     started: [],
     alreadyUnderWay: [],
     unresolved: [...scope.unresolved],
+    noSignInTime: [],
   };
   for (const group of scope.groups) {
     let members;
     try {
-      members = await reads.inactiveMembers({ group });
+      const read = await reads.inactiveMembers({ group });
+      members = read.inactive;
+      if (read.unknown > 0) summary.noSignInTime.push(`${group.groupName} (${group.connectionName}): ${read.unknown}`);
     } catch (err) {
-      summary.unresolved.push(`${group.groupName} (${group.connectionName}): ${String(err)}`);
+      summary.unresolved.push(`${group.groupName} (${group.connectionName}): ${failureMessage(err)}`);
       continue;
     }
     summary.inactive += members.length;

@@ -26,7 +26,7 @@ export interface ReclaimScope {
 export interface InactiveMember {
   userId: string;
   login: string;
-  /** Last sign-in (ISO); absent: never signed in. */
+  /** Last sign-in (ISO). */
   lastActivity?: string;
 }
 
@@ -64,4 +64,6 @@ export interface SweepSummary {
   started: string[];
   alreadyUnderWay: string[];
   unresolved: string[];
+  /** Groups with members whose directory gives no sign-in time (never, or not available): left alone. */
+  noSignInTime: string[];
 }
