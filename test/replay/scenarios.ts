@@ -13,8 +13,12 @@ import { DriftWatch } from '../../src/temporal/drift';
 import { Reclaims } from '../../src/temporal/reclaim';
 import { oktaAdmin } from '../harness/okta-admin';
 import { samplePerson } from '@leasehold/sandbox';
+import * as registeredWorkflows from '../../src/workflows';
 
 export const historiesDir = path.join(__dirname, 'histories');
+
+/** Every workflow type the worker registers: each must have a saved history and be scanned for secrets. */
+export const WORKFLOW_TYPES = Object.keys(registeredWorkflows).sort();
 
 /**
  * Runs one request through each path of every workflow type and returns the workflow ids worth
