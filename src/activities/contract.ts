@@ -8,6 +8,14 @@ import type { RulesCheck } from '../workflows/policy/types';
 import type { RulesDocument } from '../policy/schema';
 import type { DriftFinding, DriftScope, GroupSnapshot, ManagedGroup } from '../workflows/drift/types';
 import type { InactiveMember, ReclaimGroup, ReclaimRecord, ReclaimScope } from '../workflows/reclaim/types';
+import type {
+  CampaignRecord,
+  CampaignScope,
+  ReviewGroup,
+  ReviewItemDraft,
+  ReviewPolicy,
+  ReviewStatusChange,
+} from '../workflows/review/types';
 
 /**
  * The activities workflows call, as a type: workflows import only this (type-only), so no I/O code
@@ -118,6 +126,35 @@ export interface LeaseholdActivities {
   lastSignIn(input: ConnectionRef & { userId: string }): Promise<string | undefined>;
   /** Reclaim: the notice issue in the portal project; its key. */
   raiseReclaimNotice(input: { jira: PinnedPolicy['jira']; record: ReclaimRecord }): Promise<string>;
+
+  /** Reviews: the campaign's policy and groups (resolved in their directories) under the rules in force. */
+  campaignScope(input: { campaign: string }): Promise<CampaignScope>;
+  /** Reviews: every current member of the group, with their context, recommendation and reviewers. */
+  reviewMembers(input: { group: ReviewGroup; policy: ReviewPolicy }): Promise<ReviewItemDraft[]>;
+  /** Reviews: the campaign's own issue in the portal project; its key. */
+  openCampaignIssue(input: {
+    jira: PinnedPolicy['jira'];
+    campaign: string;
+    endsAt: string;
+    startedBy: string;
+    groups: ReviewGroup[];
+  }): Promise<string>;
+  /** Reviews: one Access Review item in Jira; its key. */
+  openReviewItem(input: {
+    jira: PinnedPolicy['jira'];
+    campaign: { name: string; issueKey: string };
+    item: ReviewItemDraft;
+    endsAt: string;
+  }): Promise<string>;
+  /** Reviews: a claimed decision against the item's changelog, its author, and their justification. */
+  verifyReviewDecision(input: {
+    jira: PinnedPolicy['jira'];
+    claim: ReviewStatusChange;
+    consumed: string[];
+    reviewerGroups: ReviewItemDraft['reviewers']['groups'];
+  }): Promise<VerifiedDecision & { justification?: string }>;
+  /** Reviews: the campaign record attached to its issue as JSON and CSV, with a summary comment. */
+  attachCampaignEvidence(input: { jira: PinnedPolicy['jira']; record: CampaignRecord }): Promise<void>;
 
   /** Adds a comment; a retry never posts it twice (`dedupeKey` is embedded and checked). */
   commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string; recheck?: boolean }): Promise<void>;

@@ -9,6 +9,7 @@ import { decisionActivities } from './decisions';
 import { directoryActivities } from './directory';
 import { driftActivities } from './drift';
 import { reclaimActivities } from './reclaim';
+import { reviewActivities } from './reviews';
 import { jiraActivities } from './jira';
 import { leaseActivities } from './leases';
 import { peopleActivities } from './people';
@@ -51,6 +52,13 @@ export function createActivities(deps: ActivityDeps): LeaseholdActivities {
     ...jiraActivities({ jira }),
     ...driftActivities({ client: deps.client, rules: deps.rules, provider, jira }),
     ...reclaimActivities({
+      rules: deps.rules,
+      provider,
+      jira,
+      ...(deps.queuesByKind ? { queuesByKind: deps.taskQueue } : {}),
+    }),
+    ...reviewActivities({
+      client: deps.client,
       rules: deps.rules,
       provider,
       jira,

@@ -7,6 +7,7 @@ import { registerConnectionsCommand } from './connections-command';
 import { registerDemoCommands } from './demo-commands';
 import { registerDriftCommand } from './drift-command';
 import { registerReclaimCommands } from './reclaim-command';
+import { registerReviewCommands } from './review-command';
 import { describeFailure, EXIT, EXIT_CODES_HELP } from './failures';
 import { registerLeaseCommands } from './lease-commands';
 import { err } from './output';
@@ -85,6 +86,7 @@ export function buildProgram(ctx = new CliContext()): Command {
   registerLeaseCommands(program, ctx);
   registerDriftCommand(program, ctx);
   registerReclaimCommands(program, ctx);
+  registerReviewCommands(program, ctx);
   registerDemoCommands(program);
   globalOptionsEverywhere(program);
   return program;

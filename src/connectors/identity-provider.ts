@@ -13,6 +13,9 @@ export interface DirectoryUser {
   displayName?: string;
   /** ACTIVE, SUSPENDED, … (Okta) or enabled/disabled (Entra). */
   status?: string;
+  /** Profile context a reviewer decides on (Okta `department`/`title`, Graph `department`/`jobTitle`). */
+  department?: string;
+  title?: string;
 }
 
 export interface DirectoryGroup {

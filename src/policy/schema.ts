@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { parseDuration } from './duration';
 import { driftSchema } from './drift-schema';
 import { reclaimSchema } from './reclaim-schema';
+import { approverSchema, durationText, isRecord } from './common-schema';
+import { reviewCampaignSchema, reviewProblems } from './review-schema';
 
 /**
  * The rules document admins submit: connections, the Jira portal mapping and the applications with
@@ -227,20 +229,6 @@ export const connectionSchema = z.discriminatedUnion('type', [
   awsConnectionSchema,
 ]);
 
-const durationText = z
-  .string()
-  .refine((s) => parseDuration(s) !== undefined, { message: 'not a duration (e.g. "30 minutes", "8h", "7 days")' });
-
-const approverSchema = z.union([
-  z.literal('manager').describe("The requester's manager in the directory"),
-  z.literal('app-owner').describe("The application's owner"),
-  z.object({ user: z.string().email() }).strict().describe('A named person (email)'),
-  z
-    .object({ group: z.string().min(1), connection: z.string().min(1) })
-    .strict()
-    .describe('Any member of a directory group'),
-]);
-
 export const approvalPolicySchema = z
   .object({
     approvers: z.array(approverSchema).min(1),
@@ -381,6 +369,20 @@ export const portalSchema = z
       .prefault({})
       .describe('Custom fields by name or id (customfield_10050)'),
     statusMapping: statusMappingSchema.describe('Jira status names that count as each decision'),
+    reviews: z
+      .object({
+        requestType: z.string().default('Access Review').describe('The request type of review items (its name)'),
+        requestTypeKey: z
+          .string()
+          .optional()
+          .describe('Sent when items are created, if set: Jira Cloud\'s "<portal key>/<request type key>" form'),
+        waiting: z.string().default('Waiting for review').describe('The status of an undecided item'),
+        keep: z.array(z.string().min(1)).min(1).default(['Keep']).describe('Statuses that count as keep'),
+        revoke: z.array(z.string().min(1)).min(1).default(['Revoke']).describe('Statuses that count as revoke'),
+      })
+      .strict()
+      .prefault({})
+      .describe('Access review items in Jira: their request type and the statuses that decide them'),
     emailOverrides: z
       .record(z.string().min(1), z.string().email())
       .default({})
@@ -412,6 +414,10 @@ export const rulesDocumentSchema = z
     portal: portalSchema,
     applications: z.array(applicationSchema).min(1),
     drift: driftSchema.optional().describe('Reconciling managed groups with their directories (default: hourly)'),
+    reviews: z
+      .array(reviewCampaignSchema)
+      .default([])
+      .describe('Access review campaigns: should each current member keep the access?'),
     settings: z
       .object({
         /** A submitted change takes effect only after a second admin approves it. */
@@ -435,6 +441,14 @@ export const rulesDocumentSchema = z
         Object.hasOwn(connections, name) ? connections[name]?.type : undefined;
       const judgeable = (name: string): boolean =>
         connectionsKnown && (!Object.hasOwn(connections, name) || CONNECTION_TYPES.includes(typeOf(name) as string));
+      const directory = (name: string): string | undefined => {
+        if (!judgeable(name)) return undefined;
+        const type = typeOf(name);
+        if (type === undefined) return `unknown connection "${name}"`;
+        return DIRECTORY_TYPES.includes(type as string)
+          ? undefined
+          : `"${name}" is not a directory connection (${DIRECTORY_TYPES.join(', ')})`;
+      };
       // Names are matched case-insensitively (rules lookup, Jira statuses), so duplicates are too.
       const norm = (name: string): string => name.trim().toLowerCase();
       if (
@@ -493,14 +507,6 @@ export const rulesDocumentSchema = z
               });
             seenLevels.add(norm(level.name));
           }
-          const directory = (name: string): string | undefined => {
-            if (!judgeable(name)) return undefined;
-            const type = typeOf(name);
-            if (type === undefined) return `unknown connection "${name}"`;
-            return DIRECTORY_TYPES.includes(type as string)
-              ? undefined
-              : `"${name}" is not a directory connection (${DIRECTORY_TYPES.join(', ')})`;
-          };
           const levelProblem = typeof level.connection === 'string' ? directory(level.connection) : undefined;
           if (levelProblem) ctx.addIssue({ code: 'custom', path: at('connection'), message: levelProblem });
           const approvers: unknown[] =
@@ -540,6 +546,8 @@ export const rulesDocumentSchema = z
           });
         });
       });
+      for (const issue of reviewProblems(doc as Record<string, unknown>, directory))
+        ctx.addIssue({ code: 'custom', ...issue });
     },
     { when: () => true },
   );
@@ -547,10 +555,6 @@ export const rulesDocumentSchema = z
 const CONNECTION_TYPES: readonly string[] = ['okta', 'entra', 'jira', 'atlassian', 'github', 'google', 'aws'];
 /** Connection types whose groups a level can grant (identity providers). */
 const DIRECTORY_TYPES: readonly string[] = ['okta', 'entra', 'atlassian', 'github', 'google', 'aws'];
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 export type RulesDocument = z.infer<typeof rulesDocumentSchema>;
 export type RulesDocumentInput = z.input<typeof rulesDocumentSchema>;

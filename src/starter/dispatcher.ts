@@ -25,6 +25,7 @@ import { FieldResolver } from './field-resolver';
 import { JiraPeople } from './jira-people';
 import type { JiraWebhook } from './jira-payload';
 import { classifyEvent, type MappedIssue } from './request-mapping';
+import { deliverReviewDecision } from './review-routing';
 
 export interface DispatchResult {
   /** 200: acted on; 202: accepted and deliberately ignored (with the reason). */
@@ -86,24 +87,22 @@ export class Dispatcher {
     }
 
     // A status change counts only if the issue is still in that status: a replayed old delivery cannot approve.
-    const now = await this.jiraCall(() => jira.issueStatus(event.issue.input.issueKey));
-    if (now.toLowerCase() !== event.status.toLowerCase()) {
-      return {
-        status: 202,
-        outcome: 'ignored',
-        reason: `stale: ${event.issue.input.issueKey} is now "${now}", not "${event.status}"`,
-      };
-    }
-    const change: StatusChange = {
+    const issueKey = event.action === 'review' ? event.issueKey : event.issue.input.issueKey;
+    const now = await this.jiraCall(() => jira.issueStatus(issueKey));
+    if (now.toLowerCase() !== event.status.toLowerCase())
+      return { status: 202, outcome: 'ignored', reason: `stale: ${issueKey} is now "${now}", not "${event.status}"` };
+    const claim = {
       eventId,
-      issueKey: event.issue.input.issueKey,
-      decision: event.decision,
+      issueKey,
       status: event.status,
       actorAccountId: event.actorAccountId,
       at: new Date(payload.timestamp ?? Date.now()).toISOString(),
       // The workflow confirms this entry in the issue's changelog before the decision counts.
       ...(payload.changelog?.id ? { changelogId: payload.changelog.id } : {}),
     };
+    if (event.action === 'review')
+      return this.temporal(() => deliverReviewDecision(this.deps.client, { ...claim, decision: event.decision }));
+    const change: StatusChange = { ...claim, decision: event.decision };
     if (event.issue.kind === 'access') return this.signalRequest(event.issue, change, rules, jira);
     return this.routeRelated(event.issue, 'status', rules, jira, (workflowId) =>
       this.deps.client.workflow.getHandle(workflowId).signal(statusChangedSignal, change),

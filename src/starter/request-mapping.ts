@@ -1,6 +1,7 @@
 import { adfText } from '../connectors/jira/jira-gateway';
 import type { Decision, Portal } from '../policy/schema';
 import type { AccessRequestInput } from '../workflows/access-request/types';
+import type { ReviewDecision } from '../workflows/review/types';
 import { optionValue, requestTypeName, statusChange, type JiraWebhook } from './jira-payload';
 
 /** Field ids of the portal's fields on this Jira site (found by name through `GET /rest/api/3/field`). */
@@ -23,7 +24,8 @@ export interface MappedIssue {
 export type ClassifiedEvent =
   | { action: 'ignore'; reason: string }
   | { action: 'created'; issue: MappedIssue }
-  | { action: 'status'; issue: MappedIssue; decision: Decision; status: string; actorAccountId: string };
+  | { action: 'status'; issue: MappedIssue; decision: Decision; status: string; actorAccountId: string }
+  | { action: 'review'; issueKey: string; decision: ReviewDecision; status: string; actorAccountId: string };
 
 /** Decision for a Jira status name under the portal's mapping (case-insensitive), if any. */
 export function decisionFor(portal: Portal, status: string): Decision | undefined {
@@ -45,6 +47,8 @@ export function classifyEvent(payload: JiraWebhook, portal: Portal, fields: Port
     return { action: 'ignore', reason: `issue ${issue.key} is in project ${project}, not ${portal.project}` };
 
   const typeName = requestTypeName(issue.fields[fields.requestType]);
+  if (typeName && typeName.trim().toLowerCase() === portal.reviews.requestType.trim().toLowerCase())
+    return classifyReview(payload, portal);
   const kinds: Record<string, RequestKind> = {
     [portal.requestTypes.access.toLowerCase()]: 'access',
     [portal.requestTypes.removal.toLowerCase()]: 'removal',
@@ -84,6 +88,22 @@ export function classifyEvent(payload: JiraWebhook, portal: Portal, fields: Port
   if (!decision) return { action: 'ignore', reason: `status "${change.to}" is not mapped to a decision` };
   if (!payload.user) return { action: 'ignore', reason: 'a status change without an actor cannot count as a decision' };
   return { action: 'status', issue: mapped, decision, status: change.to, actorAccountId: payload.user.accountId };
+}
+
+/** An Access Review item: only a status change to a keep or revoke status, by someone, means anything. */
+function classifyReview(payload: JiraWebhook, portal: Portal): ClassifiedEvent {
+  const key = payload.issue.key;
+  const change = payload.webhookEvent === 'jira:issue_created' ? undefined : statusChange(payload);
+  if (!change) return { action: 'ignore', reason: `review item ${key}: not a status change` };
+  const is = (names: string[]) => names.some((n) => n.trim().toLowerCase() === change.to.trim().toLowerCase());
+  const decision: ReviewDecision | undefined = is(portal.reviews.keep)
+    ? 'keep'
+    : is(portal.reviews.revoke)
+      ? 'revoke'
+      : undefined;
+  if (!decision) return { action: 'ignore', reason: `review item ${key}: status "${change.to}" is not keep or revoke` };
+  if (!payload.user) return { action: 'ignore', reason: 'a status change without an actor cannot count as a decision' };
+  return { action: 'review', issueKey: key, decision, status: change.to, actorAccountId: payload.user.accountId };
 }
 
 /** A text field: a wiki string (v2 webhook shape) or an ADF document (v3). */

@@ -2,6 +2,7 @@ import { WithStartWorkflowOperation, WorkflowIdConflictPolicy, type Client } fro
 import { POLICY_WORKFLOW_ID } from '../workflows/ids';
 import { DriftWatch } from './drift';
 import { Reclaims } from './reclaim';
+import { Reviews } from './reviews';
 import { policyTaskQueue } from '../workflows/task-queues';
 import {
   approveRulesUpdate,
@@ -47,13 +48,20 @@ export class RulesStore {
     await new DriftWatch(this.client, this.taskQueue).ensure();
     // The daily inactivity sweep (it reclaims only for levels with a `reclaim` policy).
     await new Reclaims(this.client, this.taskQueue).ensureSchedule();
+    await this.syncReviewSchedules();
     return result;
   }
 
   async approve(version: number, approvedBy: string): Promise<RulesVersionSummary> {
     const result = await this.handle.executeUpdate(approveRulesUpdate, { args: [{ version, approvedBy }] });
     this.cached = undefined;
+    await this.syncReviewSchedules();
     return result;
+  }
+
+  /** Each review campaign with a recurrence has its Schedule, as the rules in force say (see reviews.ts). */
+  private async syncReviewSchedules(): Promise<void> {
+    await new Reviews(this.client, this.taskQueue).syncSchedules((await this.current())?.rules);
   }
 
   /** The active rules, or undefined when none were ever applied. */

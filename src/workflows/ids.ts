@@ -14,3 +14,13 @@ export const reclaimWorkflowId = (connection: string, groupId: string, userId: s
 
 /** The Schedule that runs the inactivity sweep daily. */
 export const RECLAIM_SCHEDULE_ID = 'leasehold-reclaim';
+
+/** A review campaign's run: its name and when it started (a campaign runs again on its recurrence). */
+export const reviewCampaignWorkflowId = (campaign: string, startedAt: string): string =>
+  `review-${campaign}-${startedAt}`;
+
+/** One review item, by its Jira key: the webhook starter signals its decisions there. */
+export const reviewItemWorkflowId = (issueKey: string): string => `access-review-${issueKey}`;
+
+/** The Schedule that starts a campaign on its recurrence. */
+export const reviewScheduleId = (campaign: string): string => `leasehold-review-${campaign}`;

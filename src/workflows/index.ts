@@ -5,3 +5,5 @@ export { policyWorkflow } from './policy/workflow';
 export { driftWorkflow } from './drift/workflow';
 export { reclaimWorkflow } from './reclaim/workflow';
 export { reclaimSweepWorkflow } from './reclaim/sweep';
+export { reviewCampaignWorkflow } from './review/campaign';
+export { reviewItemWorkflow } from './review/item';

@@ -101,6 +101,8 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
         email: 'alice@example.com',
         displayName: 'Alice Anders',
         status: 'enabled',
+        title: samplePerson('alice').title,
+        department: samplePerson('alice').department,
       };
       expect(idp.kind).toBe('entra');
       await expect(idp.findUser('alice@example.com')).resolves.toEqual(alice);
@@ -129,6 +131,8 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
         email: 'bob@example.com',
         displayName: 'Bob Baker',
         status: 'enabled',
+        title: samplePerson('bob').title,
+        department: samplePerson('bob').department,
       });
       await expect(idp.findManager(entraId('dave'))).resolves.toBeUndefined();
     });

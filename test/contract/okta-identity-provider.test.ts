@@ -110,6 +110,8 @@ describe('findUser', () => {
       email: alice.email,
       displayName: 'Alice Anders',
       status: 'ACTIVE',
+      title: alice.title,
+      department: alice.department,
     };
     expect(await idp.findUser(alice.email)).toEqual(expected);
     expect(await idp.findUser(ALICE_ID)).toEqual(expected);
@@ -151,6 +153,8 @@ describe('findManager', () => {
       email: bob.email,
       displayName: 'Bob Baker',
       status: 'ACTIVE',
+      title: bob.title,
+      department: bob.department,
     });
   });
 
@@ -326,6 +330,8 @@ describe('listMembers', () => {
       email: dave.email,
       displayName: 'Dave Diaz',
       status: 'ACTIVE',
+      title: dave.title,
+      department: dave.department,
     });
     expect(sandbox.requestCount('listGroupUsers')).toBe(3);
   });

@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
+import type { Client } from '@temporalio/client';
 import type { LeaseholdActivities } from '../../src/activities/contract';
+import { leaseOperationSignal } from '../../src/workflows/group-lease/messages';
 
 /**
  * The outside world of the fast workflow tests, in memory: a directory and Jira's write-back side.
@@ -128,3 +130,16 @@ export class FakeJira {
     };
   }
 }
+
+/** `sendLeaseOperation` as the real activity does it: signal-with-start of the membership's group lease. */
+export const leaseHandOff =
+  (client: Client, taskQueue: string): LeaseholdActivities['sendLeaseOperation'] =>
+  async (op) => {
+    await client.workflow.signalWithStart('groupLeaseWorkflow', {
+      workflowId: `group-lease-${op.key.groupId}-${op.key.userId}`,
+      taskQueue,
+      args: [op.key],
+      signal: leaseOperationSignal,
+      signalArgs: [op],
+    });
+  };

@@ -8,9 +8,13 @@ import {
   DRIFT_WORKFLOW_ID,
   groupLeaseWorkflowId,
   POLICY_WORKFLOW_ID,
+  reviewItemWorkflowId,
 } from '../../src/workflows/ids';
 import { DriftWatch } from '../../src/temporal/drift';
 import { Reclaims } from '../../src/temporal/reclaim';
+import { Reviews } from '../../src/temporal/reviews';
+import { reviewItemStateQuery, reviewStatusChangedSignal } from '../../src/workflows/review/messages';
+import { gatewayAs } from '../../src/cli/demo-commands';
 import { oktaAdmin } from '../harness/okta-admin';
 import { samplePerson } from '@leasehold/sandbox';
 import * as registeredWorkflows from '../../src/workflows';
@@ -143,6 +147,37 @@ export async function runScenarios(lh: Leasehold): Promise<Record<string, string
     20_000,
     'the reclaim in its grace period',
   );
+
+  // Access review (the example's quarterly-production): a forged decision on Carol's Salesforce Admin item
+  // is ignored; her manager's revoke, with a comment saying why, removes her through the lease.
+  ids['review-campaign'] = await new Reviews(lh.client, lh.taskQueue).start('quarterly-production', 'replay');
+  const carolItem = await eventually(
+    () =>
+      lh.sandboxes.jira
+        .issues()
+        .find(
+          (i) =>
+            i.summary.startsWith('Access review: ') &&
+            /^Person: .*<carol@example.com>$/m.test(i.description ?? '') &&
+            i.description!.includes('group SF-Admin '),
+        ),
+    30_000,
+    "Carol's review item",
+  );
+  const item = lh.client.workflow.getHandle(reviewItemWorkflowId(carolItem.key));
+  await item.signal(reviewStatusChangedSignal, {
+    eventId: 'forged',
+    issueKey: carolItem.key,
+    decision: 'revoke',
+    status: 'Revoke',
+    actorAccountId: samplePerson('dave').jiraAccountId,
+    at: new Date().toISOString(),
+  });
+  await eventually(async () => (await item.query(reviewItemStateQuery)).ignored === 1, 20_000, 'the forged decision');
+  await (await gatewayAs('dave', lh.sandboxes.jira.url)).addComment(carolItem.key, 'replay: no longer an admin');
+  await lh.move(carolItem.key, 'Revoke', 'dave');
+  await item.result();
+  ids['review-item-revoked'] = reviewItemWorkflowId(carolItem.key);
   return ids;
 }
 

@@ -1,10 +1,8 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { LeaseholdActivities } from '../../src/activities/contract';
-import { leaseOperationSignal } from '../../src/workflows/group-lease/messages';
-import type { LeaseOperation } from '../../src/workflows/group-lease/types';
 import type { ReclaimInput, ReclaimRecord } from '../../src/workflows/reclaim/types';
 import type { reclaimWorkflow } from '../../src/workflows/reclaim/workflow';
-import { FakeDirectoryGroup } from '../harness/fakes';
+import { FakeDirectoryGroup, leaseHandOff } from '../harness/fakes';
 import { mockedTemporal } from '../harness/time-skipping';
 
 const DAY = 86_400_000;
@@ -32,15 +30,7 @@ describe('inactivity reclaim workflow', () => {
       },
       commentOnIssue: async ({ issueKey, text }) => void comments.push(`${issueKey}: ${text}`),
       attachEvidence: async () => ({ as: 'attachment' as const }),
-      sendLeaseOperation: async (op: LeaseOperation) => {
-        await e.client.workflow.signalWithStart('groupLeaseWorkflow', {
-          workflowId: `group-lease-${op.key.groupId}-${op.key.userId}`,
-          taskQueue,
-          args: [op.key],
-          signal: leaseOperationSignal,
-          signalArgs: [op],
-        });
-      },
+      sendLeaseOperation: leaseHandOff(e.client, taskQueue),
     });
     temporal = await mockedTemporal(taskQueue, activities);
     env = temporal.env;

@@ -10,7 +10,7 @@ import { createGraphClient, DEFAULT_GRAPH_BASE_URL } from './graph-client';
 const log = logger.child({ connector: 'entra' });
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const USER_SELECT = ['id', 'displayName', 'mail', 'userPrincipalName', 'accountEnabled'];
+const USER_SELECT = ['id', 'displayName', 'mail', 'userPrincipalName', 'accountEnabled', 'department', 'jobTitle'];
 const GROUP_SELECT = ['id', 'displayName'];
 /** Largest page Graph serves for directory collections (members, memberOf). */
 const PAGE_SIZE = 999;
@@ -61,6 +61,8 @@ interface UserBody {
   mail?: string | null;
   userPrincipalName?: string | null;
   accountEnabled?: boolean | null;
+  department?: string | null;
+  jobTitle?: string | null;
   signInActivity?: { lastSignInDateTime?: string | null } | null;
 }
 
@@ -564,6 +566,8 @@ function toDirectoryUser(u: UserBody): DirectoryUser {
     ...(u.mail ? { email: u.mail } : {}),
     ...(u.displayName ? { displayName: u.displayName } : {}),
     ...(typeof u.accountEnabled === 'boolean' ? { status: u.accountEnabled ? 'enabled' : 'disabled' } : {}),
+    ...(u.department ? { department: u.department } : {}),
+    ...(u.jobTitle ? { title: u.jobTitle } : {}),
   };
 }
 

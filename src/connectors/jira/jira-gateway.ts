@@ -27,6 +27,12 @@ export interface JiraChangelogEntry {
   }>;
 }
 
+export interface JiraCommentEntry {
+  authorAccountId?: string;
+  created: string;
+  text: string;
+}
+
 /** An issue's fields by id, as Jira answers them (custom fields included). */
 export interface JiraIssueFields {
   id: string;
@@ -144,15 +150,26 @@ export class JiraGateway {
   }
 
   async comments(issueKey: string): Promise<string[]> {
-    const texts: string[] = [];
+    return (await this.commentEntries(issueKey)).map((c) => c.text);
+  }
+
+  /** The issue's comments, oldest first, with who wrote each and when. */
+  async commentEntries(issueKey: string): Promise<JiraCommentEntry[]> {
+    const entries: JiraCommentEntry[] = [];
     for (let startAt = 0; ;) {
       const page = await this.call('get comments', () =>
         this.client.issueComments.getComments({ issueIdOrKey: issueKey, startAt, maxResults: 100 }),
       );
       const comments = page.comments ?? [];
-      texts.push(...comments.map((c) => adfText(c.body)));
+      entries.push(
+        ...comments.map((c) => ({
+          ...(c.author?.accountId ? { authorAccountId: c.author.accountId } : {}),
+          created: String(c.created ?? ''),
+          text: adfText(c.body),
+        })),
+      );
       startAt += comments.length;
-      if (comments.length === 0 || startAt >= (page.total ?? 0)) return texts;
+      if (comments.length === 0 || startAt >= (page.total ?? 0)) return entries;
     }
   }
 

@@ -535,6 +535,8 @@ function toDirectoryUser(user: User): DirectoryUser {
     email: profile?.email || undefined,
     displayName: profile?.displayName || fullName || undefined,
     status: user.status ? String(user.status) : undefined,
+    ...(profile?.department ? { department: profile.department } : {}),
+    ...(profile?.title ? { title: profile.title } : {}),
   };
 }
 

@@ -1,7 +1,7 @@
-import { condition, proxyActivities, setCurrentDetails, setHandler, workflowInfo } from '@temporalio/workflow';
+import { condition, proxyActivities, setCurrentDetails, workflowInfo } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import { formatDuration } from '../../policy/duration';
-import { leaseOutcomeSignal } from '../group-lease/messages';
+import { forcedRelease, listenForLeaseOutcomes } from '../group-lease/forced-release';
 import type { LeaseOutcome } from '../group-lease/types';
 import { KEEP_ALIVE } from '../keep-alive';
 import type { ReclaimInput, ReclaimRecord } from './types';
@@ -19,10 +19,6 @@ const directory = proxyActivities<Pick<LeaseholdActivities, 'lastSignIn'>>({
   ...KEEP_ALIVE,
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10 minutes' },
 });
-const handOff = proxyActivities<Pick<LeaseholdActivities, 'sendLeaseOperation'>>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 const jiraOn = (taskQueue: string | undefined) =>
   proxyActivities<Pick<LeaseholdActivities, 'raiseReclaimNotice' | 'commentOnIssue' | 'attachEvidence'>>({
     startToCloseTimeout: '1 minute',
@@ -35,8 +31,7 @@ const jiraOn = (taskQueue: string | undefined) =>
 export async function reclaimWorkflow(input: ReclaimInput): Promise<ReclaimRecord> {
   const { group, member } = input;
   const jira = jiraOn(input.jira.taskQueue);
-  const outcomes = new Map<string, LeaseOutcome>();
-  setHandler(leaseOutcomeSignal, (outcome) => void outcomes.set(outcome.opId, outcome));
+  const outcomes = listenForLeaseOutcomes();
 
   const record: ReclaimRecord = {
     person: member.login,
@@ -98,30 +93,21 @@ export async function reclaimWorkflow(input: ReclaimInput): Promise<ReclaimRecor
 /** The forced release through the membership's lease, and its answer. */
 async function remove(input: ReclaimInput, record: ReclaimRecord, outcomes: Map<string, LeaseOutcome>): Promise<void> {
   const { group, member } = input;
-  const info = workflowInfo();
-  const opId = `${info.workflowId}:${info.runId}:remove`;
   const inactive = member.lastActivity ? `no sign-in since ${member.lastActivity}` : 'never signed in';
-  await handOff.sendLeaseOperation.executeWithOptions({ summary: `remove ${member.login} from ${group.groupName}` }, [
-    {
-      opId,
-      kind: 'release',
-      leaseId: `${info.workflowId}:reclaim`,
-      holderWorkflowId: info.workflowId,
-      issueKey: record.notice!,
-      key: {
-        connectionName: group.connectionName,
-        connection: group.connection,
-        groupId: group.groupId,
-        groupName: group.groupName,
-        userId: member.userId,
-        userLogin: member.login,
-      },
-      force: { by: `inactivity reclaim (${record.notice})`, reason: `${inactive}, over ${record.inactiveFor}` },
+  const outcome = await forcedRelease(outcomes, {
+    key: {
+      connectionName: group.connectionName,
+      connection: group.connection,
+      groupId: group.groupId,
+      groupName: group.groupName,
+      userId: member.userId,
+      userLogin: member.login,
     },
-  ]);
-  // Releases are retried until the directory answers (never given up); a permanent failure comes back.
-  await condition(() => outcomes.has(opId));
-  const outcome = outcomes.get(opId)!;
+    issueKey: record.notice!,
+    by: `inactivity reclaim (${record.notice})`,
+    reason: `${inactive}, over ${record.inactiveFor}`,
+    leaseSuffix: 'reclaim',
+  });
   if (!outcome.ok) {
     record.outcome = 'failed';
     record.reason = `the directory refused the removal: ${outcome.error}`;

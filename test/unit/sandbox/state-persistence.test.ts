@@ -2,6 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Directory } from '../../../packages/sandbox/src/entra/directory';
+import { OktaDirectory } from '../../../packages/sandbox/src/okta/directory';
+import { savedEntraSchema, savedOktaSchema } from '../../../packages/sandbox/src/persistence/schemas';
 import { loadSandboxState, sandboxCredentials, samplePerson, startSandboxes, type Sandboxes } from '@leasehold/sandbox';
 
 /**
@@ -137,5 +139,26 @@ describe('sandbox state across a restart', () => {
     expect(restored.isMember(group.id, user.id)).toBe(true);
     expect(restored.memberIds(group.id, 'visible')).toContain(user.id);
     expect(restored.exportState()).toEqual(directory.exportState());
+  });
+
+  test('a state saved before people had a department gets the sample departments back', () => {
+    const okta = new OktaDirectory();
+    const seeded = okta.addUser({ login: 'pat@example.com', firstName: 'Pat', lastName: 'Plain' });
+    const oktaSaved = JSON.parse(JSON.stringify(okta.exportState())) as {
+      users: { profile: Record<string, unknown> }[];
+    };
+    for (const u of oktaSaved.users) delete u.profile.department;
+    const oktaRestored = new OktaDirectory();
+    oktaRestored.importState(savedOktaSchema.parse(oktaSaved));
+    expect(oktaRestored.findUser('erin@example.com')?.profile.department).toBe('Finance');
+    expect(oktaRestored.findUserById(seeded.id)?.profile).not.toHaveProperty('department');
+
+    const entraSaved = JSON.parse(JSON.stringify(new Directory().exportState())) as {
+      users: Record<string, unknown>[];
+    };
+    for (const u of entraSaved.users) delete u.department;
+    const entraRestored = new Directory();
+    entraRestored.importState(savedEntraSchema.parse(entraSaved));
+    expect(entraRestored.findUser('dave@example.com')?.department).toBe('Security');
   });
 });

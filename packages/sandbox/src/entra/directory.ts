@@ -9,6 +9,8 @@ export interface DirectoryUser {
   mail: string;
   userPrincipalName: string;
   jobTitle: string;
+  /** Graph `department` (absent: null on the wire). */
+  department?: string;
   accountEnabled: boolean;
   managerId?: string;
   /** Last interactive sign-in (ISO 8601), if the user ever signed in. */
@@ -93,7 +95,7 @@ export class Directory {
     this.users.clear();
     this.groups.clear();
     this.memberships.clear();
-    for (const u of copy.users) this.users.set(u.id.toLowerCase(), u);
+    for (const u of copy.users) this.users.set(u.id.toLowerCase(), withSampleDepartment(u));
     for (const g of copy.groups) this.groups.set(g.id.toLowerCase(), g);
     for (const [groupId, ids] of Object.entries(copy.members)) {
       const changes = ids.map((id): [string, MembershipChange[]] => [
@@ -204,6 +206,7 @@ export class Directory {
         mail: p.email,
         userPrincipalName: p.email,
         jobTitle: p.title,
+        department: p.department,
         accountEnabled: true,
         ...(managerId ? { managerId } : {}),
         ...(p.lastLogin ? { lastSignInDateTime: p.lastLogin } : {}),
@@ -225,6 +228,13 @@ export class Directory {
       this.memberships.set(g.id.toLowerCase(), byUser);
     }
   }
+}
+
+/** A sample person saved before users had a department gets theirs (the sample data's). */
+function withSampleDepartment(user: DirectoryUser): DirectoryUser {
+  if (user.department !== undefined) return user;
+  const department = samplePeople.find((p) => p.entraId?.toLowerCase() === user.id.toLowerCase())?.department;
+  return department === undefined ? user : { ...user, department };
 }
 
 /** Membership as of `cutoff`: the newest change made at or before it. */

@@ -16,10 +16,11 @@ export const userProperties = [
   'surname',
   'userPrincipalName',
   'accountEnabled',
+  'department',
   'signInActivity',
 ] as const;
 
-/** What Graph returns for a user without `$select`. */
+/** What Graph returns for a user without `$select` (not `department`, `accountEnabled`, `signInActivity`). */
 export const userDefaultProperties = [
   'businessPhones',
   'displayName',
@@ -43,6 +44,7 @@ export const userFilterable = [
   'mail',
   'userPrincipalName',
   'jobTitle',
+  'department',
   'accountEnabled',
 ] as const;
 
@@ -91,6 +93,7 @@ export function userResource(user: DirectoryUser): Entity {
     surname: user.surname,
     userPrincipalName: user.userPrincipalName,
     accountEnabled: user.accountEnabled,
+    department: user.department ?? null,
     signInActivity: user.lastSignInDateTime
       ? {
           lastSignInDateTime: user.lastSignInDateTime,

@@ -5,6 +5,7 @@
  */
 
 import { STANDARD_SELECT_OPTIONS } from './field-options';
+import { REVIEW_INITIAL_STATUS_ID } from './workflow';
 
 /** The custom field ids of this site (real sites differ: discover them by name via `GET /rest/api/3/field`). */
 export const JIRA_FIELD_IDS = {
@@ -63,7 +64,10 @@ export interface JiraRequestType {
   description: string;
   helpText: string;
   issueTypeId: string;
+  /** Portal groups the request type is shown in; none: not on the customer portal (raised through the API). */
   groupIds: readonly string[];
+  /** The status its issues start in (the workflow's own start, `INITIAL_STATUS_ID`, when absent). */
+  initialStatusId?: string;
 }
 
 export interface JiraCatalog {
@@ -118,6 +122,16 @@ const REQUEST_TYPES: readonly JiraRequestType[] = [
     helpText: 'Changes go through the same approval as new access.',
     issueTypeId: '10004',
     groupIds: ['1'],
+  },
+  {
+    id: '13',
+    key: 'access-review',
+    name: 'Access Review',
+    description: 'Decide whether a person keeps an access (raised by Leasehold during an access review).',
+    helpText: 'Move the request to Keep or Revoke.',
+    issueTypeId: '10003',
+    groupIds: [],
+    initialStatusId: REVIEW_INITIAL_STATUS_ID,
   },
 ];
 

@@ -16,6 +16,7 @@ export {
   JIRA_STATUSES,
   JIRA_TRANSITIONS,
   INITIAL_STATUS_ID,
+  REVIEW_INITIAL_STATUS_ID,
   STATUS_CATEGORIES,
   type JiraStatus,
   type JiraTransition,

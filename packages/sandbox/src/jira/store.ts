@@ -71,7 +71,7 @@ export class JiraStore {
       ...draft,
       id: String(10000 + this.issueCounter),
       key: `${this.catalog.project.key}-${this.issueCounter}`,
-      statusId: INITIAL_STATUS_ID,
+      statusId: this.initialStatusOf(draft.requestTypeId),
       statusChangedAt: at,
       statusCategoryChangedAt: at,
       creatorId: actorId,
@@ -87,6 +87,12 @@ export class JiraStore {
     this.byKey.set(issue.key, issue);
     this.emit({ kind: 'created', issue, actorId, at });
     return issue;
+  }
+
+  /** Where an issue of the request type starts: its own initial status, else the workflow's. */
+  private initialStatusOf(requestTypeId: string | null): string {
+    const requestType = this.catalog.requestTypes.find((rt) => rt.id === requestTypeId);
+    return requestType?.initialStatusId ?? INITIAL_STATUS_ID;
   }
 
   transitionsOf(issue: StoredIssue): JiraTransition[] {

@@ -1,7 +1,8 @@
 /**
  * The workflow of the ACCESS project: statuses with their categories, the global transitions into
  * each status (so an issue can be moved anywhere, back to Waiting for approval included) and the
- * resolution set when an issue reaches a done status.
+ * resolution set when an issue reaches a done status. Access requests start in Waiting for approval;
+ * access review items (request type Access Review) in Waiting for review, and end in Keep or Revoke.
  */
 
 export type StatusCategoryKey = 'new' | 'indeterminate' | 'done';
@@ -52,10 +53,22 @@ export const JIRA_STATUSES: readonly JiraStatus[] = [
     category: 'done',
   },
   { id: '10016', name: 'Access Failed', description: 'Access could not be granted.', category: 'done' },
+  // Access reviews: one issue per person and access under review, decided by a reviewer.
+  {
+    id: '10020',
+    name: 'Waiting for review',
+    description: 'Waiting for a reviewer to decide whether the access stays.',
+    category: 'new',
+  },
+  { id: '10021', name: 'Keep', description: 'The reviewer decided the access stays.', category: 'done' },
+  { id: '10022', name: 'Revoke', description: 'The reviewer decided the access is removed.', category: 'done' },
 ];
 
-/** New issues start here. */
+/** New issues start here (unless their request type names another start: see `JiraRequestType.initialStatusId`). */
 export const INITIAL_STATUS_ID = '10002';
+
+/** Access Review issues start here. */
+export const REVIEW_INITIAL_STATUS_ID = '10020';
 
 export interface JiraTransition {
   id: string;
@@ -75,6 +88,9 @@ export const JIRA_TRANSITIONS: readonly JiraTransition[] = [
   { id: '81', name: 'Mark as failed', toStatusId: '10016' },
   { id: '91', name: 'Wait for support', toStatusId: '10001' },
   { id: '101', name: 'Start progress', toStatusId: '3' },
+  { id: '111', name: 'Request review', toStatusId: '10020' },
+  { id: '121', name: 'Keep', toStatusId: '10021' },
+  { id: '131', name: 'Revoke', toStatusId: '10022' },
 ];
 
 export interface JiraResolution {

@@ -6,6 +6,7 @@ import {
   type OktaGroupRecord,
   type OktaUserRecord,
 } from './records';
+import { sampleUser, withSampleDepartment } from './sample-users';
 
 export {
   newOktaUserSchema,
@@ -31,8 +32,6 @@ export interface OktaDirectoryState {
 /** A change the directory refuses (duplicate login, unknown manager or group). */
 export class DirectoryError extends Error {}
 
-const SAMPLE_EPOCH = Date.parse('2024-03-04T09:00:00.000Z');
-const DAY = 86_400_000;
 const GROUPS_CREATED = '2024-02-01T10:00:00.000Z';
 const MEMBERSHIPS_LOADED = '2025-11-01T12:00:00.000Z';
 /** The app the sample APP_GROUP is imported from. */
@@ -85,7 +84,7 @@ export class OktaDirectory {
     this.users.clear();
     this.groups.clear();
     this.members.clear();
-    for (const u of copy.users) this.users.set(u.id, u);
+    for (const u of copy.users) this.users.set(u.id, withSampleDepartment(u));
     for (const g of copy.groups) this.groups.set(g.id, g);
     for (const [g, ids] of Object.entries(copy.members)) this.members.set(g, new Set(ids));
     this.changes = copy.changes;
@@ -207,6 +206,7 @@ export class OktaDirectory {
         lastName: spec.lastName,
         displayName: `${spec.firstName} ${spec.lastName}`,
         ...(spec.title === undefined ? {} : { title: spec.title }),
+        ...(spec.department === undefined ? {} : { department: spec.department }),
         ...(manager ? { managerId: manager.id, manager: manager.profile.login } : {}),
       },
     };
@@ -259,34 +259,6 @@ export class OktaDirectory {
       this.members.set(g.id, new Set(ids));
     }
   }
-}
-
-function sampleUser(
-  p: SamplePerson & { oktaId: string },
-  index: number,
-  people: readonly SamplePerson[],
-): OktaUserRecord {
-  const created = SAMPLE_EPOCH + index * DAY;
-  const manager = p.managerHandle === undefined ? undefined : people.find((m) => m.handle === p.managerHandle);
-  return {
-    id: p.oktaId,
-    status: 'ACTIVE',
-    created: iso(created),
-    activated: iso(created + 1_000),
-    statusChanged: iso(created + 1_000),
-    lastLogin: p.lastLogin ?? null,
-    lastUpdated: iso(created + 30 * DAY),
-    passwordChanged: iso(created + 3_600_000),
-    profile: {
-      login: p.email,
-      email: p.email,
-      firstName: p.firstName,
-      lastName: p.lastName,
-      displayName: `${p.firstName} ${p.lastName}`,
-      title: p.title,
-      ...(manager?.oktaId ? { managerId: manager.oktaId, manager: manager.email } : {}),
-    },
-  };
 }
 
 function byId<T extends { id: string }>(a: T, b: T): number {

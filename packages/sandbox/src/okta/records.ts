@@ -33,6 +33,7 @@ export interface OktaUserRecord {
     lastName: string;
     displayName: string;
     title?: string;
+    department?: string;
     /** The manager's Okta user id. */
     managerId?: string;
     /** The manager's login. */
@@ -68,6 +69,7 @@ export const newOktaUserSchema = z
     firstName: z.string().min(1),
     lastName: z.string().min(1),
     title: z.string().optional(),
+    department: z.string().optional(),
     status: z.enum(OKTA_USER_STATUSES).default('ACTIVE'),
     /** Manager by Okta id or login. */
     manager: z.string().optional(),
