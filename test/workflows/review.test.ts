@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { LeaseholdActivities } from '../../src/activities/contract';
+import type { LeaseholdActivities, VerifiedDecision } from '../../src/activities/contract';
 import { reviewItemWorkflowId } from '../../src/workflows/ids';
 import type { reviewCampaignWorkflow } from '../../src/workflows/review/campaign';
 import { reviewStatusChangedSignal } from '../../src/workflows/review/messages';
@@ -9,7 +9,7 @@ import type {
   ReviewItemDraft,
   ReviewStatusChange,
 } from '../../src/workflows/review/types';
-import { FakeDirectoryGroup, leaseHandOff } from '../harness/fakes';
+import { FakeDirectoryGroup, leaseHandOff, refusal } from '../harness/fakes';
 import { mockedTemporal } from '../harness/time-skipping';
 
 const DAY = 86_400_000;
@@ -26,6 +26,17 @@ const accounts: Record<string, string> = {
   'acc-erin': 'erin@example.com',
 };
 
+/** What the mocked Jira confirms: the claim as made, by the account's person, with the justification given. */
+const justifications = new Map<string, string>();
+const verified = (claim: ReviewStatusChange): VerifiedDecision & { justification?: string } => ({
+  match: {
+    confirmed: true,
+    source: { changelogId: claim.eventId, accountId: claim.actorAccountId, at: claim.at, status: claim.status },
+  },
+  actor: { accountId: claim.actorAccountId, email: accounts[claim.actorAccountId], approverGroups: [] },
+  ...(justifications.has(claim.eventId) ? { justification: justifications.get(claim.eventId)! } : {}),
+});
+
 /**
  * A campaign over its real durations (14 days, reminders every 3 days) on the time-skipping server:
  * items wait for their reviewer, a revoke is enforced when decided (not at the end) through the group
@@ -37,7 +48,6 @@ describe('access review campaign workflow', () => {
   const taskQueue = 'review-test';
   let group: FakeDirectoryGroup;
   const comments: string[] = [];
-  const justifications = new Map<string, string>();
   let evidence: CampaignRecord | undefined;
   let groupId = '';
 
@@ -86,14 +96,10 @@ describe('access review campaign workflow', () => {
       },
       openCampaignIssue: async () => 'ACCESS-100',
       openReviewItem: async ({ item }) => keyOf(item.person.login),
-      verifyReviewDecision: async ({ claim }) => ({
-        match: {
-          confirmed: true,
-          source: { changelogId: claim.eventId, accountId: claim.actorAccountId, at: claim.at, status: claim.status },
-        },
-        actor: { accountId: claim.actorAccountId, email: accounts[claim.actorAccountId], approverGroups: [] },
-        ...(justifications.has(claim.eventId) ? { justification: justifications.get(claim.eventId)! } : {}),
-      }),
+      verifyReviewDecision: async ({ claim }) => {
+        if (claim.actorAccountId === 'acc-ghost') throw refusal('read the changelog');
+        return verified(claim);
+      },
       commentOnIssue: async ({ issueKey, text }) => void comments.push(`${issueKey}: ${text}`),
       transitionIssue: async () => ({ changed: true }),
       attachCampaignEvidence: async ({ record }) => void (evidence = record),
@@ -193,5 +199,20 @@ describe('access review campaign workflow', () => {
     expect(record.items.find((i) => i.person === 'bob@example.com')).toEqual(
       expect.objectContaining({ decidedBy: 'default' }),
     );
+  });
+
+  test('a decision Jira cannot confirm for good is recorded and changes nothing; the item still waits', async () => {
+    const campaign = await start();
+    await env.sleep('1 day');
+    await move(keyOf('erin'), 'Revoke', 'acc-ghost', 'forged');
+    await env.sleep('14 days');
+    const erin = (await campaign.result()).items.find((i) => i.person === 'erin@example.com')!;
+    expect(erin.ignored).toEqual([
+      expect.objectContaining({
+        accountId: 'acc-ghost',
+        reason: expect.stringContaining('could not be verified in Jira'),
+      }),
+    ]);
+    expect(erin).toEqual(expect.objectContaining({ decidedBy: 'default' }));
   });
 });

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, proxyActivities } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import type { DecisionSource } from '../../policy/decision-source';
 import { authorizeReviewer } from '../../policy/review';
@@ -35,23 +35,21 @@ export async function judgeClaim(
   claim: ReviewStatusChange,
   consumed: string[],
 ): Promise<Verdict> {
-  const { match, actor, justification } = await sources.verifyReviewDecision({
-    jira: input.jira,
-    claim,
-    consumed,
-    reviewerGroups: input.item.reviewers.groups,
-  });
-  const ignore = (reason: string): Verdict => ({
-    counted: false,
-    ignored: {
-      eventId: claim.eventId,
-      accountId: claim.actorAccountId,
-      ...(actor.email ? { email: actor.email } : {}),
-      status: claim.status,
-      at: claim.at,
-      reason,
-    },
-  });
+  let verified;
+  try {
+    verified = await sources.verifyReviewDecision({
+      jira: input.jira,
+      claim,
+      consumed,
+      reviewerGroups: input.item.reviewers.groups,
+    });
+  } catch (err) {
+    // Jira answered for good that it cannot confirm it (retries are the activity's): recorded, never fatal.
+    if (!(err instanceof ActivityFailure)) throw err;
+    return ignored(claim, undefined, `it could not be verified in Jira (${err.cause?.message ?? err.message})`);
+  }
+  const { match, actor, justification } = verified;
+  const ignore = (reason: string): Verdict => ignored(claim, actor.email, reason);
   if (!match.confirmed) return ignore(`Jira does not confirm it (${match.reason})`);
   consumed.push(match.source.changelogId);
   const decision = decisionOf(input, match.source.status);
@@ -72,6 +70,20 @@ export async function judgeClaim(
       reason: `${verdict.as} decided ${decision}`,
       ...(justification ? { justification } : {}),
       source: match.source,
+    },
+  };
+}
+
+function ignored(claim: ReviewStatusChange, email: string | undefined, reason: string): Verdict {
+  return {
+    counted: false,
+    ignored: {
+      eventId: claim.eventId,
+      accountId: claim.actorAccountId,
+      ...(email ? { email } : {}),
+      status: claim.status,
+      at: claim.at,
+      reason,
     },
   };
 }

@@ -114,17 +114,17 @@ describe('the rules document schema', () => {
     [
       'a duplicate access level of one application',
       (d) => {
-        d.applications[4].levels[1].name = 'User';
+        d.applications[4].levels[0].name = 'Admin';
       },
-      [{ path: 'applications[4].levels[1].name', message: 'duplicate access level "User" of "Salesforce"' }],
+      [{ path: 'applications[4].levels[1].name', message: 'duplicate access level "Admin" of "Salesforce"' }],
     ],
     // Jira options are matched to rules case-insensitively, so "user" would shadow "User".
     [
       'a duplicate access level differing only in case',
       (d) => {
-        d.applications[4].levels[1].name = 'user';
+        d.applications[4].levels[0].name = 'admin';
       },
-      [{ path: 'applications[4].levels[1].name', message: 'duplicate access level "user" of "Salesforce"' }],
+      [{ path: 'applications[4].levels[1].name', message: 'duplicate access level "Admin" of "Salesforce"' }],
     ],
     [
       'a duplicate application differing only in case',
