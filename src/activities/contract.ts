@@ -2,7 +2,7 @@ import type { DirectoryGroup, IdpAnswer } from '../connectors/identity-provider'
 import type { ApproverFacts } from '../policy/approval';
 import type { DecisionClaim, DecisionMatch } from '../policy/decision-source';
 import type { Connection, JiraConnection, Portal } from '../policy/schema';
-import type { PersonRef, PinnedRule } from '../workflows/access-request/types';
+import type { FieldChange, PersonRef, PinnedRule } from '../workflows/access-request/types';
 import type { HolderStatus, LeaseOperation } from '../workflows/group-lease/types';
 import type { RulesCheck } from '../workflows/policy/types';
 import type { RulesDocument } from '../policy/schema';
@@ -96,6 +96,12 @@ export interface LeaseholdActivities {
     consumed: string[];
     approverGroups: Array<ConnectionRef & { group: string }>;
   }): Promise<VerifiedDecision>;
+  /** The people in the rule's approver fields when the request was raised, and later changes of those fields. */
+  fieldApprovers(input: {
+    jira: PinnedPolicy['jira'];
+    issueKey: string;
+    fields: string[];
+  }): Promise<{ approvers: Record<string, string[]>; changes: FieldChange[] }>;
   /** A removal or change request read from Jira: type, reporter, creation time, fields. */
   readRelatedRequest(input: { jira: PinnedPolicy['jira']; issueKey: string }): Promise<RelatedRequestFacts>;
 

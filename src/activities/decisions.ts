@@ -1,6 +1,8 @@
 import type { ConnectionRef, PinnedPolicy, RelatedRequestFacts, VerifiedDecision } from './contract';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { matchDecision, type DecisionClaim } from '../policy/decision-source';
+import { accountIdsOf, fieldAtCreation } from '../policy/field-approvers';
+import type { FieldChange } from '../workflows/access-request/types';
 import { jiraWebhookSchema } from '../starter/jira-payload';
 import { FieldResolver } from '../starter/field-resolver';
 import { classifyEvent } from '../starter/request-mapping';
@@ -32,6 +34,44 @@ export function decisionActivities(deps: PeopleDeps) {
           actorFacts({ jira: input.jira, accountId: input.claim.actorAccountId, approverGroups: input.approverGroups }),
         ]);
         return { match: matchDecision(entries, input.claim, new Set(input.consumed)), actor };
+      });
+    },
+
+    /**
+     * The people in the rule's approver fields when the request was raised (undoing later changes), and
+     * those later changes (by whom, when, to whom), from the issue and its changelog.
+     */
+    async fieldApprovers(input: {
+      jira: PinnedPolicy['jira'];
+      issueKey: string;
+      fields: string[];
+    }): Promise<{ approvers: Record<string, string[]>; changes: FieldChange[] }> {
+      return classified(async () => {
+        const jira = deps.jira(input.jira.connection);
+        const known = input.fields.some((f) => !/^(assignee|customfield_\d+)$/i.test(f)) ? await jira.fields() : [];
+        const ids = input.fields.map((name) => {
+          if (/^assignee$/i.test(name)) return { name, id: 'assignee' };
+          if (/^customfield_\d+$/.test(name)) return { name, id: name };
+          const found = known.find((f) => f.name.toLowerCase() === name.toLowerCase());
+          if (!found)
+            throw permanent(`Jira has no field named "${name}" (an approver field in the rules)`, 'NoSuchField');
+          return { name, id: found.id };
+        });
+        const [issue, entries] = await Promise.all([
+          jira.issue(
+            input.issueKey,
+            ids.map((f) => f.id),
+          ),
+          jira.changelog(input.issueKey),
+        ]);
+        const approvers: Record<string, string[]> = {};
+        const changes: FieldChange[] = [];
+        for (const field of ids) {
+          const read = fieldAtCreation(field, accountIdsOf(issue.fields[field.id]), entries);
+          approvers[field.name] = read.atCreation;
+          changes.push(...read.changes);
+        }
+        return { approvers, changes };
       });
     },
 

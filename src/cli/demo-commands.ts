@@ -23,6 +23,8 @@ export interface DemoRequest {
   level: string;
   duration?: string;
   why?: string;
+  /** The issue's assignee when it is raised (a rule may name the Assignee field as approver). */
+  assigneeAccountId?: string;
   type?: string;
   project?: string;
 }
@@ -47,6 +49,7 @@ export async function raiseRequest(jira: JiraGateway, req: DemoRequest): Promise
   };
   if (req.duration) fields[id('Duration')] = { value: req.duration };
   if (req.why) fields[id('Justification')] = toAdf(req.why);
+  if (req.assigneeAccountId) fields.assignee = { accountId: req.assigneeAccountId };
   return jira.createIssue(fields);
 }
 

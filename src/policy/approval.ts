@@ -21,6 +21,8 @@ export interface ApprovalContext {
   requesterEmail: string;
   managerEmail?: string;
   ownerEmail: string;
+  /** Jira accountIds in each approver field (by the name in the rules) when the request was raised. */
+  fieldApprovers?: Record<string, string[]>;
 }
 
 export type ApproverVerdict = { authorized: true; as: string } | { authorized: false; reason: string };
@@ -30,6 +32,7 @@ const same = (a: string | undefined, b: string | undefined): boolean =>
 
 function approverLabel(approver: Approver): string {
   if (approver === 'manager' || approver === 'app-owner') return approver;
+  if ('field' in approver) return `the ${approver.field} field`;
   return 'user' in approver ? approver.user : `group ${approver.group}`;
 }
 
@@ -46,6 +49,12 @@ export function authorizeApprover(level: AccessLevel, ctx: ApprovalContext, acto
     if (typeof approver === 'object' && 'group' in approver && actor.approverGroups.includes(approver.group)) {
       return { authorized: true, as: `group ${approver.group}` };
     }
+    if (
+      typeof approver === 'object' &&
+      'field' in approver &&
+      ctx.fieldApprovers?.[approver.field]?.includes(actor.accountId)
+    )
+      return { authorized: true, as: `${approver.field} at request` };
   }
   if (actor.unresolvable)
     return {

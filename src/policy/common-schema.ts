@@ -16,6 +16,12 @@ export const approverSchema = z.union([
     .object({ group: z.string().min(1), connection: z.string().min(1) })
     .strict()
     .describe('Any member of a directory group'),
+  z
+    .object({ field: z.string().min(1) })
+    .strict()
+    .describe(
+      'The people in a Jira user field (e.g. Assignee, Approvers, or its id) when the request was raised; a later change does not count',
+    ),
 ]);
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

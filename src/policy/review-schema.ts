@@ -107,6 +107,11 @@ export function reviewProblems(
           path: at('reviewers', r),
           message: 'app-owner reviews applications: a scope of connection groups has no owner (name a user or a group)',
         });
+      if (isRecord(reviewer) && 'field' in reviewer)
+        issues.push({
+          path: at('reviewers', r),
+          message: 'a review item has no request: name a person, a group, manager or app-owner',
+        });
       if (isRecord(reviewer) && typeof reviewer.connection === 'string') {
         const problem = directoryProblem(reviewer.connection);
         if (problem) issues.push({ path: at('reviewers', r, 'connection'), message: problem });

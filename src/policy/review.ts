@@ -45,7 +45,7 @@ export function resolveReviewers(
     if (spec === 'manager') addUser(person.manager?.email, 'manager');
     else if (spec === 'app-owner') addUser(group.owner, 'app-owner');
     else if ('user' in spec) addUser(spec.user, 'reviewer');
-    else {
+    else if ('group' in spec) {
       const connection = connectionOf(spec.connection);
       if (!connection) continue;
       reviewers.groups.push({ connectionName: spec.connection, connection, group: spec.group });

@@ -299,7 +299,8 @@ export const accessLevelSchema = z
       // Without a group, only the listed people can approve: `required` must not exceed how many distinct
       // people that is (the manager, the owner, each named user), or no request could ever be approved.
       const approvers: unknown[] = Array.isArray(approval.approvers) ? approval.approvers : [];
-      if (required !== undefined && approvers.length > 0 && !approvers.some((a) => isRecord(a) && 'group' in a)) {
+      const open = (a: unknown) => isRecord(a) && ('group' in a || 'field' in a);
+      if (required !== undefined && approvers.length > 0 && !approvers.some(open)) {
         const people = new Set(
           approvers.map((a) =>
             isRecord(a) && typeof a.user === 'string' ? `user:${a.user.toLowerCase()}` : String(a),

@@ -101,7 +101,9 @@ export class Dispatcher {
       ...(payload.changelog?.id ? { changelogId: payload.changelog.id } : {}),
     };
     if (event.action === 'review')
-      return this.temporal(() => deliverReviewDecision(this.deps.client, { ...claim, decision: event.decision }));
+      return this.temporal(() =>
+        deliverReviewDecision(this.deps.client, { ...claim, decision: event.decision }, payload.issue.fields.created),
+      );
     const change: StatusChange = { ...claim, decision: event.decision };
     if (event.issue.kind === 'access') return this.signalRequest(event.issue, change, rules, jira);
     return this.routeRelated(event.issue, 'status', rules, jira, (workflowId) =>

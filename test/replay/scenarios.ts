@@ -165,6 +165,16 @@ export async function runScenarios(lh: Leasehold): Promise<Record<string, string
     "Carol's review item",
   );
   const item = lh.client.workflow.getHandle(reviewItemWorkflowId(carolItem.key));
+  // The campaign creates the Jira item, then starts its workflow.
+  await eventually(
+    () =>
+      item.describe().then(
+        () => true,
+        () => false,
+      ),
+    20_000,
+    "Carol's review item workflow",
+  );
   await item.signal(reviewStatusChangedSignal, {
     eventId: 'forged',
     issueKey: carolItem.key,

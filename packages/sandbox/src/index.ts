@@ -1,6 +1,7 @@
 /**
- * @leasehold/sandbox: faithful sandboxes of Jira Cloud / JSM, Okta and Entra ID / Microsoft Graph
- * that the real vendor SDKs talk to, the sample organisation loaded in them, and their fault switches.
+ * @leasehold/sandbox: faithful sandboxes of Jira Cloud / JSM, Okta, Entra ID / Microsoft Graph, GitHub,
+ * Google Workspace, AWS IAM Identity Center and Slack that the real vendor SDKs talk to, the sample
+ * organisation loaded in them, and their fault switches.
  * Leasehold's demo mode (`npm start`, `leasehold sandbox`, `leasehold demo`) and its tests use it; the
  * production install (`leasehold worker`, `leasehold webhook`, the image) does not contain it.
  */
@@ -13,6 +14,7 @@ export * from './entra';
 export * from './github';
 export * from './google';
 export * from './aws';
+export * from './slack';
 export { loadSandboxState, writeFileAtomic } from './persistence/state-file';
 export type { SavedJira, SavedSandboxes } from './persistence/schemas';
 export type { OktaDirectoryState } from './okta/directory';

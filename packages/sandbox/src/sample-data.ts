@@ -271,4 +271,12 @@ export const sandboxCredentials = {
     readOnlyAccessKeyId: 'AKIASANDBOXREADONLY1',
     readOnlySecretAccessKey: 'sandbox/aws/Leasehold+ReadOnlyKey00000002',
   },
+  slack: {
+    /** The app's bot token (`Authorization: Bearer xoxb-…`); scopes chat:write, im:write, users:read, users:read.email. */
+    botToken: 'xoxb-sandbox-leasehold-bot-token',
+    /** Signs interaction deliveries (`X-Slack-Signature: v0=…`), as Bolt's `signingSecret` checks them. */
+    signingSecret: 'sandbox-slack-signing-secret',
+    /** The legacy verification token in each interaction payload's `token` (deprecated by Slack; not a secret to rely on). */
+    verificationToken: 'sandbox-slack-verification-token',
+  },
 } as const;

@@ -186,3 +186,51 @@ export const sampleAws = {
     },
   ] satisfies SampleAwsPermissionSet[] as readonly SampleAwsPermissionSet[],
 } as const;
+
+/** A public channel of the sample Slack workspace. */
+export interface SampleSlackChannel {
+  id: string;
+  /** Without `#`. */
+  name: string;
+  /** Whether the Leasehold bot is a member (it may post only where it is: the app has no `chat:write.public`). */
+  botMember: boolean;
+  /** Handles of the human members. */
+  members: string[];
+}
+
+/**
+ * The sample Slack workspace: every sample person is a member (the Leasehold bot is the app's bot user),
+ * with the email of their directory accounts; the app's bot is in `#access-approvals` but not in `#general`.
+ */
+export const sampleSlack = {
+  team: { id: 'T0LEASEHLD', name: 'Example Org', domain: 'example-org' },
+  /** The Slack app (`api_app_id`) and its bot (`bot_id`); the bot's user is the sample person `leasehold`. */
+  appId: 'A0LEASEHLD',
+  botId: 'B0LEASEBOT',
+  botHandle: 'leasehold',
+  /** Slack user ids of the sample people. */
+  userIds: {
+    alice: 'U0ALICE01',
+    bob: 'U0BOB0001',
+    carol: 'U0CAROL01',
+    dave: 'U0DAVE001',
+    erin: 'U0ERIN001',
+    frank: 'U0FRANK01',
+    mallory: 'U0MALLORY',
+    leasehold: 'U0LEASEBOT',
+  } as Readonly<Record<string, string>>,
+  channels: [
+    {
+      id: 'C0APPROVALS',
+      name: 'access-approvals',
+      botMember: true,
+      members: ['bob', 'carol', 'dave'],
+    },
+    {
+      id: 'C0GENERAL1',
+      name: 'general',
+      botMember: false,
+      members: ['alice', 'bob', 'carol', 'dave', 'erin', 'frank', 'mallory'],
+    },
+  ] satisfies SampleSlackChannel[] as readonly SampleSlackChannel[],
+} as const;

@@ -6,6 +6,7 @@ import { startGitHubSandbox, type GitHubSandbox, type GitHubSandboxOptions } fro
 import { startGoogleSandbox, type GoogleSandbox, type GoogleSandboxOptions } from './google';
 import { startJiraSandbox, type JiraSandbox, type JiraSandboxOptions } from './jira';
 import { startOktaSandbox, type OktaSandbox, type OktaSandboxOptions } from './okta';
+import { startSlackSandbox, type SlackSandbox, type SlackSandboxOptions } from './slack';
 import { loadSandboxState, renderSandboxState, StateFileWriter } from './persistence/state-file';
 import { sandboxCredentials } from './sample-data';
 
@@ -16,6 +17,8 @@ export interface Sandboxes {
   github: GitHubSandbox;
   google: GoogleSandbox;
   aws: AwsSandbox;
+  /** The Slack workspace (Web API at `slack.apiUrl`; clicks go to `slack.setInteractivityUrl(…)`). */
+  slack: SlackSandbox;
   /** PEM file of the Entra sandbox's self-signed certificate (for `caFile` / NODE_EXTRA_CA_CERTS). */
   entraCaFile: string;
   /**
@@ -34,7 +37,15 @@ export interface Sandboxes {
 
 export interface SandboxesOptions {
   /** Ports (0 = free port each). */
-  ports?: { jira?: number; okta?: number; entra?: number; github?: number; google?: number; aws?: number };
+  ports?: {
+    jira?: number;
+    okta?: number;
+    entra?: number;
+    github?: number;
+    google?: number;
+    aws?: number;
+    slack?: number;
+  };
   /** Folder for generated files (the Entra CA certificate). */
   stateDir: string;
   /**
@@ -49,18 +60,20 @@ export interface SandboxesOptions {
   github?: Omit<GitHubSandboxOptions, 'port'>;
   google?: Omit<GoogleSandboxOptions, 'port'>;
   aws?: Omit<AwsSandboxOptions, 'port'>;
+  slack?: Omit<SlackSandboxOptions, 'port'>;
 }
 
-/** Starts the three sandboxes (the demo mode, and what tests run against). */
+/** Starts the sandboxes (the demo mode, and what tests run against). */
 export async function startSandboxes(options: SandboxesOptions): Promise<Sandboxes> {
   const saved = options.stateFile === undefined ? undefined : loadSandboxState(options.stateFile);
-  const [jira, okta, entra, github, google, aws] = await Promise.all([
+  const [jira, okta, entra, github, google, aws, slack] = await Promise.all([
     startJiraSandbox({ savedState: saved?.jira, ...options.jira, port: options.ports?.jira ?? 0 }),
     startOktaSandbox({ savedState: saved?.okta, ...options.okta, port: options.ports?.okta ?? 0 }),
     startEntraSandbox({ savedState: saved?.entra, ...options.entra, port: options.ports?.entra ?? 0 }),
     startGitHubSandbox({ savedState: saved?.github, ...options.github, port: options.ports?.github ?? 0 }),
     startGoogleSandbox({ savedState: saved?.google, ...options.google, port: options.ports?.google ?? 0 }),
     startAwsSandbox({ savedState: saved?.aws, ...options.aws, port: options.ports?.aws ?? 0 }),
+    startSlackSandbox({ savedState: saved?.slack, ...options.slack, port: options.ports?.slack ?? 0 }),
   ]);
   const writer =
     options.stateFile === undefined
@@ -73,10 +86,12 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
             github: github.savedState(),
             google: google.savedState(),
             aws: aws.savedState(),
+            slack: slack.savedState(),
           }),
         );
   if (writer) {
-    for (const sandbox of [jira, okta, entra, github, google, aws]) sandbox.onStateChange(() => writer.schedule());
+    for (const sandbox of [jira, okta, entra, github, google, aws, slack])
+      sandbox.onStateChange(() => writer.schedule());
     writer.flush();
   }
   const entraCaFile = path.join(options.stateDir, 'sandbox', 'entra-ca.pem');
@@ -111,6 +126,10 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
     AWS_IDENTITY_STORE_REGION: aws.region,
     AWS_ACCESS_KEY_ID: sandboxCredentials.aws.accessKeyId,
     AWS_SECRET_ACCESS_KEY: sandboxCredentials.aws.secretAccessKey,
+    // Slack: the Web API root (WebClient's `slackApiUrl`), the app's bot token and signing secret.
+    SLACK_API_URL: slack.apiUrl,
+    SLACK_BOT_TOKEN: sandboxCredentials.slack.botToken,
+    SLACK_SIGNING_SECRET: sandboxCredentials.slack.signingSecret,
   };
   return {
     jira,
@@ -119,13 +138,22 @@ export async function startSandboxes(options: SandboxesOptions): Promise<Sandbox
     github,
     google,
     aws,
+    slack,
     entraCaFile,
     env,
     stateFile: options.stateFile,
     restored: saved !== undefined,
     saveState: () => writer?.flush(),
     async close() {
-      await Promise.all([jira.close(), okta.close(), entra.close(), github.close(), google.close(), aws.close()]);
+      await Promise.all([
+        jira.close(),
+        okta.close(),
+        entra.close(),
+        github.close(),
+        google.close(),
+        aws.close(),
+        slack.close(),
+      ]);
       writer?.flush({ close: true });
     },
   };

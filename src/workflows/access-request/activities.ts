@@ -13,7 +13,7 @@ export const LOOKUP_ATTEMPTS = 10;
 
 /** Reads (rules, people, groups): transient failures retried; permanent ones (unknown user) fail fast. */
 export const lookups = proxyActivities<
-  Pick<LeaseholdActivities, 'loadPolicy' | 'resolveRequester' | 'resolveGroups' | 'identifyActor'>
+  Pick<LeaseholdActivities, 'loadPolicy' | 'resolveRequester' | 'resolveGroups' | 'identifyActor' | 'fieldApprovers'>
 >({
   startToCloseTimeout: '1 minute',
   ...KEEP_ALIVE,

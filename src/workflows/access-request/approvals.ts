@@ -1,6 +1,7 @@
 import { approvalsMissing, authorizeApprover } from '../../policy/approval';
 import { lookups } from './activities';
 import { ignore, ignoreUnverified } from './ignored';
+import { readFieldApprovers } from './resolve';
 import type { RequestRun } from './run';
 import { texts } from './texts';
 import { approverGroupsOf, judgeVerified, type Judgement } from './verification';
@@ -78,6 +79,8 @@ export function showProgress(run: RequestRun, round?: ApprovalRound, deadline?: 
     if (a === 'manager') return person('manager', run.snapshot.manager?.email);
     if (a === 'app-owner') return person('app-owner', owner);
     if ('user' in a) return person('user', a.user);
+    if ('field' in a)
+      return [`${a.field} at request: ${run.snapshot.fieldApprovers?.[a.field]?.join(', ') || 'nobody'}`];
     return [`any member of ${a.group} (${a.connection})`];
   });
   run.snapshot.awaiting = {
@@ -111,8 +114,21 @@ function declinedByRequester(run: RequestRun, event: StatusChange, verdict: Judg
 
 /** Judges a decision by an actor on this request (or a change issue); returns the approval if it counts. */
 async function judge(run: RequestRun, event: StatusChange): Promise<Judgement> {
+  const verdict = run.verifying ? await judgeVerified(run.trust(), event, run.rule) : await judgeUnverified(run, event);
+  if (verdict.counts || !verdict.confirmed || event.actorAccountId === run.input.requester.accountId) return verdict;
+  // Put in an approver field after the request was raised (by the requester, say): recorded as such.
+  if ((await readFieldApprovers(run)).length === 0) return verdict;
+  const change = [...(run.snapshot.fieldChanges ?? [])].reverse().find((c) => c.to.includes(event.actorAccountId));
+  if (!change) return verdict;
+  const by = change.byAccountId === run.input.requester.accountId ? 'the requester' : (change.byAccountId ?? 'someone');
+  return {
+    ...verdict,
+    reason: `${verdict.reason}; ${by} put them in ${change.field} at ${change.at}, after the request was raised, which makes nobody an approver`,
+  };
+}
+
+async function judgeUnverified(run: RequestRun, event: StatusChange): Promise<Judgement> {
   const rule = run.rule;
-  if (run.verifying) return judgeVerified(run.trust(), event, rule);
   // Runs from before decisions were verified at their source: the actor as Jira's user API tells it.
   const approverGroups = approverGroupsOf(rule);
   const facts = await lookups.identifyActor({
@@ -125,6 +141,7 @@ async function judge(run: RequestRun, event: StatusChange): Promise<Judgement> {
     requesterEmail: run.snapshot.requester!.email,
     managerEmail: run.snapshot.manager?.email,
     ownerEmail: rule.owner,
+    ...(run.snapshot.fieldApprovers ? { fieldApprovers: run.snapshot.fieldApprovers } : {}),
   };
   const verdict = authorizeApprover(rule.level, people, facts);
   if (!verdict.authorized) return { counts: false, confirmed: true, reason: verdict.reason, email: facts.email };

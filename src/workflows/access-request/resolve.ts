@@ -10,6 +10,26 @@ import type { RequestRun } from './run';
 import { texts } from './texts';
 import type { EvidenceRecord } from './types';
 
+/** The rule's approver fields (Assignee, Approvers…): who was in them when the request was raised. */
+export async function readFieldApprovers(run: RequestRun): Promise<string[]> {
+  const fields = fieldsOf(run);
+  if (fields.length === 0) return [];
+  const read = await patiently(run, 'the approver fields in Jira', () =>
+    lookups.fieldApprovers.executeWithOptions({ summary: `who was in ${fields.join(', ')} when it was raised` }, [
+      { jira: run.policy!.jira, issueKey: run.input.issueKey, fields },
+    ]),
+  );
+  run.snapshot.fieldApprovers = read.approvers;
+  run.snapshot.fieldChanges = read.changes;
+  return fields;
+}
+
+function fieldsOf(run: RequestRun): string[] {
+  return (run.rule?.level.approval.approvers ?? []).flatMap((a) =>
+    typeof a === 'object' && 'field' in a ? [a.field] : [],
+  );
+}
+
 /**
  * Step 1: the rule in force (pinned for the whole request), the requester and their manager, the
  * directory groups, the granted duration. Returns the evidence when the request ends here.
@@ -34,6 +54,7 @@ export async function resolve(run: RequestRun): Promise<EvidenceRecord | undefin
     );
     snapshot.requester = people.requester;
     snapshot.manager = people.manager;
+    await readFieldApprovers(run);
     run.groups = await patiently(run, 'the directory groups', () =>
       lookups.resolveGroups.executeWithOptions({ summary: `the groups ${rule.level.groups.join(', ')}` }, [
         { connectionName, connection, groups: rule.level.groups },

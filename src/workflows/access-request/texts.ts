@@ -16,6 +16,7 @@ export function approverList(rule: PinnedRule): string {
     .map((a) => {
       if (a === 'manager') return 'the manager';
       if (a === 'app-owner') return `the application owner (${rule.owner})`;
+      if ('field' in a) return `the ${a.field} field's people when it was raised`;
       return 'user' in a ? a.user : `a member of ${a.group}`;
     })
     .join(', ');

@@ -203,9 +203,21 @@ export interface RequestSnapshot {
   problem?: { message: string; since: string; attempts?: number };
   /** While approvals are awaited: how many are needed, who may still give one, and until when. */
   awaiting?: ApprovalProgress;
+  /** Jira accountIds in each approver field of the rule when the request was raised (by field name). */
+  fieldApprovers?: Record<string, string[]>;
+  /** Changes of those fields after the request was raised (they make nobody an approver). */
+  fieldChanges?: FieldChange[];
   /** Why a request ended Failed or in ManualHandling. */
   failure?: FailureReason;
   endedAt?: string;
+}
+
+/** A change of an approver field after the request was raised, as Jira's changelog records it. */
+export interface FieldChange {
+  field: string;
+  byAccountId?: string;
+  at: string;
+  to: string[];
 }
 
 /** Why a request ended without doing what it asked: what Jira was told, and the error behind it. */

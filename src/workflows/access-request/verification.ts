@@ -104,6 +104,7 @@ export async function judgeVerified(ctx: TrustContext, event: StatusChange, rule
       requesterEmail: ctx.snapshot.requester!.email,
       managerEmail: ctx.snapshot.manager?.email,
       ownerEmail: rule.owner,
+      ...(ctx.snapshot.fieldApprovers ? { fieldApprovers: ctx.snapshot.fieldApprovers } : {}),
     },
     actor,
   );

@@ -87,7 +87,7 @@ export type IssueEvent =
   | { kind: 'created'; issue: StoredIssue; actorId: string; at: Date }
   | {
       kind: 'updated';
-      eventTypeName: 'issue_generic' | 'issue_updated';
+      eventTypeName: 'issue_generic' | 'issue_updated' | 'issue_assigned';
       issue: StoredIssue;
       actorId: string;
       at: Date;

@@ -157,6 +157,35 @@ export class JiraStore {
     });
   }
 
+  /** `PUT /issue/{key}/assignee`: the changelog names both accounts (ids, and display names as strings). */
+  assign(
+    issue: StoredIssue,
+    to: { id: string; name: string } | null,
+    from: { id: string; name: string } | null,
+    actorId: string,
+  ): void {
+    const at = this.now();
+    issue.assigneeId = to?.id ?? null;
+    issue.updated = at;
+    const item: ChangelogItem = {
+      field: 'assignee',
+      fieldtype: 'jira',
+      fieldId: 'assignee',
+      from: from?.id ?? null,
+      fromString: from?.name ?? null,
+      to: to?.id ?? null,
+      toString: to?.name ?? null,
+    };
+    this.emit({
+      kind: 'updated',
+      eventTypeName: 'issue_assigned',
+      issue,
+      actorId,
+      at,
+      changelog: this.changelog(issue, [item], actorId, at),
+    });
+  }
+
   addComment(issue: StoredIssue, comment: NewComment, actorId: string): StoredComment {
     const at = this.now();
     const added = this.pushComment(issue, comment, actorId, at);

@@ -7,6 +7,7 @@ import type { GoogleDirectoryState } from '../google/directory';
 import type { JiraGroupsState } from '../jira/groups';
 import type { JiraStoreState, StoredIssue } from '../jira/store';
 import type { OktaDirectoryState } from '../okta/directory';
+import type { SlackWorkspaceState } from '../slack/messages';
 import { OKTA_USER_STATUSES, type OktaGroupRecord, type OktaUserRecord } from '../okta/records';
 
 /**
@@ -239,6 +240,26 @@ export const savedAwsSchema = z.object({
   ),
 }) satisfies z.ZodType<AwsDirectoryState, unknown>;
 
+const slackBlocks = z.array(z.record(z.string(), z.unknown()));
+
+export const savedSlackSchema = z.object({
+  lastTsMicros: count,
+  openedDms: z.array(z.string()),
+  messages: z.array(
+    z.object({
+      channel: z.string(),
+      ts: z.string(),
+      user: z.string(),
+      botId: z.string().optional(),
+      text: z.string(),
+      blocks: slackBlocks.optional(),
+      threadTs: z.string().optional(),
+      postedAt: z.string(),
+      edits: z.array(z.object({ replacedAt: z.string(), text: z.string(), blocks: slackBlocks.optional() })),
+    }),
+  ),
+}) satisfies z.ZodType<SlackWorkspaceState, unknown>;
+
 /** The whole file. `version` changes when the shape does (an older file is then left aside, with a warning). */
 export const savedSandboxesSchema = z.object({
   version: z.literal(1),
@@ -252,6 +273,8 @@ export const savedSandboxesSchema = z.object({
   google: savedGoogleSchema.optional(),
   /** Absent in files saved before the AWS sandbox existed (it then starts from the sample identity store). */
   aws: savedAwsSchema.optional(),
+  /** Absent in files saved before the Slack sandbox existed (it then starts with no messages). */
+  slack: savedSlackSchema.optional(),
 }) satisfies z.ZodType<SavedSandboxes, unknown>;
 
 export interface SavedSandboxes {
@@ -263,4 +286,5 @@ export interface SavedSandboxes {
   github?: GitHubDirectoryState;
   google?: GoogleDirectoryState;
   aws?: AwsDirectoryState;
+  slack?: SlackWorkspaceState;
 }

@@ -18,6 +18,8 @@ const commentProperties = z.array(z.looseObject({ key: z.string(), value: z.unkn
 
 const commentBody = z.looseObject({ body: z.unknown(), properties: commentProperties });
 
+const assignBody = z.looseObject({ accountId: z.string().nullable() });
+
 const transitionBody = z.looseObject({
   transition: z.looseObject({ id: z.union([z.string(), z.number()]).optional() }).optional(),
   fields: z.record(z.string(), z.unknown()).optional(),
@@ -124,6 +126,25 @@ export function issueRoutes(router: Router, site: JiraSite): void {
     const added = body.update?.comment?.find((op) => op.add)?.add;
     const comment: NewComment | undefined = added && { body: commentDoc(added.body, api), jsdPublic: true };
     store.transition(issue, String(id), actor.accountId, comment);
+    return { status: 204 };
+  });
+
+  // Jira Cloud's assign: `{ accountId }` (null unassigns); 204. An unknown account is a 400 naming it.
+  router.put('/rest/api/:v/issue/:issueIdOrKey/assignee', (req) => {
+    const actor = site.auth.actor(req);
+    const issue = store.get(req.params.issueIdOrKey!);
+    const body = parseBody(assignBody, req);
+    const account = body.accountId ? site.accounts.byAccountId(body.accountId) : undefined;
+    if (body.accountId && !account)
+      throw new JiraError(400, [], { assignee: `User '${body.accountId}' does not exist.` });
+    const previous = issue.assigneeId ? site.accounts.byAccountId(issue.assigneeId) : undefined;
+    const named = (a: typeof account) => (a ? { id: a.accountId, name: a.displayName } : null);
+    store.assign(
+      issue,
+      named(account),
+      issue.assigneeId ? (named(previous) ?? { id: issue.assigneeId, name: issue.assigneeId }) : null,
+      actor.accountId,
+    );
     return { status: 204 };
   });
 
