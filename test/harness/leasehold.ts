@@ -175,9 +175,18 @@ export class Leasehold {
       }
       await new Promise((r) => setTimeout(r, 250));
     }
+    if (String(lastError).includes('Nondeterminism')) await this.keepHistory(accessRequestWorkflowId(issueKey));
     throw new Error(
       `timed out waiting on ${issueKey}; last state ${last ? JSON.stringify({ state: last.state, problem: last.problem, ignored: last.ignored }) : String(lastError)}`,
     );
+  }
+
+  /** A history that does not replay, kept for diagnosis (CI prints where). */
+  private async keepHistory(workflowId: string): Promise<void> {
+    const { historyToJSON } = await import('@temporalio/common/lib/proto-utils');
+    const file = path.join(os.tmpdir(), `leasehold-nondeterminism-${workflowId}-${Date.now()}.json`);
+    fs.writeFileSync(file, historyToJSON(await this.client.workflow.getHandle(workflowId).fetchHistory()));
+    process.stderr.write(`history that did not replay: ${file}\n`);
   }
 
   async waitForState(issueKey: string, state: RequestSnapshot['state'], timeoutMs?: number): Promise<RequestSnapshot> {
