@@ -1,4 +1,7 @@
 import type { DirectoryGroup, IdpAnswer } from '../connectors/identity-provider';
+import type { ApprovalAsk } from '../connectors/slack/approval-message';
+import type { SlackMessageRef } from '../connectors/slack/slack-gateway';
+import type { SlackClick, VerifiedSlackClick } from './slack';
 import type { ApproverFacts } from '../policy/approval';
 import type { DecisionClaim, DecisionMatch } from '../policy/decision-source';
 import type { Connection, JiraConnection, Portal } from '../policy/schema';
@@ -34,6 +37,8 @@ export interface PinnedPolicy {
     taskQueue?: string;
   };
   outcomes: Portal['outcomes'];
+  /** Approvals in Slack are on (the app's secrets stay in the rules; only where to post is pinned). */
+  slack?: { channel?: string };
   /** Settings pinned with the version (absent in runs started before they were pinned: the defaults). */
   settings?: { allowOperatorExtensions: boolean };
   /** Undefined when the application or access level has no rule: manual handling. */
@@ -161,6 +166,16 @@ export interface LeaseholdActivities {
   }): Promise<VerifiedDecision & { justification?: string }>;
   /** Reviews: the campaign record attached to its issue as JSON and CSV, with a summary comment. */
   attachCampaignEvidence(input: { jira: PinnedPolicy['jira']; record: CampaignRecord }): Promise<void>;
+
+  /** Slack: the approval request to each approver's DM (and the channel); the messages posted. */
+  postApprovalRequests(input: { ask: ApprovalAsk; approvers: string[] }): Promise<SlackMessageRef[]>;
+  /** Slack: every approval message says how it was decided, without buttons. */
+  updateApprovalMessages(input: { ask: ApprovalAsk; refs: SlackMessageRef[]; outcome: string }): Promise<void>;
+  /** Slack: a click checked at its source (Slack's signature, who clicked, their approver groups). */
+  verifySlackDecision(input: {
+    click: SlackClick;
+    approverGroups: Array<ConnectionRef & { group: string }>;
+  }): Promise<VerifiedSlackClick>;
 
   /** Adds a comment; a retry never posts it twice (`dedupeKey` is embedded and checked). */
   commentOnIssue(input: JiraTarget & { text: string; dedupeKey: string; recheck?: boolean }): Promise<void>;

@@ -10,6 +10,7 @@ import { directoryActivities } from './directory';
 import { driftActivities } from './drift';
 import { reclaimActivities } from './reclaim';
 import { reviewActivities } from './reviews';
+import { slackActivities } from './slack';
 import { jiraActivities } from './jira';
 import { leaseActivities } from './leases';
 import { peopleActivities } from './people';
@@ -57,6 +58,7 @@ export function createActivities(deps: ActivityDeps): LeaseholdActivities {
       jira,
       ...(deps.queuesByKind ? { queuesByKind: deps.taskQueue } : {}),
     }),
+    ...slackActivities({ rules: deps.rules, provider, jira }),
     ...reviewActivities({
       client: deps.client,
       rules: deps.rules,

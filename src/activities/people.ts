@@ -42,18 +42,22 @@ export function people(deps: PeopleDeps) {
       if (!(err instanceof ConnectorError && err.kind === 'permanent')) throw err;
       return { accountId: input.accountId, approverGroups: [], unresolvable: err.message };
     }
-    const approverGroups: string[] = [];
-    if (email) {
-      for (const g of input.approverGroups) {
-        const idp = deps.provider(g.connectionName, g.connection);
-        const [user, group] = await Promise.all([idp.findUser(email), idp.findGroup(g.group)]);
-        if (user && group && (await idp.isMember(group.id, user.id))) approverGroups.push(g.group);
-      }
-    }
+    const approverGroups = email ? await groupsOf(email, input.approverGroups) : [];
     return { accountId: input.accountId, email, approverGroups };
   }
 
-  return { emailOf, actorFacts };
+  /** Which of these approver groups the person with this email is a member of, in their directories. */
+  async function groupsOf(email: string, groups: Array<ConnectionRef & { group: string }>): Promise<string[]> {
+    const found: string[] = [];
+    for (const g of groups) {
+      const idp = deps.provider(g.connectionName, g.connection);
+      const [user, group] = await Promise.all([idp.findUser(email), idp.findGroup(g.group)]);
+      if (user && group && (await idp.isMember(group.id, user.id))) found.push(g.group);
+    }
+    return found;
+  }
+
+  return { emailOf, actorFacts, groupsOf };
 }
 
 export function peopleActivities(deps: PeopleDeps) {

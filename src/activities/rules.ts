@@ -111,6 +111,7 @@ export function rulesActivities(deps: {
         },
         outcomes: rules.portal.outcomes,
         settings: { allowOperatorExtensions: rules.settings.allowOperatorExtensions },
+        ...(rules.slack ? { slack: { ...(rules.slack.channel ? { channel: rules.slack.channel } : {}) } } : {}),
       };
 
       const { app, level } = findRule(rules, application, accessType);

@@ -91,6 +91,8 @@ export async function runWorker(
       'openCampaignIssue',
       'openReviewItem',
       'attachCampaignEvidence',
+      'postApprovalRequests',
+      'updateApprovalMessages',
     ]),
     interceptors: keepAliveInterceptors,
     maxConcurrentActivityTaskExecutions: 50,

@@ -405,6 +405,22 @@ export const portalSchema = z
   })
   .strict();
 
+/**
+ * Approvals in Slack: each authorized approver of a waiting request gets a message (a DM found by email,
+ * and the channel if set) with Approve / Deny; a click counts once Slack's signature on it is verified
+ * and the clicker is an authorized approver; Jira records it. Slack failing never blocks Jira approvals.
+ */
+export const slackSchema = z
+  .object({
+    botToken: secretRefSchema.describe(
+      "The app's bot token (xoxb-…): chat:write, im:write, users:read, users:read.email",
+    ),
+    signingSecret: secretRefSchema.describe("The app's signing secret: every interaction is verified with it"),
+    apiUrl: url.optional().describe('Web API base URL (default https://slack.com/api/; the sandbox in demo mode)'),
+    channel: z.string().min(1).optional().describe('Also post every approval request in this channel (#name or id)'),
+  })
+  .strict();
+
 export const rulesDocumentSchema = z
   .object({
     version: z.literal(1).describe('Schema version of this document'),
@@ -414,6 +430,7 @@ export const rulesDocumentSchema = z
     ),
     portal: portalSchema,
     applications: z.array(applicationSchema).min(1),
+    slack: slackSchema.optional().describe('Approvals in Slack (the Slack app of /slack/interactions)'),
     drift: driftSchema.optional().describe('Reconciling managed groups with their directories (default: hourly)'),
     reviews: z
       .array(reviewCampaignSchema)
@@ -568,6 +585,7 @@ export type GitHubConnection = z.infer<typeof githubConnectionSchema>;
 export type GoogleConnection = z.infer<typeof googleConnectionSchema>;
 export type AwsConnection = z.infer<typeof awsConnectionSchema>;
 export type SecretRef = z.infer<typeof secretRefSchema>;
+export type SlackSettings = z.infer<typeof slackSchema>;
 export type Application = z.infer<typeof applicationSchema>;
 export type AccessLevel = z.infer<typeof accessLevelSchema>;
 export type Approver = z.infer<typeof approverSchema>;

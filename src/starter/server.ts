@@ -1,4 +1,5 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { handleSlackInteraction, SLACK_PATH } from './slack-interactions';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import { readSecret } from '../config/settings';
@@ -155,6 +156,25 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
     if (path === WEBHOOK_PATH) {
       if (req.method !== 'POST') return { status: 405, body: { error: 'use POST' }, headers: { allow: 'POST' } };
       return handleWebhook(req);
+    }
+    if (path === SLACK_PATH) {
+      if (req.method !== 'POST') return { status: 405, body: { error: 'use POST' }, headers: { allow: 'POST' } };
+      const body = await readBody(req, maxBody);
+      if (body === 'too-large') return reject('too_large', 413, `body exceeds ${maxBody} bytes`);
+      const current = await rules.current(Date.now() + temporalTimeoutMs).catch(() => undefined);
+      if (!current) return reject('unavailable', 503, 'the rules cannot be read');
+      const deadline = Date.now() + temporalTimeoutMs;
+      return options.client
+        .withDeadline(deadline, () =>
+          handleSlackInteraction(options.client, current.rules, body.toString('utf8'), {
+            signature: header(req, 'x-slack-signature'),
+            timestamp: header(req, 'x-slack-request-timestamp'),
+          }),
+        )
+        .catch((err: unknown) => {
+          logger.warn({ err: (err as Error).message }, 'Slack interaction deferred: Temporal unavailable');
+          return reject('unavailable', 503, 'Temporal is unavailable');
+        });
     }
     if (path === '/healthz') return { status: 200, body: { status: 'ok' } };
     if (path === '/readyz') {

@@ -46,6 +46,9 @@ export async function takeDecision(run: RequestRun, round: ApprovalRound, event:
     ignore(run, event, verdict.reason, verdict.email, verdict.source);
     return backToWaiting(run, texts.notCounting(round.kind, event, verdict), event.issueKey);
   }
+  // Jira stays the record: a decision made in Slack is written there, by whom.
+  if (event.slack)
+    await run.comment(`${event.decision} in Slack by ${verdict.record.email ?? verdict.record.accountId}.`);
   if (event.decision !== 'Approved') return refused(run, event.decision, verdict);
   const record = verdict.record;
   if (approverIds(round.approvals).includes(personId(record))) {

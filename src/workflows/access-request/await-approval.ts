@@ -13,6 +13,7 @@ import { finish } from './finish';
 import { ignore, ignoreRelated } from './ignored';
 import type { RequestRun } from './run';
 import { texts } from './texts';
+import { approvedInSlack, askInSlack } from './slack';
 import { checkRelated } from './verification';
 import type { ContinuedRequest, EvidenceRecord, Inbound } from './types';
 
@@ -38,6 +39,7 @@ export async function awaitApproval(
   if (!resume) {
     const needed = approvalsStillMissing(run, []);
     await run.comment(texts.received(rule, snapshot.grantedDurationMs!, snapshot.durationCapped, needed));
+    askInSlack(run);
   }
   const round: ApprovalRound = { kind: 'grant', issueKey: run.input.issueKey, approvals: snapshot.approvals };
   showProgress(run, round, deadline);
@@ -67,6 +69,7 @@ export async function awaitApproval(
     }
     const closed = await beforeGrant(run, round, run.inbox.shift()!);
     showProgress(run, closed ? undefined : round, deadline);
+    if (closed === 'approved') approvedInSlack(run);
     if (closed) return closed === 'approved' ? undefined : closed;
   }
 }

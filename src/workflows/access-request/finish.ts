@@ -2,6 +2,7 @@ import { allHandlersFinished, condition, log } from '@temporalio/workflow';
 import { legacyJira } from './activities';
 import { buildEvidence } from './evidence';
 import type { RequestRun } from './run';
+import { slackSettled } from './slack';
 import { audit } from './sinks';
 import type { EvidenceRecord, RequestState } from './types';
 
@@ -43,6 +44,7 @@ export async function finish(
         log.error('could not attach evidence; it stays in the workflow history', { error: String(err) }),
       );
   }
+  await slackSettled(run);
   await condition(allHandlersFinished);
   return evidence;
 }

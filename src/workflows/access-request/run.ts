@@ -29,6 +29,7 @@ import {
 } from './messages';
 import { audit } from './sinks';
 import type { TrustContext } from './verification';
+import type { SlackSide } from './slack';
 import { JiraWriteBack } from './write-back';
 import type {
   AccessRequestInput,
@@ -71,6 +72,8 @@ export class RequestRun {
   leaseEnded?: LeaseEnded;
   operatorRetry?: OperatorAction & { at: string };
   policy?: PinnedPolicy;
+  /** Approvals in Slack: the messages sent for this request, and their updates (see slack.ts). */
+  slack?: SlackSide;
   groups: Array<{ id: string; name: string }>;
   pendingExtension?: PendingExtension;
   commentSeq: number;

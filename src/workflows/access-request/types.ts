@@ -1,3 +1,4 @@
+import type { SlackClick } from '../../activities/slack';
 import type { AccessLevel, Connection, Decision } from '../../policy/schema';
 import type { IdpAnswer } from '../../connectors/identity-provider';
 import type { DecisionSource } from '../../policy/decision-source';
@@ -34,6 +35,8 @@ export interface StatusChange {
   at: string;
   /** The webhook's `changelog.id`: the Jira changelog entry this change claims to be. */
   changelogId?: string;
+  /** A decision made in Slack: the click as Slack delivered it, verified again before it counts. */
+  slack?: SlackClick;
 }
 
 /** A *Request Access Removal* for this grant, routed by the starter. */
@@ -103,6 +106,8 @@ export interface ApprovalRecord {
   at: string;
   /** The Jira changelog entry that recorded this decision (absent only in runs before verification). */
   source?: DecisionSource;
+  /** Made in Slack: who clicked (Slack user) and the action's time, Slack's signature verified. */
+  slack?: { userId: string; actionTs: string };
 }
 
 export interface IgnoredEvent {
@@ -205,6 +210,8 @@ export interface RequestSnapshot {
   awaiting?: ApprovalProgress;
   /** Jira accountIds in each approver field of the rule when the request was raised (by field name). */
   fieldApprovers?: Record<string, string[]>;
+  /** Why Slack was not told (its messages are beside Jira, never in front of it). */
+  slackProblem?: string;
   /** Changes of those fields after the request was raised (they make nobody an approver). */
   fieldChanges?: FieldChange[];
   /** Why a request ended Failed or in ManualHandling. */

@@ -1,6 +1,6 @@
 import { patched, proxyActivities, proxyLocalActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { LeaseholdActivities, PinnedPolicy, RelatedRequestFacts } from '../../activities/contract';
-import { authorizeApprover, type ApproverFacts } from '../../policy/approval';
+import { authorizeApprover, type ApprovalContext, type ApproverFacts } from '../../policy/approval';
 import type { DecisionSource } from '../../policy/decision-source';
 import { failureMessage } from '../failures';
 import { searchAttributes } from '../search-attributes';
@@ -24,6 +24,7 @@ const JIRA_READ_OPTIONS = {
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1 minute' },
 } as const;
+const slackReads = proxyActivities<Pick<LeaseholdActivities, 'verifySlackDecision'>>(JIRA_READ_OPTIONS);
 const jiraReads =
   proxyActivities<Pick<LeaseholdActivities, 'verifyDecision' | 'readRelatedRequest'>>(JIRA_READ_OPTIONS);
 /**
@@ -93,21 +94,23 @@ export async function confirmStatusChange(
   }
 }
 
+/** Who the rule's forms name for this request: the requester (never an approver), manager, owner, fields. */
+function approvalContext(ctx: TrustContext, rule: PinnedRule): ApprovalContext {
+  return {
+    requesterAccountId: ctx.input.requester.accountId,
+    requesterEmail: ctx.snapshot.requester!.email,
+    managerEmail: ctx.snapshot.manager?.email,
+    ownerEmail: rule.owner,
+    ...(ctx.snapshot.fieldApprovers ? { fieldApprovers: ctx.snapshot.fieldApprovers } : {}),
+  };
+}
+
 /** Judges an approval-type decision (on the request or a pending change issue) under the pinned rule. */
 export async function judgeVerified(ctx: TrustContext, event: StatusChange, rule: PinnedRule): Promise<Judgement> {
+  if (event.slack) return judgeSlackClick(ctx, event, rule);
   const { source, reason, actor } = await confirmStatusChange(ctx, event, rule);
   if (!source) return { counts: false, confirmed: false, reason: reason!, email: actor.email };
-  const verdict = authorizeApprover(
-    rule.level,
-    {
-      requesterAccountId: ctx.input.requester.accountId,
-      requesterEmail: ctx.snapshot.requester!.email,
-      managerEmail: ctx.snapshot.manager?.email,
-      ownerEmail: rule.owner,
-      ...(ctx.snapshot.fieldApprovers ? { fieldApprovers: ctx.snapshot.fieldApprovers } : {}),
-    },
-    actor,
-  );
+  const verdict = authorizeApprover(rule.level, approvalContext(ctx, rule), actor);
   if (!verdict.authorized)
     return { counts: false, confirmed: true, reason: verdict.reason, email: actor.email, source };
   return {
@@ -121,6 +124,55 @@ export async function judgeVerified(ctx: TrustContext, event: StatusChange, rule
       as: verdict.as,
       at: source.at,
       source,
+    },
+  };
+}
+
+/**
+ * A decision made in Slack: it counts when Slack's signature on the click is verified (within five
+ * minutes of its arrival), it is for this request and this decision, it was not counted before, and the
+ * Slack user (by Slack's own record of their email) is an authorized approver.
+ */
+async function judgeSlackClick(ctx: TrustContext, event: StatusChange, rule: PinnedRule): Promise<Judgement> {
+  let click;
+  try {
+    click = await slackReads.verifySlackDecision.executeWithOptions(
+      { summary: `the Slack click on ${event.issueKey}` },
+      [{ click: event.slack!, approverGroups: approverGroupsOf(rule) }],
+    );
+  } catch (err) {
+    return {
+      counts: false,
+      confirmed: false,
+      reason: `the Slack action could not be verified: ${failureMessage(err)}`,
+    };
+  }
+  if (!click.ok) return { counts: false, confirmed: false, reason: click.reason };
+  if (event.slack!.issueKey !== event.issueKey || event.slack!.decision !== event.decision)
+    return { counts: false, confirmed: false, reason: 'the Slack action is for another request or decision' };
+  const counted = (ctx.snapshot.countedChangelog ??= []);
+  const id = `slack:${click.slackUserId}:${click.actionTs}`;
+  if (counted.includes(id)) return { counts: false, confirmed: false, reason: 'this Slack click was already counted' };
+  counted.push(id);
+  const actor: ApproverFacts = {
+    accountId: `slack:${click.slackUserId}`,
+    ...(click.email ? { email: click.email } : {}),
+    approverGroups: click.approverGroups,
+  };
+  const verdict = authorizeApprover(rule.level, approvalContext(ctx, rule), actor);
+  if (!verdict.authorized)
+    return { counts: false, confirmed: true, reason: `in Slack: ${verdict.reason}`, email: actor.email };
+  return {
+    counts: true,
+    email: actor.email,
+    record: {
+      eventId: event.eventId,
+      issueKey: event.issueKey,
+      accountId: actor.accountId,
+      email: actor.email,
+      as: `${verdict.as}, via Slack`,
+      at: event.slack!.receivedAt,
+      slack: { userId: click.slackUserId, actionTs: click.actionTs },
     },
   };
 }
