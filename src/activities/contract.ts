@@ -169,6 +169,8 @@ export interface LeaseholdActivities {
 
   /** Slack: the approval request to each approver's DM (and the channel); the messages posted. */
   postApprovalRequests(input: { ask: ApprovalAsk; approvers: string[] }): Promise<SlackMessageRef[]>;
+  /** Slack: a reminder in each approval message's thread. */
+  remindApprovers(input: { ask: ApprovalAsk; refs: SlackMessageRef[]; text: string }): Promise<void>;
   /** Slack: every approval message says how it was decided, without buttons. */
   updateApprovalMessages(input: { ask: ApprovalAsk; refs: SlackMessageRef[]; outcome: string }): Promise<void>;
   /** Slack: a click checked at its source (Slack's signature, who clicked, their approver groups). */

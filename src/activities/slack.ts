@@ -46,6 +46,14 @@ export function slackActivities(deps: PeopleDeps) {
       });
     },
 
+    /** A reminder in each approval message's thread: the request still waits for them. */
+    async remindApprovers(input: { ask: ApprovalAsk; refs: SlackMessageRef[]; text: string }): Promise<void> {
+      return classified(async () => {
+        const { slack } = await gateway();
+        for (const ref of input.refs) await slack.post(ref.channel, input.text, [], ref.ts);
+      });
+    },
+
     /** Every approver's message says how it was decided, without buttons: nobody acts twice. */
     async updateApprovalMessages(input: { ask: ApprovalAsk; refs: SlackMessageRef[]; outcome: string }): Promise<void> {
       return classified(async () => {

@@ -117,6 +117,14 @@ export async function startEmbedded(
         events: ['jira:issue_created', 'jira:issue_updated'],
         secret: sandbox.sandboxCredentials.jira.webhookSecret,
       });
+      // The sandbox Slack delivers clicks to the starter, as a Slack app's interactivity request URL.
+      const slackApi = sandboxes.env.SLACK_API_URL;
+      if (slackApi)
+        await fetch(`${slackApi.replace(/\/api\/?$/, '')}/__sandbox/interactivity`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ url: `${starter.url}/slack/interactions` }),
+        }).catch(() => undefined);
     }
     const temporal = { address: target.address, namespace: target.namespace };
     writeSecondShellEnv({

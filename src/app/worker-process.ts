@@ -93,6 +93,7 @@ export async function runWorker(
       'attachCampaignEvidence',
       'postApprovalRequests',
       'updateApprovalMessages',
+      'remindApprovers',
     ]),
     interceptors: keepAliveInterceptors,
     maxConcurrentActivityTaskExecutions: 50,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { UsageError } from './failures';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { loadSandboxPackage, sandboxDurationOptions } from '../app/sandbox-package';
 import { out } from './output';
@@ -83,6 +84,39 @@ export function registerDemoCommands(program: Command): void {
       await (await gatewayAs(opts.as)).transitionTo(issue, status);
       out(`${issue} → ${status} (by ${opts.as})`);
     });
+
+  demo
+    .command('slack')
+    .argument('<decision>', 'approve or deny')
+    .argument('<issue>', 'issue key, e.g. ACCESS-1')
+    .requiredOption('--as <person>', 'who clicks, e.g. bob (in their Slack DM from Leasehold)')
+    .description("click Approve or Deny in a person's Slack message about the request (the signed payload Slack sends)")
+    .action(async (decision: string, issue: string, opts: { as: string }) => {
+      if (decision !== 'approve' && decision !== 'deny') throw new UsageError('the decision is approve or deny');
+      out(await slackClick(decision, issue.toUpperCase(), opts.as));
+    });
+}
+
+/** Through the Slack sandbox's admin routes: find the person's message about the issue, click its button. */
+async function slackClick(decision: 'approve' | 'deny', issue: string, as: string): Promise<string> {
+  const base = (process.env.SLACK_API_URL ?? 'http://127.0.0.1:8097/api/').replace(/\/api\/?$/, '');
+  const listed = await fetch(`${base}/__sandbox/messages?user=${encodeURIComponent(as)}`);
+  if (!listed.ok) throw new Error(`the Slack sandbox at ${base} answered ${listed.status}: ${await listed.text()}`);
+  const messages = (await listed.json()) as Array<{ ts: string; originalText: string }>;
+  const message = messages.find((m) => m.originalText.includes(issue));
+  if (!message) throw new Error(`no Slack message about ${issue} in ${as}'s DM (is \`slack:\` in the rules in force?)`);
+  const clicked = await fetch(`${base}/__sandbox/click`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      as,
+      ts: message.ts,
+      actionId: decision === 'approve' ? 'leasehold_approve' : 'leasehold_deny',
+    }),
+  });
+  if (!clicked.ok) throw new Error(`the click was refused: ${clicked.status} ${await clicked.text()}`);
+  const delivery = (await clicked.json()) as { response?: { status: number }; error?: string };
+  return `${as} clicked ${decision} on ${issue}: Leasehold answered ${delivery.response?.status ?? delivery.error}`;
 }
 
 /** The Duration field's options of the sandbox Jira (the same list its field catalog offers). */

@@ -1,5 +1,6 @@
 import { statusChangedSignal } from '../../src/workflows/access-request/messages';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';
+import { runCli } from '../harness/cli';
 import { exampleRulesText } from '../harness/example-rules';
 import { eventually, Leasehold } from '../harness/leasehold';
 
@@ -8,7 +9,7 @@ const slackRules = (): string => {
   const before = '        approval: { approvers: [manager], required: 1, deadline: 3 days, remindEvery: 1 day }\n';
   const text = exampleRulesText();
   expect(text).toContain(before);
-  return `${text.replace(before, '        approval: { approvers: [manager, app-owner], required: 1, deadline: 3 days }\n')}
+  return `${text.replace(before, '        approval: { approvers: [manager, app-owner], required: 1, deadline: 3 days, remindEvery: 2 seconds }\n')}
 slack:
   botToken: { env: SLACK_BOT_TOKEN }
   signingSecret: { env: SLACK_SIGNING_SECRET }
@@ -85,9 +86,18 @@ describe('approvals in Slack', () => {
     await lh.waitFor(key, (s) => s.ignored.length === 2);
     expect(lh.sandboxes.okta.groupMembers('jira-software-users')).not.toContain('alice@example.com');
 
+    // While it waits, reminders go to Slack too, under each approval message.
+    await eventually(
+      () => lh.sandboxes.slack.directMessages('bob').some((m) => m.threadTs === toBob!.ts),
+      10_000,
+      "a reminder in the thread of bob's message",
+    );
+
     // Bob, her manager, approves in his DM.
-    const click = await lh.sandboxes.slack.click({ as: 'bob', ts: toBob!.ts, actionId: 'leasehold_approve' });
-    expect(click.withinAckDeadline).toBe(true);
+    const click = await runCli(lh, ['demo', 'slack', 'approve', key, '--as', 'bob']);
+    expect(click).toEqual(expect.objectContaining({ exitCode: 0 }));
+    expect(click.stdout).toContain(`bob clicked approve on ${key}: Leasehold answered 200`);
+    expect(lh.sandboxes.slack.interactions().at(-1)!.withinAckDeadline).toBe(true);
     const state = await lh.waitForState(key, 'Active');
     expect(lh.sandboxes.okta.groupMembers('jira-software-users')).toContain('alice@example.com');
     expect(state.approvals).toEqual([

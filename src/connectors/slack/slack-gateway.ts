@@ -70,9 +70,15 @@ export class SlackGateway {
     return opened.channel.id;
   }
 
-  async post(channel: string, text: string, blocks: unknown[]): Promise<SlackMessageRef> {
+  /** A message (in a thread when `threadTs` is given, e.g. a reminder under the approval request). */
+  async post(channel: string, text: string, blocks: unknown[], threadTs?: string): Promise<SlackMessageRef> {
     const posted = await this.call('post a message', () =>
-      this.client.chat.postMessage({ channel, text, blocks: blocks as never }),
+      this.client.chat.postMessage({
+        channel,
+        text,
+        ...(blocks.length ? { blocks: blocks as never } : {}),
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
     );
     return { channel: posted.channel ?? channel, ts: posted.ts! };
   }

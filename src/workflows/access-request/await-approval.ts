@@ -13,7 +13,7 @@ import { finish } from './finish';
 import { ignore, ignoreRelated } from './ignored';
 import type { RequestRun } from './run';
 import { texts } from './texts';
-import { approvedInSlack, askInSlack } from './slack';
+import { approvedInSlack, askInSlack, remindInSlack } from './slack';
 import { checkRelated } from './verification';
 import type { ContinuedRequest, EvidenceRecord, Inbound } from './types';
 
@@ -63,7 +63,9 @@ export async function awaitApproval(
       return finish(run, 'ApprovalExpired', texts.approvalExpired(within), run.statuses.approvalExpired);
     }
     if (!got) {
-      await run.comment(texts.reminder(rule, approvalsStillMissing(run, snapshot.approvals)));
+      const reminder = texts.reminder(rule, approvalsStillMissing(run, snapshot.approvals));
+      await run.comment(reminder);
+      remindInSlack(run, reminder);
       nextReminder = every ? Date.now() + every : Infinity;
       continue;
     }

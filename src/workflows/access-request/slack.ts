@@ -14,7 +14,7 @@ import type { RequestRun } from './run';
  */
 
 const slackOn = (taskQueue: string | undefined) =>
-  proxyActivities<Pick<LeaseholdActivities, 'postApprovalRequests' | 'updateApprovalMessages'>>({
+  proxyActivities<Pick<LeaseholdActivities, 'postApprovalRequests' | 'updateApprovalMessages' | 'remindApprovers'>>({
     startToCloseTimeout: '1 minute',
     ...KEEP_ALIVE,
     ...(taskQueue ? { taskQueue } : {}),
@@ -77,6 +77,21 @@ export function tellSlack(run: RequestRun, outcome: string): void {
         .catch(
           (err: unknown) => void (run.snapshot.slackProblem = `Slack messages not updated: ${failureMessage(err)}`),
         );
+    }),
+  );
+}
+
+/** A reminder under each approval message, beside the Jira reminder (not awaited). */
+export function remindInSlack(run: RequestRun, text: string): void {
+  const side = run.slack;
+  if (!side || side.told || !run.policy) return;
+  const queue = run.policy.jira.taskQueue;
+  side.pending.push(
+    side.refs.then(async (refs) => {
+      if (refs.length === 0) return;
+      await slackOn(queue)
+        .remindApprovers({ ask: side.ask, refs, text })
+        .catch((err: unknown) => void (run.snapshot.slackProblem = `Slack reminder not sent: ${failureMessage(err)}`));
     }),
   );
 }
