@@ -123,4 +123,17 @@ describe('approvals in Slack', () => {
     expect(messageFor(key, 'carol')!.text).toContain('approved by bob@example.com');
     expect(JSON.stringify(messageFor(key, 'carol')!.blocks)).not.toContain('leasehold_approve');
   });
+
+  test('Slack refusing every call (rate limited) changes nothing for approvals in Jira', async () => {
+    lh.sandboxes.slack.rateLimit('*', 1_000, 60);
+    const key = await lh.request({ as: 'erin', app: 'Jira Software', level: 'User', duration: '1 day', why: 'audit' });
+    await lh.waitForState(key, 'AwaitingApproval');
+    await lh.move(key, 'Approved by Manager', 'bob');
+    await lh.waitForState(key, 'Active');
+    expect(
+      lh.sandboxes.slack.rateLimitedCount('chat.postMessage') +
+        lh.sandboxes.slack.rateLimitedCount('users.lookupByEmail'),
+    ).toBeGreaterThan(0);
+    lh.sandboxes.slack.rateLimit('*', 0, 0);
+  });
 });
