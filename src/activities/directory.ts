@@ -35,7 +35,8 @@ export function directoryActivities(deps: { provider: (name: string, connection:
     },
     async verifyMembership(input: MemberRef & { expected: boolean }): Promise<string> {
       return classified(async () => {
-        const member = await idp(input).isMember(input.groupId, input.userId);
+        // Reading a removal back: "not in the group" is the answer wanted, whether or not the group still exists.
+        const member = await idp(input).isMember(input.groupId, input.userId, { absentIsEnough: !input.expected });
         if (member !== input.expected) {
           // Directories are eventually consistent: a fresh write may not be visible yet. Retried.
           throw ApplicationFailure.create({

@@ -23,6 +23,11 @@ export interface DirectoryGroup {
   name: string;
 }
 
+export interface MemberReadOptions {
+  /** The caller is satisfied by "not a member" whether or not the group exists. */
+  absentIsEnough?: boolean;
+}
+
 export interface IdentityProvider {
   /** `okta` | `entra`. */
   readonly kind: string;
@@ -34,7 +39,13 @@ export interface IdentityProvider {
   lastActivity(userId: string): Promise<Date | undefined>;
   /** Finds a group by exact name (or id); undefined when there is none. */
   findGroup(nameOrId: string): Promise<DirectoryGroup | undefined>;
-  isMember(groupId: string, userId: string): Promise<boolean>;
+  /**
+   * Whether the user is a direct member, read fresh. A group that does not exist is a permanent error,
+   * checked (with one more call) when the user is not in it, unless `absentIsEnough`: when the caller
+   * only needs to know the user is not in the group (reading a removal back), a group that no longer
+   * exists answers that too, so the call is saved (it counts against the directory's rate limit).
+   */
+  isMember(groupId: string, userId: string, options?: MemberReadOptions): Promise<boolean>;
   /** Adds the user; already being a member is success. Returns the provider's answer for evidence. */
   addMember(groupId: string, userId: string): Promise<IdpAnswer>;
   /** Removes the user; not being a member is success. Returns the provider's answer for evidence. */

@@ -195,6 +195,15 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
       });
     });
 
+    it('reads a removal back in one Graph call: "not a member" needs no read of the group', async () => {
+      const before = { memberOf: sandbox.requestCount('listMemberOf'), group: sandbox.requestCount('getGroup') };
+      await expect(idp.isMember(SF_ADMIN, entraId('alice'), { absentIsEnough: true })).resolves.toBe(false);
+      // A group deleted meanwhile: the user is not in it either, which is all a removal's read-back asks.
+      await expect(idp.isMember(UNKNOWN_GROUP, entraId('alice'), { absentIsEnough: true })).resolves.toBe(false);
+      expect(sandbox.requestCount('listMemberOf') - before.memberOf).toBe(2);
+      expect(sandbox.requestCount('getGroup') - before.group).toBe(0);
+    });
+
     it('lists members, following @odata.nextLink across pages', async () => {
       const ids = (await idp.listMembers(SF_USER)).map((u) => u.id).sort();
       expect(ids).toEqual([entraId('bob'), entraId('carol'), entraId('erin')].sort());

@@ -233,6 +233,14 @@ describe('isMember', () => {
       expect.stringMatching(/^unknown user 00unosuchuser0000000/),
     ]);
   });
+
+  it('reads a removal back without reading the group: "not a member" is enough, a deleted group included', async () => {
+    const idp = provider();
+    const groupReads = sandbox.requestCount('getGroup');
+    expect(await idp.isMember(AWS_READONLY, ALICE_ID, { absentIsEnough: true })).toBe(false);
+    expect(await idp.isMember('00gnosuchgroup000000', ALICE_ID, { absentIsEnough: true })).toBe(false);
+    expect(sandbox.requestCount('getGroup')).toBe(groupReads);
+  });
 });
 
 describe('addMember', () => {

@@ -2,7 +2,13 @@ import { Version3Client } from 'jira.js';
 import { expandSetting, readSecret } from '../../config/settings';
 import type { AtlassianConnection } from '../../policy/schema';
 import { ConnectorError } from '../connector-error';
-import type { DirectoryGroup, DirectoryUser, IdentityProvider, IdpAnswer } from '../identity-provider';
+import type {
+  DirectoryGroup,
+  DirectoryUser,
+  IdentityProvider,
+  IdpAnswer,
+  MemberReadOptions,
+} from '../identity-provider';
 import {
   ALREADY_MEMBER,
   type AtlassianCallContext,
@@ -124,7 +130,7 @@ export class AtlassianIdentityProvider implements IdentityProvider {
    * The user's groups (`GET /user/groups?accountId=`; a user's groups are few, a group's members many).
    * An unknown user is a permanent error; so is an unknown group (checked when the user is not in it).
    */
-  async isMember(groupId: string, userId: string): Promise<boolean> {
+  async isMember(groupId: string, userId: string, options?: MemberReadOptions): Promise<boolean> {
     const ctx = this.context({
       what: `check whether user ${userId} is in group ${groupId}`,
       userId,
@@ -133,6 +139,7 @@ export class AtlassianIdentityProvider implements IdentityProvider {
     });
     const groups = await this.call(ctx, () => this.client.users.getUserGroups({ accountId: userId }));
     if (groups.some((g) => g.groupId === groupId)) return true;
+    if (options?.absentIsEnough) return false;
     const exists = await this.bulkGroups({ ...ctx, notFound: 'group' }, { groupId: [groupId] });
     if (!exists.some((g) => g.id === groupId)) {
       throw new ConnectorError(

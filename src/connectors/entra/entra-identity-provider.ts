@@ -4,7 +4,13 @@ import { logger } from '../../logging';
 import type { EntraConnection } from '../../policy/schema';
 import { ConnectorError, retryAfterMs } from '../connector-error';
 import { scrubSecrets } from '../redaction';
-import type { DirectoryGroup, DirectoryUser, IdentityProvider, IdpAnswer } from '../identity-provider';
+import type {
+  DirectoryGroup,
+  DirectoryUser,
+  IdentityProvider,
+  IdpAnswer,
+  MemberReadOptions,
+} from '../identity-provider';
 import { createGraphClient, DEFAULT_GRAPH_BASE_URL } from './graph-client';
 
 const log = logger.child({ connector: 'entra' });
@@ -231,7 +237,7 @@ export class EntraIdentityProvider implements IdentityProvider {
    * read as a member after Leasehold removed the direct membership it granted. A user that does not
    * exist is a permanent error; so is a group that does not exist (checked when the user is not in it).
    */
-  async isMember(groupId: string, userId: string): Promise<boolean> {
+  async isMember(groupId: string, userId: string, options?: MemberReadOptions): Promise<boolean> {
     const ctx = this.context(`check whether user ${userId} is in group ${groupId}`, GRAPH_PERMISSIONS.readGroups);
     const wanted = groupId.toLowerCase();
     let request: GraphRequest = this.client
@@ -247,7 +253,7 @@ export class EntraIdentityProvider implements IdentityProvider {
       if (!next) break;
       request = this.client.api(next);
     }
-    await this.requireGroup(groupId, ctx);
+    if (!options?.absentIsEnough) await this.requireGroup(groupId, ctx);
     return false;
   }
 

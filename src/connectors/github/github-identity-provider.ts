@@ -2,7 +2,13 @@ import type { Octokit } from '@octokit/rest';
 import { expandSetting, readSecret } from '../../config/settings';
 import type { GitHubConnection } from '../../policy/schema';
 import { ConnectorError } from '../connector-error';
-import type { DirectoryGroup, DirectoryUser, IdentityProvider, IdpAnswer } from '../identity-provider';
+import type {
+  DirectoryGroup,
+  DirectoryUser,
+  IdentityProvider,
+  IdpAnswer,
+  MemberReadOptions,
+} from '../identity-provider';
 import { createGitHubClient, type GitHubAuth } from './github-client';
 import { classifyGitHubError, githubFailure, type GitHubCallContext } from './github-errors';
 import { searchByEmail, toDirectoryUser } from './github-users';
@@ -168,11 +174,12 @@ export class GitHubIdentityProvider implements IdentityProvider {
   }
 
   /** Active or pending membership (`GET …/memberships/{login}`; 404 = none, then the team is checked). */
-  async isMember(groupId: string, userId: string): Promise<boolean> {
+  async isMember(groupId: string, userId: string, options?: MemberReadOptions): Promise<boolean> {
     const login = await this.loginOf(userId);
     if (login === undefined) return false;
     const membership = await this.readMembership(groupId, login);
     if (membership) return true;
+    if (options?.absentIsEnough) return false;
     if (!(await this.readTeam(groupId)))
       throw this.unknownTeam(groupId, `check whether ${login} is in team ${groupId}`);
     return false;

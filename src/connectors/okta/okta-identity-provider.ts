@@ -5,7 +5,13 @@ import { logger } from '../../logging';
 import type { OktaConnection } from '../../policy/schema';
 import { scrubSecrets } from '../redaction';
 import { ConnectorError, retryAfterMs as retryAfterHeaderMs } from '../connector-error';
-import type { DirectoryGroup, DirectoryUser, IdentityProvider, IdpAnswer } from '../identity-provider';
+import type {
+  DirectoryGroup,
+  DirectoryUser,
+  IdentityProvider,
+  IdpAnswer,
+  MemberReadOptions,
+} from '../identity-provider';
 import { createOktaClient } from './okta-client';
 
 const log = logger.child({ connector: 'okta' });
@@ -224,7 +230,7 @@ export class OktaIdentityProvider implements IdentityProvider {
    * a group's members may be hundreds of thousands). A user Okta does not know is a permanent error;
    * so is a group it does not know (checked when the user is not in it).
    */
-  async isMember(groupId: string, userId: string): Promise<boolean> {
+  async isMember(groupId: string, userId: string, options?: MemberReadOptions): Promise<boolean> {
     const ctx = this.context({
       what: `check whether user ${userId} is in group ${groupId}`,
       userId,
@@ -233,7 +239,7 @@ export class OktaIdentityProvider implements IdentityProvider {
     });
     const groups = await this.call(ctx, async () => collect(await this.client.userApi.listUserGroups({ userId })));
     if (groups.some((g) => g.id === groupId)) return true;
-    await this.getGroup(groupId, { ...ctx, notFound: 'group' });
+    if (!options?.absentIsEnough) await this.getGroup(groupId, { ...ctx, notFound: 'group' });
     return false;
   }
 
