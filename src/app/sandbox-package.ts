@@ -16,6 +16,7 @@ export interface SandboxPorts {
   github?: number;
   google?: number;
   aws?: number;
+  slack?: number;
 }
 
 export interface RunningSandboxes {

@@ -42,6 +42,7 @@ export const envSchema = z.object({
   LEASEHOLD_SANDBOX_GITHUB_PORT: port.default(8094),
   LEASEHOLD_SANDBOX_GOOGLE_PORT: port.default(8096),
   LEASEHOLD_SANDBOX_AWS_PORT: port.default(8097),
+  LEASEHOLD_SANDBOX_SLACK_PORT: port.default(8098),
 
   /** Rules loaded into the policy workflow when it has none yet. */
   LEASEHOLD_RULES_FILE: z.string().min(1).optional(),
@@ -74,6 +75,7 @@ export function sandboxPorts(env: Env) {
     github: env.LEASEHOLD_SANDBOX_GITHUB_PORT,
     google: env.LEASEHOLD_SANDBOX_GOOGLE_PORT,
     aws: env.LEASEHOLD_SANDBOX_AWS_PORT,
+    slack: env.LEASEHOLD_SANDBOX_SLACK_PORT,
   };
 }
 

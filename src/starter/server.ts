@@ -2,22 +2,21 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { handleSlackInteraction, SLACK_PATH } from './slack-interactions';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
-import { readSecret } from '../config/settings';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { logger } from '../logging';
 import type { JiraConnection } from '../policy/schema';
 import { problemsOf } from '../policy/validate';
 import type { RulesVersion } from '../workflows/policy/types';
 import { beforeDeadline } from './deadline';
+import { DeliveryMemory } from './delivery-memory';
 import { DependencyUnavailableError, Dispatcher, isUnavailable } from './dispatcher';
 import { exceedsDepth, jiraWebhookSchema, MAX_JSON_DEPTH } from './jira-payload';
 import { StarterMetrics } from './metrics';
-import { sharedSecretMatches, verifySignature } from './signature';
+import { assertSecretsConfigured, authenticate, header } from './authentication';
 import { RulesUnavailableError, StarterRules, type RulesReader } from './starter-rules';
 
 export const WEBHOOK_PATH = '/webhooks/jira';
-/** Header carrying the shared secret of Jira Automation's "Send web request" (it cannot sign). */
-export const AUTOMATION_SECRET_HEADER = 'x-leasehold-webhook-secret';
+export { AUTOMATION_SECRET_HEADER } from './authentication';
 
 export interface StarterOptions {
   client: Client;
@@ -59,6 +58,7 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
   const metrics = new StarterMetrics();
   const dispatcher = new Dispatcher({ client: options.client, taskQueue: options.taskQueue, jira: options.jira });
   const settling = new Settling();
+  const deliveries = new DeliveryMemory();
   const rules = new StarterRules(options.rules, options.client);
   const maxBody = options.maxBodyBytes ?? 1024 * 1024;
   const temporalTimeoutMs = options.temporalTimeoutMs ?? 5_000;
@@ -129,7 +129,9 @@ export async function startWebhookStarter(options: StarterOptions): Promise<Runn
       const result = await beforeDeadline(
         deadline,
         settling.track(
-          options.client.withDeadline(deadline, () => dispatcher.dispatch(payload, eventId, rulesInForce)),
+          options.client.withDeadline(deadline, () =>
+            deliveries.once(eventId, body, () => dispatcher.dispatch(payload, eventId, rulesInForce)),
+          ),
         ),
         () => new DependencyUnavailableError(`no answer from Temporal or Jira within ${temporalTimeoutMs} ms`),
       );
@@ -276,11 +278,6 @@ class Settling {
   }
 }
 
-function header(req: IncomingMessage, name: string): string | undefined {
-  const value = req.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'too-large'> {
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > max) {
@@ -295,63 +292,6 @@ async function readBody(req: IncomingMessage, max: number): Promise<Buffer | 'to
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);
-}
-
-function optionalSecret(ref: JiraConnection['webhookSecret']): string | undefined {
-  if (!ref) return undefined;
-  try {
-    return readSecret(ref);
-  } catch {
-    return undefined;
-  }
-}
-
-function authenticate(
-  req: IncomingMessage,
-  body: Buffer,
-  jira: JiraConnection,
-  allowUnsigned: boolean,
-): { ok: true } | { ok: false; reason: string } {
-  const signature = header(req, 'x-hub-signature');
-  const shared = header(req, AUTOMATION_SECRET_HEADER);
-  const webhookSecret = optionalSecret(jira.webhookSecret);
-  const automationSecret = optionalSecret(jira.automationSecret);
-  if (signature) {
-    if (!webhookSecret)
-      return allowUnsigned
-        ? { ok: true }
-        : { ok: false, reason: 'signed delivery but no webhook secret is configured' };
-    return verifySignature(webhookSecret, body, signature);
-  }
-  if (shared !== undefined) {
-    if (automationSecret && sharedSecretMatches(automationSecret, shared)) return { ok: true };
-    return { ok: false, reason: `wrong ${AUTOMATION_SECRET_HEADER}` };
-  }
-  if (allowUnsigned) return { ok: true };
-  return { ok: false, reason: `missing X-Hub-Signature (or ${AUTOMATION_SECRET_HEADER} for Jira Automation)` };
-}
-
-/** Refuses to run open to the world: a webhook secret is required unless unsigned deliveries were explicitly allowed. */
-async function assertSecretsConfigured(
-  options: StarterOptions,
-  readRules: () => Promise<RulesVersion | undefined>,
-): Promise<void> {
-  if (options.allowUnsigned) {
-    logger.warn('LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS=true: unsigned deliveries are accepted (local development only)');
-    await readRules().catch(() => undefined);
-    return;
-  }
-  const current = await readRules();
-  if (!current) {
-    logger.warn('no rules applied yet: webhooks are answered 503 until `leasehold rules apply`');
-    return;
-  }
-  const jira = current.rules.connections[current.rules.portal.connection] as JiraConnection;
-  if (!optionalSecret(jira.webhookSecret) && !optionalSecret(jira.automationSecret)) {
-    throw new Error(
-      `the webhook starter needs a secret: set the jira connection's webhookSecret (or automationSecret) and its variable, or LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS=true for local development`,
-    );
-  }
 }
 
 /** Jira Automation sends no identifier: the same issue in the same state at the same update time is the same event. */

@@ -233,7 +233,7 @@ describe('the production install', () => {
 
 describe('the development checkout (the sandbox installed)', () => {
   test('the recorder sees the sandbox load when a sandbox command runs', async () => {
-    const ports = await Promise.all(Array.from({ length: 6 }, () => freePort()));
+    const ports = await Promise.all(Array.from({ length: 7 }, () => freePort()));
     const env = {
       LEASEHOLD_SANDBOX_JIRA_PORT: String(ports[0]),
       LEASEHOLD_SANDBOX_OKTA_PORT: String(ports[1]),
@@ -241,6 +241,7 @@ describe('the development checkout (the sandbox installed)', () => {
       LEASEHOLD_SANDBOX_GITHUB_PORT: String(ports[3]),
       LEASEHOLD_SANDBOX_GOOGLE_PORT: String(ports[4]),
       LEASEHOLD_SANDBOX_AWS_PORT: String(ports[5]),
+      LEASEHOLD_SANDBOX_SLACK_PORT: String(ports[6]),
     };
     const run = await leasehold(projectRoot, ['sandbox'], env, (output) => output.includes('Environment for a worker'));
     expect(run.exitCode).toBe(0);

@@ -445,11 +445,12 @@ describe('the webhook starter', () => {
     expect(active.ignored).toEqual([]);
     expect(active.groupChanges.map((c) => c.action)).toEqual(['added']);
 
-    // Jira keeps retrying after the request moved on: the replay is stale and changes nothing.
+    // Jira keeps retrying after the request moved on: the starter remembers the delivery, answers it as
+    // the duplicate it is without asking Jira or Temporal again, and nothing changes.
     await eventually(() => lh.jiraIssue(key).status === 'Access Granted', 10_000, 'the issue to show Access Granted');
     const late = await deliver(approval, { retry: 5 });
-    expect(late.status).toBe(202);
-    expect(late.body.reason).toBe(`stale: ${key} is now "Access Granted", not "Approved by Manager"`);
+    expect(late.status).toBe(200);
+    expect(late.body).toMatchObject({ outcome: 'duplicate', reason: 'delivery already handled (signalled)' });
 
     const group = sampleOktaGroups.find((g) => g.name === 'jira-software-users')!;
     const adds = lh.sandboxes.okta

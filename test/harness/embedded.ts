@@ -11,8 +11,8 @@ import { eventually } from './leasehold';
  * for its own sandboxes are left out, so they cannot leak into this one.
  */
 export async function embeddedStartEnv(stateDir: string): Promise<NodeJS.ProcessEnv> {
-  const [temporal, ui, webhook, jira, okta, entra, health, github, google, aws] = await Promise.all(
-    Array.from({ length: 10 }, () => freePort()),
+  const [temporal, ui, webhook, jira, okta, entra, health, github, google, aws, slack] = await Promise.all(
+    Array.from({ length: 11 }, () => freePort()),
   );
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -27,6 +27,7 @@ export async function embeddedStartEnv(stateDir: string): Promise<NodeJS.Process
     LEASEHOLD_SANDBOX_GITHUB_PORT: String(github),
     LEASEHOLD_SANDBOX_GOOGLE_PORT: String(google),
     LEASEHOLD_SANDBOX_AWS_PORT: String(aws),
+    LEASEHOLD_SANDBOX_SLACK_PORT: String(slack),
     LEASEHOLD_WORKER_HEALTH_PORT: String(health),
     LEASEHOLD_LOG_LEVEL: 'warn',
   };
