@@ -22,6 +22,8 @@ import {
 import { OktaWatch } from './watch';
 
 const cli = path.join(projectRoot, 'bin', 'leasehold.js');
+/** The issue's target, 400 MB, in the MiB /proc reports. */
+const RSS_TARGET_MIB = 400e6 / 2 ** 20;
 
 /** `leasehold worker` as a process of its own (as in production), on the stack's namespace and task queue. */
 function spawnWorker(lh: Leasehold): ChildProcess {
@@ -109,7 +111,8 @@ export async function backlogFigure(ctx: PerfContext): Promise<Row[]> {
         {
           figure: `6. ${n} active grants: worker RSS (process of its own)`,
           measured: `${rss.toFixed(0)} MiB (empty ${rssEmpty.toFixed(0)} MiB)`,
-          target: '–',
+          target: `≤ 400 MB (${RSS_TARGET_MIB.toFixed(0)} MiB)`,
+          held: rss <= RSS_TARGET_MIB,
           note: `intake while building the backlog: ${backlog.perMin.toFixed(0)} grants/min (auto-approved, through Jira and the starter)`,
         },
         {

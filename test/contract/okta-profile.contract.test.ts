@@ -1,6 +1,6 @@
-import { Client, OktaApiError, type User } from '@okta/okta-sdk-nodejs';
-import { createOktaClient } from '../../src/connectors/okta/okta-client';
-import { type OktaSandbox, samplePerson, sandboxCredentials, startOktaSandbox } from '@leasehold/sandbox';
+import { OktaApiError, type User } from '@okta/okta-sdk-nodejs';
+import { samplePerson, sandboxCredentials } from '@leasehold/sandbox';
+import { useOktaSandbox } from './support/okta-sandbox';
 
 /**
  * Contract of the sandbox Okta org with the real, unmodified @okta/okta-sdk-nodejs: the people context an
@@ -12,28 +12,8 @@ const alice = samplePerson('alice');
 const dave = samplePerson('dave');
 const GITHUB_ADMINS = '00ggithubadmins00003';
 
-let sandbox: OktaSandbox;
-const savedOktaEnv: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  // The SDK merges OKTA_CLIENT_* variables into its config: keep the developer's out of these tests.
-  for (const key of Object.keys(process.env).filter((k) => k.startsWith('OKTA_CLIENT_'))) {
-    savedOktaEnv[key] = process.env[key];
-    delete process.env[key];
-  }
-  sandbox = await startOktaSandbox({ port: 0 });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-  Object.assign(process.env, savedOktaEnv);
-});
-
-beforeEach(() => sandbox.reset());
-
-function client(): Client {
-  return createOktaClient({ orgUrl: sandbox.url, token: TOKEN });
-}
+const org = useOktaSandbox();
+const client = org.client;
 
 async function collect<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
   const items: T[] = [];
@@ -46,7 +26,7 @@ describe('profile.title and profile.department', () => {
     const user = await client().userApi.getUser({ userId: alice.oktaId! });
     expect(user.profile).toMatchObject({ title: 'Software Engineer', department: 'Engineering' });
 
-    const wire = await fetch(`${sandbox.url}/api/v1/users/${encodeURIComponent(dave.email)}`, {
+    const wire = await fetch(`${org.sandbox().url}/api/v1/users/${encodeURIComponent(dave.email)}`, {
       headers: { Authorization: `SSWS ${TOKEN}`, Accept: 'application/json' },
     });
     const json = (await wire.json()) as { profile: Record<string, unknown> };
@@ -80,7 +60,7 @@ describe('profile.title and profile.department', () => {
   });
 
   it('a user added through the sandbox admin API has the department given, or none', async () => {
-    const res = await fetch(`${sandbox.url}/__sandbox/users`, {
+    const res = await fetch(`${org.sandbox().url}/__sandbox/users`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({
@@ -92,7 +72,7 @@ describe('profile.title and profile.department', () => {
       }),
     });
     expect(res.status).toBe(201);
-    const without = sandbox.addUser({ login: 'pat@example.com', firstName: 'Pat', lastName: 'Plain' });
+    const without = org.sandbox().addUser({ login: 'pat@example.com', firstName: 'Pat', lastName: 'Plain' });
 
     const okta = client();
     const quinn = await okta.userApi.getUser({ userId: 'quinn@example.com' });

@@ -2,15 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, OktaApiError, type Group, type User } from '@okta/okta-sdk-nodejs';
-import { createOktaClient, type OktaClientOptions } from '../../src/connectors/okta/okta-client';
+import { useOktaSandbox } from './support/okta-sandbox';
 import { logger } from '../../src/logging';
-import {
-  OKTA_READONLY_TOKEN,
-  type OktaSandbox,
-  samplePerson,
-  sandboxCredentials,
-  startOktaSandbox,
-} from '@leasehold/sandbox';
+import { OKTA_READONLY_TOKEN, samplePerson, sandboxCredentials } from '@leasehold/sandbox';
 
 /**
  * Contract of the sandbox Okta org with the real, unmodified @okta/okta-sdk-nodejs: one test per call
@@ -28,28 +22,8 @@ const GITHUB_ADMINS = '00ggithubadmins00003';
 const APP_GROUP = '00gsalesforceapp0006';
 const EVERYONE = '00geveryone000000007';
 
-let sandbox: OktaSandbox;
-const savedOktaEnv: Record<string, string | undefined> = {};
-
-beforeAll(async () => {
-  // The SDK merges OKTA_CLIENT_* variables into its config: keep the developer's out of these tests.
-  for (const key of Object.keys(process.env).filter((k) => k.startsWith('OKTA_CLIENT_'))) {
-    savedOktaEnv[key] = process.env[key];
-    delete process.env[key];
-  }
-  sandbox = await startOktaSandbox({ port: 0 });
-});
-
-afterAll(async () => {
-  await sandbox.close();
-  Object.assign(process.env, savedOktaEnv);
-});
-
-beforeEach(() => sandbox.reset());
-
-function client(options: Partial<OktaClientOptions> = {}): Client {
-  return createOktaClient({ orgUrl: sandbox.url, token: TOKEN, ...options });
-}
+const org = useOktaSandbox();
+const client = org.client;
 
 /** The OktaApiError a call fails with (fails the test when it succeeds or throws something else). */
 async function oktaError(call: Promise<unknown>): Promise<OktaApiError> {
@@ -73,7 +47,7 @@ async function collect<T>(collection: AsyncIterable<T | null>): Promise<T[]> {
 }
 
 function raw(pathAndQuery: string, init: RequestInit = {}): Promise<Response> {
-  return fetch(`${sandbox.url}${pathAndQuery}`, {
+  return fetch(`${org.sandbox().url}${pathAndQuery}`, {
     ...init,
     headers: { Authorization: `SSWS ${TOKEN}`, Accept: 'application/json', ...init.headers },
   });
@@ -85,16 +59,16 @@ describe('groupApi.assignUserToGroup: PUT /api/v1/groups/{g}/users/{u}', () => {
     await okta.groupApi.assignUserToGroup({ groupId: AWS_READONLY, userId: ALICE_ID });
     await okta.groupApi.assignUserToGroup({ groupId: AWS_READONLY, userId: ALICE_ID });
 
-    expect(sandbox.groupMembers('aws-prod-readonly')).toEqual([alice.email]);
-    expect(sandbox.requestCount('assignUserToGroup')).toBe(2);
-    expect(sandbox.membershipChanges()).toEqual([
+    expect(org.sandbox().groupMembers('aws-prod-readonly')).toEqual([alice.email]);
+    expect(org.sandbox().requestCount('assignUserToGroup')).toBe(2);
+    expect(org.sandbox().membershipChanges()).toEqual([
       expect.objectContaining({ op: 'add', groupId: AWS_READONLY, userId: ALICE_ID }),
     ]);
 
     const wire = await raw(`/api/v1/groups/${AWS_READONLY}/users/${ALICE_ID}`, { method: 'PUT' });
     expect(wire.status).toBe(204);
     expect(await wire.text()).toBe('');
-    expect(sandbox.membershipChanges()).toHaveLength(1);
+    expect(org.sandbox().membershipChanges()).toHaveLength(1);
   });
 
   it('refuses APP_GROUP and BUILT_IN memberships with 403 E0000006 and changes nothing', async () => {
@@ -108,20 +82,20 @@ describe('groupApi.assignUserToGroup: PUT /api/v1/groups/{g}/users/{u}', () => {
     }
     const err = await oktaError(okta.groupApi.assignUserToGroup({ groupId: APP_GROUP, userId: ALICE_ID }));
     expect(err.errorSummary).toBe('You do not have permission to perform the requested action');
-    expect(sandbox.groupMembers('salesforce-imported')).toEqual(['carol@example.com']);
-    expect(sandbox.membershipChanges()).toEqual([]);
+    expect(org.sandbox().groupMembers('salesforce-imported')).toEqual(['carol@example.com']);
+    expect(org.sandbox().membershipChanges()).toEqual([]);
   });
 });
 
 describe('groupApi.unassignUserFromGroup: DELETE /api/v1/groups/{g}/users/{u}', () => {
   it('answers 204, also when the user is no longer a member', async () => {
     const okta = client();
-    expect(sandbox.groupMembers('jira-software-users')).toContain(bob.email);
+    expect(org.sandbox().groupMembers('jira-software-users')).toContain(bob.email);
     await okta.groupApi.unassignUserFromGroup({ groupId: JIRA_USERS, userId: BOB_ID });
     await okta.groupApi.unassignUserFromGroup({ groupId: JIRA_USERS, userId: BOB_ID });
 
-    expect(sandbox.groupMembers('jira-software-users')).toEqual(['erin@example.com']);
-    expect(sandbox.membershipChanges()).toEqual([
+    expect(org.sandbox().groupMembers('jira-software-users')).toEqual(['erin@example.com']);
+    expect(org.sandbox().membershipChanges()).toEqual([
       expect.objectContaining({ op: 'remove', groupId: JIRA_USERS, userId: BOB_ID }),
     ]);
     const wire = await raw(`/api/v1/groups/${JIRA_USERS}/users/${BOB_ID}`, { method: 'DELETE' });
@@ -134,7 +108,7 @@ describe('groupApi.listGroupUsers: GET /api/v1/groups/{g}/users', () => {
     const seeded = Array.from(
       { length: 7 },
       (_, i) =>
-        sandbox.addUser({
+        org.sandbox().addUser({
           login: `pager${i}@example.com`,
           firstName: 'Page',
           lastName: `User${i}`,
@@ -147,14 +121,14 @@ describe('groupApi.listGroupUsers: GET /api/v1/groups/{g}/users', () => {
 
     expect(members.map((u) => u.profile?.login).sort()).toEqual(['dave@example.com', ...seeded].sort());
     expect(new Set(members.map((u) => u.id)).size).toBe(8);
-    expect(sandbox.requestCount('listGroupUsers')).toBe(3); // pages of 3, 3 and 2
+    expect(org.sandbox().requestCount('listGroupUsers')).toBe(3); // pages of 3, 3 and 2
 
     const first = await raw(`/api/v1/groups/${GITHUB_ADMINS}/users?limit=3`);
     expect(first.headers.get('content-type')).toBe('application/json');
     const link = first.headers.get('link') ?? '';
-    expect(link).toContain(`<${sandbox.url}/api/v1/groups/${GITHUB_ADMINS}/users?limit=3>; rel="self"`);
+    expect(link).toContain(`<${org.sandbox().url}/api/v1/groups/${GITHUB_ADMINS}/users?limit=3>; rel="self"`);
     const next = /<([^>]+)>; rel="next"/.exec(link)?.[1];
-    expect(next).toMatch(new RegExp(`^${sandbox.url}/api/v1/groups/${GITHUB_ADMINS}/users\\?limit=3&after=`));
+    expect(next).toMatch(new RegExp(`^${org.sandbox().url}/api/v1/groups/${GITHUB_ADMINS}/users\\?limit=3&after=`));
     const last = await raw(`/api/v1/groups/${GITHUB_ADMINS}/users?limit=10`);
     expect(last.headers.get('link')).not.toContain('rel="next"');
   });
@@ -206,11 +180,11 @@ describe('userApi.getUser: GET /api/v1/users/{idOrLogin}', () => {
       managerId: BOB_ID,
       manager: bob.email,
     });
-    expect(user._links?.self?.href).toBe(`${sandbox.url}/api/v1/users/${ALICE_ID}`);
+    expect(user._links?.self?.href).toBe(`${org.sandbox().url}/api/v1/users/${ALICE_ID}`);
   });
 
   it('finds a user by URL-encoded login, and reports no last login as null', async () => {
-    const added = sandbox.addUser({
+    const added = org.sandbox().addUser({
       login: 'pat+ops@example.com',
       firstName: 'Pat',
       lastName: 'Ops',
@@ -271,7 +245,7 @@ describe('authentication and permissions', () => {
     expect(err.status).toBe(401);
     expect(err.errorCode).toBe('E0000011');
     expect(err.errorSummary).toBe('Invalid token provided');
-    const missing = await fetch(`${sandbox.url}/api/v1/users/${ALICE_ID}`);
+    const missing = await fetch(`${org.sandbox().url}/api/v1/users/${ALICE_ID}`);
     expect(missing.status).toBe(401);
   });
 
@@ -281,14 +255,14 @@ describe('authentication and permissions', () => {
     const err = await oktaError(readOnly.groupApi.assignUserToGroup({ groupId: AWS_READONLY, userId: ALICE_ID }));
     expect(err.status).toBe(403);
     expect(err.errorCode).toBe('E0000006');
-    expect(sandbox.groupMembers('aws-prod-readonly')).toEqual([]);
-    expect(sandbox.requestCount('assignUserToGroup')).toBe(0);
+    expect(org.sandbox().groupMembers('aws-prod-readonly')).toEqual([]);
+    expect(org.sandbox().requestCount('assignUserToGroup')).toBe(0);
   });
 });
 
 describe('rate limits', () => {
   it('a forced 429 with X-Rate-Limit-Reset is retried by the SDK itself, then succeeds once', async () => {
-    sandbox.faults.update({ throttleNext: 1, retryAfterSeconds: 0 });
+    org.sandbox().faults.update({ throttleNext: 1, retryAfterSeconds: 0 });
     const okta = client({ maxRetries: 2 });
     const delays: number[] = [];
     okta.requestExecutor.on('backoff', (_req: unknown, _res: unknown, _id: unknown, delayMs: number) =>
@@ -299,13 +273,13 @@ describe('rate limits', () => {
 
     // The SDK waits X-Rate-Limit-Reset - Date + 1 s: both headers come from one clock reading.
     expect(delays).toEqual([1000]);
-    expect(sandbox.groupMembers('aws-prod-readonly')).toEqual([alice.email]);
-    expect(sandbox.requestCount('assignUserToGroup')).toBe(1);
-    expect(sandbox.faults.current.throttleNext).toBe(0);
+    expect(org.sandbox().groupMembers('aws-prod-readonly')).toEqual([alice.email]);
+    expect(org.sandbox().requestCount('assignUserToGroup')).toBe(1);
+    expect(org.sandbox().faults.current.throttleNext).toBe(0);
   });
 
   it('with maxRetries 0 the caller gets OktaApiError 429 E0000047 with the rate-limit headers', async () => {
-    sandbox.faults.update({ throttleNext: 1, retryAfterSeconds: 30 });
+    org.sandbox().faults.update({ throttleNext: 1, retryAfterSeconds: 30 });
     const err = await oktaError(
       client({ maxRetries: 0 }).groupApi.assignUserToGroup({ groupId: AWS_READONLY, userId: ALICE_ID }),
     );
@@ -318,11 +292,11 @@ describe('rate limits', () => {
     const date = Date.parse(header(err, 'date') ?? '') / 1000;
     expect(Number(header(err, 'x-rate-limit-reset')) - date).toBe(30);
     expect(header(err, 'content-type')).toBe('application/json');
-    expect(sandbox.groupMembers('aws-prod-readonly')).toEqual([]);
+    expect(org.sandbox().groupMembers('aws-prod-readonly')).toEqual([]);
   });
 
   it('the per-minute limit answers 429 once a bucket is used up, and counts down in the headers', async () => {
-    sandbox.setRateLimit(3);
+    org.sandbox().setRateLimit(3);
     const remaining: (string | null)[] = [];
     for (let i = 0; i < 3; i++)
       remaining.push((await raw(`/api/v1/users/${ALICE_ID}`)).headers.get('x-rate-limit-remaining'));
@@ -332,7 +306,7 @@ describe('rate limits', () => {
     expect([err.status, err.errorCode]).toEqual([429, 'E0000047']);
     expect(header(err, 'x-rate-limit-limit')).toBe('3');
     expect(Number(header(err, 'x-rate-limit-reset'))).toBeGreaterThan(Date.parse(header(err, 'date') ?? '') / 1000);
-    expect(sandbox.requestCount('getUser')).toBe(3);
+    expect(org.sandbox().requestCount('getUser')).toBe(3);
 
     // Okta counts each endpoint family on its own: the groups bucket is untouched.
     const groups = await raw('/api/v1/groups?q=aws');
@@ -343,7 +317,7 @@ describe('rate limits', () => {
 
 describe('server errors and unknown endpoints', () => {
   it('answers an injected server error with 500 E0000009', async () => {
-    sandbox.faults.update({ failNext: 1 });
+    org.sandbox().faults.update({ failNext: 1 });
     const err = await oktaError(client().userApi.getUser({ userId: ALICE_ID }));
     expect([err.status, err.errorCode, err.errorSummary]).toEqual([500, 'E0000009', 'Internal Server Error']);
   });
@@ -371,19 +345,19 @@ describe('createOktaClient', () => {
   it('reads fresh (no SDK cache): a second getUser reaches Okta and sees a new last login', async () => {
     const okta = client();
     await okta.userApi.getUser({ userId: ALICE_ID });
-    sandbox.recordLogin(ALICE_ID, new Date('2026-12-01T08:00:00.000Z'));
+    org.sandbox().recordLogin(ALICE_ID, new Date('2026-12-01T08:00:00.000Z'));
     const again = await okta.userApi.getUser({ userId: ALICE_ID });
     expect(new Date(again.lastLogin ?? 0).toISOString()).toBe('2026-12-01T08:00:00.000Z');
-    expect(sandbox.requestCount('getUser')).toBe(2);
+    expect(org.sandbox().requestCount('getUser')).toBe(2);
   });
 
   it('where the SDK default cache would have answered the second read itself, stale', async () => {
-    const cached = new Client({ orgUrl: sandbox.url, token: TOKEN });
+    const cached = new Client({ orgUrl: org.sandbox().url, token: TOKEN });
     await cached.userApi.getUser({ userId: ALICE_ID });
-    sandbox.recordLogin(ALICE_ID, new Date('2026-12-01T08:00:00.000Z'));
+    org.sandbox().recordLogin(ALICE_ID, new Date('2026-12-01T08:00:00.000Z'));
     const again = await cached.userApi.getUser({ userId: ALICE_ID });
     expect(new Date(again.lastLogin ?? 0).toISOString()).toBe(alice.lastLogin);
-    expect(sandbox.requestCount('getUser')).toBe(1);
+    expect(org.sandbox().requestCount('getUser')).toBe(1);
   });
 
   it('is not steered by OKTA_CLIENT_* variables or an okta.yaml in the working directory', async () => {
@@ -418,7 +392,7 @@ describe('createOktaClient', () => {
       },
       expect.stringContaining('ignores them'),
     ]);
-    expect(okta.baseUrl).toBe(sandbox.url);
+    expect(okta.baseUrl).toBe(org.sandbox().url);
     expect(okta.authorizationMode).toBe('SSWS');
     expect((await okta.userApi.getUser({ userId: ALICE_ID })).id).toBe(ALICE_ID);
   });
@@ -427,7 +401,7 @@ describe('createOktaClient', () => {
 describe('sandbox admin API (/__sandbox/...)', () => {
   it('seeds users, sets the rate limit, shows state and resets, without a token', async () => {
     const admin = (method: string, pathName: string, body?: unknown): Promise<Response> =>
-      fetch(`${sandbox.url}/__sandbox/${pathName}`, {
+      fetch(`${org.sandbox().url}/__sandbox/${pathName}`, {
         method,
         headers: { 'Content-Type': 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -440,14 +414,14 @@ describe('sandbox admin API (/__sandbox/...)', () => {
       groups: ['aws-prod-admin'],
     });
     expect(created.status).toBe(201);
-    expect(sandbox.groupMembers('aws-prod-admin')).toEqual(['sam@example.com']);
+    expect(org.sandbox().groupMembers('aws-prod-admin')).toEqual(['sam@example.com']);
     expect(
       (await admin('POST', 'users', { login: 'sam@example.com', firstName: 'Sam', lastName: 'Again' })).status,
     ).toBe(409);
     expect((await admin('POST', 'users', { firstName: 'No login' })).status).toBe(400);
 
     expect((await admin('PUT', 'rate-limit', { perMinute: 5 })).status).toBe(200);
-    expect(sandbox.rateLimitPerMinute).toBe(5);
+    expect(org.sandbox().rateLimitPerMinute).toBe(5);
     expect((await raw('/api/v1/groups')).headers.get('x-rate-limit-limit')).toBe('5');
 
     const state = (await (await admin('GET', 'state')).json()) as {
@@ -458,8 +432,8 @@ describe('sandbox admin API (/__sandbox/...)', () => {
     expect(state.groups.find((g) => g.name === 'aws-prod-admin')?.members).toEqual(['sam@example.com']);
 
     expect((await admin('POST', 'reset')).status).toBe(200);
-    expect(sandbox.rateLimitPerMinute).toBe(600);
-    expect(sandbox.groupMembers('aws-prod-admin')).toEqual([]);
-    expect(() => sandbox.userGroups('sam@example.com')).toThrow();
+    expect(org.sandbox().rateLimitPerMinute).toBe(600);
+    expect(org.sandbox().groupMembers('aws-prod-admin')).toEqual([]);
+    expect(() => org.sandbox().userGroups('sam@example.com')).toThrow();
   });
 });
