@@ -4,7 +4,7 @@ import { pickActivities } from '../activities';
 import { keepAliveInterceptors } from './keep-alive';
 import { logger } from '../logging';
 import type { Connection, RulesDocument } from '../policy/schema';
-import { directoryTaskQueue, readBackTaskQueue } from '../workflows/task-queues';
+import { directoryTaskQueue } from '../workflows/task-queues';
 
 /**
  * One activity worker per directory connection of the rules in force, on the connection's own task
@@ -30,32 +30,11 @@ export function requestsPerMinute(connection: Connection): number | undefined {
   return connection.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE[connection.type];
 }
 
-/**
- * Directories that count a membership read-back in another rate-limit bucket than membership writes:
- * Okta (`GET /api/v1/users/{id}/groups` is in a users bucket, not in `/api/v1/groups`'s).
- */
-const READS_BUDGETED_APART = new Set<Connection['type']>(['okta']);
-
-/**
- * How a connection's budget (requests per minute) is shared between its two queues: membership writes
- * (and reads that are not read-backs), and read-backs. Every change is read back once, so where both
- * count in the same bucket (Graph, GitHub, Google, AWS, Atlassian) each queue gets half: a storm of
- * removals then runs at the budget, each removal's read-back beside the next removal rather than in its
- * turn. Where reads count apart (Okta), each queue gets the whole budget of its bucket.
- */
-export function queueBudgets(type: Connection['type'], perMinute: number): { writes: number; readBacks: number } {
-  return READS_BUDGETED_APART.has(type)
-    ? { writes: perMinute, readBacks: perMinute }
-    : { writes: perMinute / 2, readBacks: perMinute / 2 };
-}
-
-/** Read-backs of runs from before 'read-back-queue' still come to the connection's queue. */
 const DIRECTORY_ACTIVITIES = ['isMember', 'addMember', 'removeMember', 'verifyMembership'] as const;
-const READ_BACK_ACTIVITIES = ['verifyMembership'] as const;
 
 interface Running {
   perMinute: number;
-  workers: Worker[];
+  worker: Worker;
   done: Promise<void>;
 }
 
@@ -114,42 +93,33 @@ export class DirectoryWorkers {
       const running = this.running.get(name);
       if (running?.perMinute === perMinute) continue;
       if (running) await this.retire(name);
-      await this.start(name, connection.type, perMinute);
+      await this.start(name, perMinute);
     }
   }
 
-  private async start(name: string, type: Connection['type'], perMinute: number): Promise<void> {
+  private async start(name: string, perMinute: number): Promise<void> {
     const taskQueue = directoryTaskQueue(this.deps.baseTaskQueue, name);
-    const budgets = queueBudgets(type, perMinute);
-    const workers = await Promise.all([
-      this.worker(taskQueue, DIRECTORY_ACTIVITIES, budgets.writes),
-      this.worker(readBackTaskQueue(taskQueue), READ_BACK_ACTIVITIES, budgets.readBacks),
-    ]);
-    const done = Promise.all(
-      workers.map((w) => w.run().catch((err: unknown) => logger.error({ err, taskQueue }, 'directory worker stopped'))),
-    ).then(() => undefined);
-    this.running.set(name, { perMinute, workers, done });
-    if (this.stopped) return this.retire(name); // stopped while it was being created
-    logger.info({ connection: name, taskQueue, perMinute, ...budgets }, 'directory worker running');
-  }
-
-  private worker(taskQueue: string, names: readonly (keyof LeaseholdActivities)[], perMinute: number): Promise<Worker> {
-    return Worker.create({
+    const activities = pickActivities(this.deps.activities, DIRECTORY_ACTIVITIES);
+    const worker = await Worker.create({
       connection: this.deps.connection,
       namespace: this.deps.namespace,
       taskQueue,
-      activities: pickActivities(this.deps.activities, names),
+      activities,
       interceptors: keepAliveInterceptors,
       maxTaskQueueActivitiesPerSecond: perMinute / 60,
       maxConcurrentActivityTaskExecutions: this.deps.maxConcurrent ?? 50,
     });
+    const done = worker.run().catch((err: unknown) => logger.error({ err, taskQueue }, 'directory worker stopped'));
+    this.running.set(name, { perMinute, worker, done });
+    if (this.stopped) return this.retire(name); // stopped while it was being created
+    logger.info({ connection: name, taskQueue, perMinute }, 'directory worker running');
   }
 
   private async retire(name: string): Promise<void> {
     const running = this.running.get(name);
     if (!running) return;
     this.running.delete(name);
-    for (const worker of running.workers) if (worker.getState() === 'RUNNING') worker.shutdown();
+    if (running.worker.getState() === 'RUNNING') running.worker.shutdown();
     await running.done;
   }
 }

@@ -7,11 +7,9 @@
  *   once even while thousands of requests wait on the base queue;
  * - Jira write-back (`<base>-jira`): comments, transitions and evidence files, never in front of a
  *   directory change;
- * - each directory connection (`<base>-directory-<connection>`): its membership writes and reads,
+ * - each directory connection (`<base>-directory-<connection>`): its membership reads and writes,
  *   dispatched no faster than the connection's request rate (the queue's activity rate limit), so a burst
- *   of expiries runs at the directory's floor instead of into a storm of 429s; the read-back of each
- *   change on a queue of its own (`…-reads`, since 'read-back-queue'), paced by the share of the budget
- *   reads have (Okta counts them in another bucket than membership writes; Graph, in the same one).
+ *   of expiries runs at the directory's floor instead of into a storm of 429s.
  *
  * A run learns the queues from its pinned policy (`loadPolicy`): runs pinned before the split, and
  * workers that do not split (the fast workflow tests), keep everything on the base queue.
@@ -20,5 +18,3 @@ export const policyTaskQueue = (base: string): string => `${base}-policy`;
 export const jiraTaskQueue = (base: string): string => `${base}-jira`;
 export const directoryTaskQueue = (base: string, connectionName: string): string =>
   `${base}-directory-${connectionName}`;
-/** The queue of a directory connection's read-backs, next to its queue (`directoryTaskQueue`). */
-export const readBackTaskQueue = (directoryQueue: string): string => `${directoryQueue}-reads`;

@@ -1,5 +1,4 @@
-import { ActivityFailure, patched, proxyActivities, proxyLocalActivities, TimeoutFailure } from '@temporalio/workflow';
-import { readBackTaskQueue } from '../task-queues';
+import { ActivityFailure, proxyActivities, proxyLocalActivities, TimeoutFailure } from '@temporalio/workflow';
 import type { LeaseholdActivities } from '../../activities/contract';
 import { ATTEMPTS_PER_ROUND, BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND, RELEASE_ATTEMPTS_PER_ROUND } from './rounds';
 import { KEEP_ALIVE } from '../keep-alive';
@@ -24,9 +23,6 @@ export function directoryCalls(taskQueue: string | undefined) {
   // A call waits on the connection's queue behind the rate limit, but not forever: with no worker serving
   // the queue (the connection left the rules before a restart), the next round runs on the lease's queue.
   const on = taskQueue ? { taskQueue, scheduleToStartTimeout: UNSERVED_AFTER } : {};
-  // Read-backs on the connection's reads queue (runs since 'read-back-queue'): a removal's write and its
-  // read-back are paced apart, so neither waits behind the other's share of the budget.
-  const reads = taskQueue && patched('read-back-queue') ? { ...on, taskQueue: readBackTaskQueue(taskQueue) } : on;
   /** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
   const idp = proxyActivities<Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember'>>({
     startToCloseTimeout: '1 minute',
@@ -44,7 +40,7 @@ export function directoryCalls(taskQueue: string | undefined) {
   const verify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
     startToCloseTimeout: '30s',
     ...KEEP_ALIVE,
-    ...reads,
+    ...on,
     retry: { initialInterval: '1s', backoffCoefficient: 1.5, maximumInterval: '10s', maximumAttempts: 30 },
   });
 
@@ -70,7 +66,7 @@ export function directoryCalls(taskQueue: string | undefined) {
   const releaseVerify = proxyActivities<Pick<LeaseholdActivities, 'verifyMembership'>>({
     startToCloseTimeout: '30s',
     ...KEEP_ALIVE,
-    ...reads,
+    ...on,
     retry: { ...RELEASE_RETRY, maximumAttempts: 30 },
   });
   return { idp, verify, releaseIdp, backedOffReleaseIdp, releaseVerify };
