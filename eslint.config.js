@@ -87,4 +87,24 @@ module.exports = tseslint.config(
       ],
     },
   },
+  {
+    // Workflow modules are loaded once and shared by every run (preloaded, see src/worker/workflow-bundle.ts):
+    // state at module scope would leak from one request's run into another's. State lives in the workflow
+    // function's closures; module scope holds constants only.
+    files: ['src/workflows/**/*.ts', 'src/policy/approval.ts', 'src/policy/duration.ts', 'src/policy/review.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: ':matches(Program, ExportNamedDeclaration) > VariableDeclaration[kind!="const"]',
+          message: 'No mutable state at module scope: workflow modules are shared by every run (preloadModules).',
+        },
+        {
+          selector:
+            ':matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet|Array)$/]',
+          message: 'No mutable collection at module scope: workflow modules are shared by every run (preloadModules).',
+        },
+      ],
+    },
+  },
 );

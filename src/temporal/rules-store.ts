@@ -5,6 +5,7 @@ import { Reclaims } from './reclaim';
 import { Reviews } from './reviews';
 import { policyTaskQueue } from '../workflows/task-queues';
 import {
+  activeVersionQuery,
   approveRulesUpdate,
   currentRulesQuery,
   pendingRulesQuery,
@@ -16,10 +17,14 @@ import type { RulesVersion, RulesVersionSummary, SubmitResult, Submission } from
 
 /**
  * The client side of the policy workflow: where the CLI submits rules and where the worker and the
- * webhook starter read the rules in force. Reads are cached briefly (the webhook path reads per event).
+ * webhook starter read the rules in force. Reads are cached briefly (the webhook path reads per event),
+ * one at a time (callers arriving meanwhile share it), and once a version is held, a read asks only
+ * which version is in force: the document (hundreds of KB for large rules) is fetched again only when
+ * that changed. Rereading the whole document every second was most of a busy worker's garbage.
  */
 export class RulesStore {
   private cached?: { at: number; value: RulesVersion | undefined };
+  private reading?: Promise<RulesVersion | undefined>;
 
   constructor(
     private readonly client: Client,
@@ -43,7 +48,7 @@ export class RulesStore {
         staticSummary: 'Leasehold rules in force (submit with `leasehold rules apply`)',
       }),
     });
-    this.cached = undefined;
+    this.forget();
     // The groups these rules manage are reconciled with their directories from now on (see drift.ts).
     await new DriftWatch(this.client, this.taskQueue).ensure();
     // The daily inactivity sweep (it reclaims only for levels with a `reclaim` policy).
@@ -54,9 +59,15 @@ export class RulesStore {
 
   async approve(version: number, approvedBy: string): Promise<RulesVersionSummary> {
     const result = await this.handle.executeUpdate(approveRulesUpdate, { args: [{ version, approvedBy }] });
-    this.cached = undefined;
+    this.forget();
     await this.syncReviewSchedules();
     return result;
+  }
+
+  /** After a change made here: the next read asks afresh (a read in flight may predate the change). */
+  private forget(): void {
+    this.cached = undefined;
+    this.reading = undefined;
   }
 
   /** Each review campaign with a recurrence has its Schedule, as the rules in force say (see reviews.ts). */
@@ -67,15 +78,40 @@ export class RulesStore {
   /** The active rules, or undefined when none were ever applied. */
   async current(): Promise<RulesVersion | undefined> {
     if (this.cached && Date.now() - this.cached.at < this.cacheMs) return this.cached.value;
+    if (!this.reading) {
+      const reading: Promise<RulesVersion | undefined> = this.read().then((value) => {
+        if (this.reading === reading) this.cached = { at: Date.now(), value };
+        return value;
+      });
+      this.reading = reading;
+      void reading
+        .finally(() => {
+          if (this.reading === reading) this.reading = undefined;
+        })
+        .catch(() => undefined);
+    }
+    return this.reading;
+  }
+
+  private async read(): Promise<RulesVersion | undefined> {
+    const held = this.cached?.value;
     let value: RulesVersion | undefined;
     try {
-      value = await this.handle.query(currentRulesQuery);
+      value = held && (await this.stillInForce(held)) ? held : await this.handle.query(currentRulesQuery);
     } catch (err) {
       if (isNotFound(err)) value = undefined;
       else throw err;
     }
-    this.cached = { at: Date.now(), value };
     return value;
+  }
+
+  /** Whether the version held is still the one in force (a policy run from before the query: no). */
+  private async stillInForce(held: RulesVersion): Promise<boolean> {
+    const active = await this.handle.query(activeVersionQuery).catch((err: unknown) => {
+      if (isNotFound(err) || !/did not register a handler/i.test(String(err))) throw err;
+      return undefined;
+    });
+    return active?.version === held.version && active.digest === held.digest;
   }
 
   async version(version: number): Promise<RulesVersion | undefined> {

@@ -20,6 +20,9 @@ export interface RulesVersion {
   approvedAt?: string;
 }
 
+/** The rules in force, named without their document. */
+export type ActiveVersion = Pick<RulesVersion, 'version' | 'digest'>;
+
 export type VersionStatus = 'active' | 'superseded' | 'pending' | 'withdrawn';
 
 export interface RulesVersionSummary {

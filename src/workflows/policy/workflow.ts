@@ -13,6 +13,7 @@ import type * as Validation from '../../policy/validate';
 import type { RulesDocument } from '../../policy/schema';
 import { failureMessage } from '../failures';
 import {
+  activeVersionQuery,
   approveRulesUpdate,
   currentRulesQuery,
   pendingRulesQuery,
@@ -204,6 +205,10 @@ export async function policyWorkflow(carried?: PolicyState): Promise<void> {
   );
 
   setHandler(currentRulesQuery, () => active());
+  setHandler(activeVersionQuery, () => {
+    const current = active();
+    return current && { version: current.version, digest: current.digest };
+  });
   setHandler(
     rulesVersionQuery,
     (version) =>
