@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths';
+import { imageMallocArenas } from '../../test/harness/compose';
 import type { Leasehold } from '../../test/harness/leasehold';
 import { approvalLatencies } from './approvals';
 import {
@@ -25,9 +26,14 @@ const cli = path.join(projectRoot, 'bin', 'leasehold.js');
 /** The issue's target, 400 MB, in the MiB /proc reports. */
 const RSS_TARGET_MIB = 400e6 / 2 ** 20;
 
-/** `leasehold worker` as a process of its own (as in production), on the stack's namespace and task queue. */
+/**
+ * `leasehold worker` as a process of its own, as the image runs it (its allocator setting), on the
+ * stack's namespace and task queue.
+ */
 function spawnWorker(lh: Leasehold): ChildProcess {
-  return spawn(process.execPath, [cli, 'worker'], { env: lh.processEnv(), stdio: ['ignore', 'ignore', 'inherit'] });
+  const arenas = imageMallocArenas();
+  const env = { ...lh.processEnv(), ...(arenas ? { MALLOC_ARENA_MAX: arenas } : {}) };
+  return spawn(process.execPath, [cli, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 function rssMiB(pid: number): number {
@@ -109,11 +115,11 @@ export async function backlogFigure(ctx: PerfContext): Promise<Row[]> {
       const ratio = p50 / p50Empty;
       return [
         {
-          figure: `6. ${n} active grants: worker RSS (process of its own)`,
+          figure: `6. ${n} active grants: worker RSS (process of its own, as the image runs it)`,
           measured: `${rss.toFixed(0)} MiB (empty ${rssEmpty.toFixed(0)} MiB)`,
           target: `≤ 400 MB (${RSS_TARGET_MIB.toFixed(0)} MiB)`,
           held: rss <= RSS_TARGET_MIB,
-          note: `intake while building the backlog: ${backlog.perMin.toFixed(0)} grants/min (auto-approved, through Jira and the starter)`,
+          note: `intake while building the backlog: ${backlog.perMin.toFixed(0)} grants/min (auto-approved, through Jira and the starter); MALLOC_ARENA_MAX=${imageMallocArenas() ?? 'unset'}`,
         },
         {
           figure: `6. ${n} active grants: approval → Okta p50 ÷ empty system (10 approvals each)`,

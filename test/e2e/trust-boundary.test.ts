@@ -9,7 +9,7 @@ import {
 } from '../../src/workflows/access-request/messages';
 import type { EvidenceRecord } from '../../src/workflows/access-request/types';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';
-import { exampleRulesText, Leasehold } from '../harness/leasehold';
+import { eventually, exampleRulesText, Leasehold } from '../harness/leasehold';
 import { parseRulesText } from '../../src/policy/parse';
 
 /**
@@ -81,7 +81,12 @@ describe('a decision counts only if Jira recorded it', () => {
     ]);
     expect(okta().groupMembers('aws-prod-readonly')).not.toContain(alice.email);
     expect(lh.jiraIssue(key).status).toBe('Waiting for approval');
-    expect(lh.jiraComments(key).some((c) => c.includes('was ignored: Jira has no record of it'))).toBe(true);
+    // Jira hears of it through write-back, which runs beside the workflow (its comment follows shortly).
+    await eventually(
+      () => lh.jiraComments(key).some((c) => c.includes('was ignored: Jira has no record of it')),
+      10_000,
+      'the comment saying the forged approval was ignored',
+    );
 
     await lh.move(key, 'Approved by Manager', 'bob');
     const active = await lh.waitForState(key, 'Active');

@@ -57,3 +57,9 @@ export function exampleEnv(extra: Record<string, string> = {}): Record<string, s
 
 export const commandOf = (s: ComposeService): string[] =>
   Array.isArray(s.command) ? s.command : (s.command ?? '').split(' ').filter(Boolean);
+
+/** The allocator setting the image runs its processes with (the final stage's `ENV MALLOC_ARENA_MAX`). */
+export function imageMallocArenas(): string | undefined {
+  const dockerfile = fs.readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
+  return /^\s*MALLOC_ARENA_MAX=(\d+)/m.exec(dockerfile.split(/^FROM /m).at(-1) ?? '')?.[1];
+}

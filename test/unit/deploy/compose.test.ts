@@ -2,7 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { projectRoot } from '../../../src/paths';
-import { commandOf, exampleEnv, loadCompose, readComposeText, type ComposeService } from '../../harness/compose';
+import {
+  commandOf,
+  exampleEnv,
+  imageMallocArenas,
+  loadCompose,
+  readComposeText,
+  type ComposeService,
+} from '../../harness/compose';
 
 /**
  * No Docker engine here: the compose files are checked against the Compose Specification's own JSON
@@ -151,6 +158,10 @@ describe('the image', () => {
     const ignored = fs.readFileSync(path.join(projectRoot, '.dockerignore'), 'utf8').split('\n');
     expect(ignored).toEqual(expect.arrayContaining(['.env', '.env.*', '.leasehold']));
     expect(dockerfile).toMatch(/ENTRYPOINT \["node", "bin\/leasehold\.js"\]/);
+  });
+
+  test("its processes run with two malloc arenas (the worker's RSS figure is measured so)", () => {
+    expect(imageMallocArenas()).toBe('2');
   });
 
   test('every variable the example rules read is passed to the Leasehold services', () => {
