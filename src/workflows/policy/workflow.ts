@@ -24,10 +24,10 @@ import {
 import type { PolicyState, RulesVersion, RulesVersionSummary, Submission, SubmitResult } from './types';
 
 /**
- * The rules' validation (zod and the rules' schema), loaded when this workflow first validates. Every
- * workflow of the bundle instantiates the modules it loads (a reused V8 context keeps a module cache per
- * workflow): loaded at the top, the schema's hundreds of objects would be built for each of thousands of
- * sleeping requests and leases, which never validate rules.
+ * The rules' validation (zod and the rules' schema), loaded when this workflow first validates, into this
+ * run's own module cache. The workflow modules are loaded once and shared by every run (preloaded, see
+ * src/worker/workflow-bundle.ts); zod is kept out of them, so the thousands of sleeping requests and
+ * leases, which never validate rules, never load it, and zod's objects are not frozen by the sharing.
  */
 function validation(): typeof Validation {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
