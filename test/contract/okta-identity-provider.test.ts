@@ -1,11 +1,8 @@
 import { OktaApiError } from '@okta/okta-sdk-nodejs';
 import { ConnectorError } from '../../src/connectors/connector-error';
 import { createOktaClient } from '../../src/connectors/okta/okta-client';
-import {
-  classifyOktaError,
-  OktaIdentityProvider,
-  rateLimitWaitMs,
-} from '../../src/connectors/okta/okta-identity-provider';
+import { classifyOktaError, rateLimitWaitMs } from '../../src/connectors/okta/okta-errors';
+import { OktaIdentityProvider } from '../../src/connectors/okta/okta-identity-provider';
 import { SecretUnavailableError } from '../../src/config/settings';
 import type { OktaConnection } from '../../src/policy/schema';
 import {
