@@ -25,6 +25,7 @@ import type { RulesVersion, RulesVersionSummary, SubmitResult, Submission } from
 export class RulesStore {
   private cached?: { at: number; value: RulesVersion | undefined };
   private reading?: Promise<RulesVersion | undefined>;
+  private generation = 0;
 
   constructor(
     private readonly client: Client,
@@ -68,6 +69,7 @@ export class RulesStore {
   private forget(): void {
     this.cached = undefined;
     this.reading = undefined;
+    this.generation++;
   }
 
   /** Each review campaign with a recurrence has its Schedule, as the rules in force say (see reviews.ts). */
@@ -78,22 +80,12 @@ export class RulesStore {
   /** The active rules, or undefined when none were ever applied. */
   async current(): Promise<RulesVersion | undefined> {
     if (this.cached && Date.now() - this.cached.at < this.cacheMs) return this.cached.value;
-    if (!this.reading) {
-      const reading: Promise<RulesVersion | undefined> = this.read().then((value) => {
-        if (this.reading === reading) this.cached = { at: Date.now(), value };
-        return value;
-      });
-      this.reading = reading;
-      void reading
-        .finally(() => {
-          if (this.reading === reading) this.reading = undefined;
-        })
-        .catch(() => undefined);
-    }
+    this.reading ??= this.read().finally(() => (this.reading = undefined));
     return this.reading;
   }
 
   private async read(): Promise<RulesVersion | undefined> {
+    const generation = this.generation;
     const held = this.cached?.value;
     let value: RulesVersion | undefined;
     try {
@@ -102,6 +94,8 @@ export class RulesStore {
       if (isNotFound(err)) value = undefined;
       else throw err;
     }
+    // A read that began before a change made here (see forget) is not kept.
+    if (generation === this.generation) this.cached = { at: Date.now(), value };
     return value;
   }
 
