@@ -140,8 +140,12 @@ export class Leasehold {
    * the approval is recorded and, if more are needed, the issue is back to waiting for the next one.
    */
   async approve(issueKey: string, as: string): Promise<void> {
+    // A person approves an issue that shows as waiting: after an ignored decision the issue sits in
+    // "Approved by Manager" until write-back moves it back, and moving it there again changes nothing.
+    await this.waitFor(issueKey, () => this.jiraIssue(issueKey).status !== 'Approved by Manager');
     const before = await this.state(issueKey);
-    await this.move(issueKey, 'Approved by Manager', as);
+    const moved = await (await gatewayAs(as, this.sandboxes.jira.url)).transitionTo(issueKey, 'Approved by Manager');
+    if (!moved) throw new Error(`${issueKey} was already "Approved by Manager": ${as}'s approval changed nothing`);
     const after = await this.waitFor(
       issueKey,
       (s) =>
