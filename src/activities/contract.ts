@@ -25,6 +25,12 @@ import type {
  * reaches the workflow bundle. Implementations live beside it in src/activities/.
  */
 
+/** A membership change as the directory answered it, and when reading it back showed it (ISO 8601). */
+export interface VerifiedChange {
+  answer: IdpAnswer;
+  verifiedAt: string;
+}
+
 /** The policy a request is pinned to at its start. */
 export interface PinnedPolicy {
   version: number;
@@ -116,6 +122,10 @@ export interface LeaseholdActivities {
   removeMember(input: ConnectionRef & { groupId: string; userId: string }): Promise<IdpAnswer>;
   /** Reads membership back until it matches `expected` (directories are eventually consistent). Returns when it did. */
   verifyMembership(input: ConnectionRef & { groupId: string; userId: string; expected: boolean }): Promise<string>;
+  /** Adds the user, then reads the membership back until it shows: a change and its proof in one activity. */
+  ensureMember(input: ConnectionRef & { groupId: string; userId: string }): Promise<VerifiedChange>;
+  /** Removes the user, then reads the membership back until it is gone. */
+  ensureRemoved(input: ConnectionRef & { groupId: string; userId: string }): Promise<VerifiedChange>;
 
   /** Delivers an operation to the membership's group-lease workflow (signal-with-start). */
   sendLeaseOperation(op: LeaseOperation): Promise<void>;

@@ -30,10 +30,40 @@ export function requestsPerMinute(connection: Connection): number | undefined {
   return connection.requestsPerMinute ?? DEFAULT_REQUESTS_PER_MINUTE[connection.type];
 }
 
-const DIRECTORY_ACTIVITIES = ['isMember', 'addMember', 'removeMember', 'verifyMembership'] as const;
+/**
+ * Calls against the connection's budget that one membership change makes: since 'lease-ensure' a change
+ * is one activity, its write and its read-back. Okta counts the read-back (`/api/v1/users/{id}/groups`)
+ * against its users limit, not the groups one the budget is for; every other directory counts both.
+ */
+export const BUDGETED_CALLS_PER_CHANGE: Record<Exclude<Connection['type'], 'jira'>, number> = {
+  okta: 1,
+  entra: 2,
+  github: 2,
+  atlassian: 2,
+  google: 2,
+  aws: 2,
+};
+
+/**
+ * The connection queue's activity rate: its budget spread over the calls of one change. An activity of
+ * runs from before 'lease-ensure' makes one call, so those are paced conservatively, never too fast.
+ */
+export function activitiesPerSecond(connection: Connection, perMinute: number): number {
+  return connection.type === 'jira' ? perMinute / 60 : perMinute / 60 / BUDGETED_CALLS_PER_CHANGE[connection.type];
+}
+
+const DIRECTORY_ACTIVITIES = [
+  'isMember',
+  'addMember',
+  'removeMember',
+  'verifyMembership',
+  'ensureMember',
+  'ensureRemoved',
+] as const;
 
 interface Running {
   perMinute: number;
+  perSecond: number;
   worker: Worker;
   done: Promise<void>;
 }
@@ -90,14 +120,15 @@ export class DirectoryWorkers {
     for (const [name, connection] of Object.entries(rules?.connections ?? {})) {
       const perMinute = requestsPerMinute(connection);
       if (perMinute === undefined) continue;
+      const perSecond = activitiesPerSecond(connection, perMinute);
       const running = this.running.get(name);
-      if (running?.perMinute === perMinute) continue;
+      if (running?.perSecond === perSecond) continue;
       if (running) await this.retire(name);
-      await this.start(name, perMinute);
+      await this.start(name, perMinute, perSecond);
     }
   }
 
-  private async start(name: string, perMinute: number): Promise<void> {
+  private async start(name: string, perMinute: number, perSecond: number): Promise<void> {
     const taskQueue = directoryTaskQueue(this.deps.baseTaskQueue, name);
     const activities = pickActivities(this.deps.activities, DIRECTORY_ACTIVITIES);
     const worker = await Worker.create({
@@ -106,13 +137,13 @@ export class DirectoryWorkers {
       taskQueue,
       activities,
       interceptors: keepAliveInterceptors,
-      maxTaskQueueActivitiesPerSecond: perMinute / 60,
+      maxTaskQueueActivitiesPerSecond: perSecond,
       maxConcurrentActivityTaskExecutions: this.deps.maxConcurrent ?? 50,
     });
     const done = worker.run().catch((err: unknown) => logger.error({ err, taskQueue }, 'directory worker stopped'));
-    this.running.set(name, { perMinute, worker, done });
+    this.running.set(name, { perMinute, perSecond, worker, done });
     if (this.stopped) return this.retire(name); // stopped while it was being created
-    logger.info({ connection: name, taskQueue, perMinute }, 'directory worker running');
+    logger.info({ connection: name, taskQueue, perMinute, activitiesPerSecond: perSecond }, 'directory worker running');
   }
 
   private async retire(name: string): Promise<void> {

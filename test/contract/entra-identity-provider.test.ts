@@ -7,6 +7,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GraphError } from '@microsoft/microsoft-graph-client';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { directoryActivities } from '../../src/activities/directory';
+import type { IdentityProvider } from '../../src/connectors/identity-provider';
 import { ConnectorError } from '../../src/connectors/connector-error';
 import { classifyGraphError, EntraIdentityProvider } from '../../src/connectors/entra/entra-identity-provider';
 import { createGraphClient } from '../../src/connectors/entra/graph-client';
@@ -401,6 +404,48 @@ describe('EntraIdentityProvider against the sandbox Graph', () => {
       await expect(idp.listMembers(FINANCE)).resolves.toEqual([expect.objectContaining({ id: entraId('frank') })]);
     });
   });
+  describe('a membership change and its read-back in one activity (ensureMember, ensureRemoved)', () => {
+    const ref = (groupId: string, handle: string) => ({
+      connectionName: 'entra',
+      connection: connectionFor(leaseholdApp),
+      groupId,
+      userId: entraId(handle),
+    });
+    const run = <A extends unknown[], R>(fn: (...args: A) => Promise<R>, ...args: A): Promise<R> =>
+      new MockActivityEnvironment().run(fn, ...args);
+
+    it('writes once and reads back until Graph shows the write (a fresh add lags by 1.5 s)', async () => {
+      sandbox.reset({ replicationDelayMs: 1_500 });
+      const writes = sandbox.writeCounts().addMember;
+      const changed = await run(directoryActivities({ provider: () => idp }).ensureMember, ref(FINANCE, 'frank'));
+      expect(sandbox.writeCounts().addMember - writes).toBe(1);
+      expect(Date.parse(changed.verifiedAt) - Date.parse(changed.answer.at!)).toBeGreaterThanOrEqual(1_000);
+      await expect(idp.isMember(FINANCE, entraId('frank'))).resolves.toBe(true);
+    });
+
+    it('waits out a rate-limited read-back without removing twice', async () => {
+      // Graph throttles the read that follows the removal, once, asking for a second's wait.
+      const throttledAfterWrite: IdentityProvider = Object.create(idp, {
+        removeMember: {
+          value: async (groupId: string, userId: string) => {
+            const answer = await idp.removeMember(groupId, userId);
+            sandbox.faults.update({ throttleNext: 1, retryAfterSeconds: 1 });
+            return answer;
+          },
+        },
+      }) as IdentityProvider;
+      const writes = sandbox.writeCounts().removeMember;
+      const changed = await run(
+        directoryActivities({ provider: () => throttledAfterWrite }).ensureRemoved,
+        ref(SF_ADMIN, 'carol'),
+      );
+      expect(sandbox.writeCounts().removeMember - writes).toBe(1);
+      expect(sandbox.faults.current.throttleNext).toBe(0);
+      expect(Date.parse(changed.verifiedAt) - Date.parse(changed.answer.at!)).toBeGreaterThanOrEqual(900);
+      expect(sandbox.isMember('SF-Admin', entraId('carol'))).toBe(false);
+    });
+  });
+
   describe('connections test, where a level reclaims', () => {
     const rules = (connection: EntraConnection) =>
       rulesDocumentSchema.parse({

@@ -20,13 +20,16 @@ export const refusal = (what: string): ApplicationFailure =>
 /** The test server's time of the running activity attempt (skipped time included). */
 export const serverNow = (): number => Context.current().info.currentAttemptScheduledTimestampMs;
 
-type DirectoryActivities = Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember' | 'verifyMembership'>;
+type DirectoryActivities = Pick<
+  LeaseholdActivities,
+  'isMember' | 'addMember' | 'removeMember' | 'verifyMembership' | 'ensureMember' | 'ensureRemoved'
+>;
 
 /** A directory group in memory: who is in it, every change made (when), and switches that make calls fail. */
 export class FakeDirectoryGroup {
   readonly members = new Set<string>();
   readonly changes: Array<{ op: 'add' | 'remove'; userId: string; at?: number }> = [];
-  /** Attempts of each call, failed ones included. */
+  /** Attempts of each call, failed ones included (an ensure… activity counts as its add or remove). */
   readonly attempts = { isMember: 0, addMember: 0, removeMember: 0 };
   readsFail = false;
   /** Adds and removes fail transiently. */
@@ -36,32 +39,50 @@ export class FakeDirectoryGroup {
   removeFailure?: (what: string) => ApplicationFailure | undefined;
 
   activities(): DirectoryActivities {
+    const add = async (userId: string) => {
+      this.attempts.addMember++;
+      if (this.addFailure) throw this.addFailure('addMember');
+      if (this.writesFail) throw outage('addMember');
+      this.members.add(userId);
+      this.changes.push({ op: 'add', userId, at: serverNow() });
+      return { status: 204, note: 'added' };
+    };
+    const remove = async (userId: string) => {
+      this.attempts.removeMember++;
+      const failure = this.removeFailure?.('removeMember');
+      if (failure) throw failure;
+      if (this.writesFail) throw outage('removeMember');
+      this.members.delete(userId);
+      this.changes.push({ op: 'remove', userId, at: serverNow() });
+      return { status: 204, note: 'removed' };
+    };
+    // Reading back always shows the write here (the sandboxes' contract tests cover a lagging read).
+    const verified = () => new Date().toISOString();
     return {
       isMember: async ({ userId }) => {
         this.attempts.isMember++;
         if (this.readsFail) throw outage('isMember');
         return this.members.has(userId);
       },
-      addMember: async ({ userId }) => {
-        this.attempts.addMember++;
-        if (this.addFailure) throw this.addFailure('addMember');
-        if (this.writesFail) throw outage('addMember');
-        this.members.add(userId);
-        this.changes.push({ op: 'add', userId, at: serverNow() });
-        return { status: 204, note: 'added' };
-      },
-      removeMember: async ({ userId }) => {
-        this.attempts.removeMember++;
-        const failure = this.removeFailure?.('removeMember');
-        if (failure) throw failure;
-        if (this.writesFail) throw outage('removeMember');
-        this.members.delete(userId);
-        this.changes.push({ op: 'remove', userId, at: serverNow() });
-        return { status: 204, note: 'removed' };
-      },
-      verifyMembership: async () => new Date().toISOString(),
+      addMember: ({ userId }) => add(userId),
+      removeMember: ({ userId }) => remove(userId),
+      verifyMembership: async () => verified(),
+      ensureMember: async ({ userId }) => ({ answer: await add(userId), verifiedAt: verified() }),
+      ensureRemoved: async ({ userId }) => ({ answer: await remove(userId), verifiedAt: verified() }),
     };
   }
+}
+
+/** The directory activities, each call made on the group `of` picks for it (the test's current group, say). */
+export function directoryCallsTo(of: (input: { groupId: string }) => FakeDirectoryGroup): DirectoryActivities {
+  return {
+    isMember: (i) => of(i).activities().isMember(i),
+    addMember: (i) => of(i).activities().addMember(i),
+    removeMember: (i) => of(i).activities().removeMember(i),
+    verifyMembership: (i) => of(i).activities().verifyMembership(i),
+    ensureMember: (i) => of(i).activities().ensureMember(i),
+    ensureRemoved: (i) => of(i).activities().ensureRemoved(i),
+  };
 }
 
 /** Several directory groups, by id (`g-<name>`, as `resolveGroups` answers): calls go to the group they name. */
@@ -80,14 +101,13 @@ export class FakeDirectory {
     return `g-${name}`;
   }
 
+  /** The group a call names by id. */
+  byId(groupId: string): FakeDirectoryGroup {
+    return this.group(groupId.replace(/^g-/, ''));
+  }
+
   activities(): DirectoryActivities {
-    const byId = (groupId: string): DirectoryActivities => this.group(groupId.replace(/^g-/, '')).activities();
-    return {
-      isMember: (i) => byId(i.groupId).isMember(i),
-      addMember: (i) => byId(i.groupId).addMember(i),
-      removeMember: (i) => byId(i.groupId).removeMember(i),
-      verifyMembership: (i) => byId(i.groupId).verifyMembership(i),
-    };
+    return directoryCallsTo((i) => this.byId(i.groupId));
   }
 }
 

@@ -15,7 +15,7 @@ import type {
 } from '../../src/workflows/access-request/types';
 import type { accessRequestWorkflow } from '../../src/workflows/access-request/workflow';
 import { searchAttributes } from '../../src/workflows/search-attributes';
-import { FakeDirectory, FakeJira, outage } from './fakes';
+import { directoryCallsTo, FakeDirectory, FakeJira, outage } from './fakes';
 import { exampleRulesText } from './example-rules';
 import { answeredQuery, mockedTemporal, pollUntil } from './time-skipping';
 
@@ -78,7 +78,6 @@ export function requestActivities(
     ...rulesActivities({ rules, provider: noConnector, jira: noConnector }),
     ...leaseActivities({ client: () => env.client, taskQueue }),
   };
-  const directory = () => world().directory.activities();
   const jira = () => world().jira.activities();
   return {
     loadPolicy: real.loadPolicy,
@@ -91,10 +90,8 @@ export function requestActivities(
       return { requester: person, manager: { email: people.bob.email, directoryUserId: people.bob.directoryUserId } };
     },
     resolveGroups: async ({ groups }) => groups.map((name) => ({ id: FakeDirectory.groupId(name), name })),
-    isMember: (i) => directory().isMember(i),
-    addMember: (i) => directory().addMember(i),
-    removeMember: (i) => directory().removeMember(i),
-    verifyMembership: (i) => directory().verifyMembership(i),
+    // Each call goes to the current world's directory (a test may start a new world).
+    ...directoryCallsTo((i) => world().directory.byId(i.groupId)),
     commentOnIssue: (i) => jira().commentOnIssue(i),
     transitionIssue: (i) => jira().transitionIssue(i),
     attachEvidence: (i) => jira().attachEvidence(i),

@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { leaseOperationSignal, leaseStateQuery, releaseOrphansUpdate } from '../../src/workflows/group-lease/messages';
 import type { GroupLeaseState, LeaseOperation, MembershipKey } from '../../src/workflows/group-lease/types';
 import type { groupLeaseWorkflow } from '../../src/workflows/group-lease/workflow';
-import { FakeDirectoryGroup } from '../harness/fakes';
+import { directoryCallsTo, FakeDirectoryGroup } from '../harness/fakes';
 import { answeredQuery, mockedTemporal, pollUntil } from '../harness/time-skipping';
 
 /**
@@ -18,10 +18,7 @@ describe('group-lease workflow', () => {
 
   beforeAll(async () => {
     temporal = await mockedTemporal(taskQueue, () => ({
-      isMember: (i) => groupOf(i).isMember(i),
-      addMember: (i) => groupOf(i).addMember(i),
-      removeMember: (i) => groupOf(i).removeMember(i),
-      verifyMembership: (i) => groupOf(i).verifyMembership(i),
+      ...directoryCallsTo(({ groupId }) => groups.get(groupId)!),
       holderStatus: async ({ workflowId }) => ({ workflowId, status: holders.get(workflowId) ?? 'NOT_FOUND' }),
     }));
     env = temporal.env;
@@ -33,7 +30,6 @@ describe('group-lease workflow', () => {
   // release being verified) lands in that test's group, not in the next one's.
   const groups = new Map<string, FakeDirectoryGroup>();
   let groupId = '';
-  const groupOf = ({ groupId: id }: { groupId: string }) => groups.get(id)!.activities();
   beforeEach(() => {
     group = new FakeDirectoryGroup();
     groupId = `g-${groups.size + 1}`;

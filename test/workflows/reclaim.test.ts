@@ -2,7 +2,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { LeaseholdActivities } from '../../src/activities/contract';
 import type { ReclaimInput, ReclaimRecord } from '../../src/workflows/reclaim/types';
 import type { reclaimWorkflow } from '../../src/workflows/reclaim/workflow';
-import { FakeDirectoryGroup, leaseHandOff } from '../harness/fakes';
+import { directoryCallsTo, FakeDirectoryGroup, leaseHandOff } from '../harness/fakes';
 import { mockedTemporal } from '../harness/time-skipping';
 
 const DAY = 86_400_000;
@@ -39,12 +39,7 @@ describe('inactivity reclaim workflow', () => {
     await temporal?.stop();
   });
   // The directory calls go to whichever group the current test uses.
-  const group0 = () => ({
-    isMember: (i: { userId: string }) => group.activities().isMember(i as never),
-    addMember: (i: { userId: string }) => group.activities().addMember(i as never),
-    removeMember: (i: { userId: string }) => group.activities().removeMember(i as never),
-    verifyMembership: (i: { userId: string; expected: boolean }) => group.activities().verifyMembership(i as never),
-  });
+  const group0 = () => directoryCallsTo(() => group);
 
   let n = 0;
   beforeEach(() => {

@@ -9,7 +9,7 @@ import type {
   ReviewItemDraft,
   ReviewStatusChange,
 } from '../../src/workflows/review/types';
-import { FakeDirectoryGroup, leaseHandOff, refusal } from '../harness/fakes';
+import { directoryCallsTo, FakeDirectoryGroup, leaseHandOff, refusal } from '../harness/fakes';
 import { mockedTemporal } from '../harness/time-skipping';
 
 const DAY = 86_400_000;
@@ -69,10 +69,7 @@ describe('access review campaign workflow', () => {
 
   beforeAll(async () => {
     const activities = (e: TestWorkflowEnvironment): Partial<LeaseholdActivities> => ({
-      isMember: (i) => group.activities().isMember(i),
-      addMember: (i) => group.activities().addMember(i),
-      removeMember: (i) => group.activities().removeMember(i),
-      verifyMembership: (i) => group.activities().verifyMembership(i),
+      ...directoryCallsTo(() => group),
       campaignScope: async (): Promise<CampaignScope> => ({
         jira: { connectionName: 'jira', connection: { type: 'jira' } as never },
         statuses: { waiting: 'Waiting for review', keep: ['Keep'], revoke: ['Revoke'] },

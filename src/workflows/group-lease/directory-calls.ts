@@ -24,16 +24,17 @@ export function directoryCalls(taskQueue: string | undefined) {
   // the queue (the connection left the rules before a restart), the next round runs on the lease's queue.
   const on = taskQueue ? { taskQueue, scheduleToStartTimeout: UNSERVED_AFTER } : {};
   /** Directory reads and writes: transient errors and rate limits retried (the connector sets nextRetryDelay). */
+  const idpRetry = {
+    initialInterval: '1s',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: ATTEMPTS_PER_ROUND,
+  } as const;
   const idp = proxyActivities<Pick<LeaseholdActivities, 'isMember' | 'addMember' | 'removeMember'>>({
     startToCloseTimeout: '1 minute',
     ...KEEP_ALIVE,
     ...on,
-    retry: {
-      initialInterval: '1s',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: ATTEMPTS_PER_ROUND,
-    },
+    retry: idpRetry,
   });
 
   /** Reading membership back: Graph may lag a write by seconds. */
@@ -69,7 +70,24 @@ export function directoryCalls(taskQueue: string | undefined) {
     ...on,
     retry: { ...RELEASE_RETRY, maximumAttempts: 30 },
   });
-  return { idp, verify, releaseIdp, backedOffReleaseIdp, releaseVerify };
+
+  /**
+   * A change and its read-back in one activity (runs since 'lease-ensure'): one task round trip where it
+   * took two. The attempt reads back for up to ~16 s (and waits out a rate limit on the read); a retried
+   * attempt writes again, which is a no-op where the first write landed.
+   */
+  const changeTimeout = { startToCloseTimeout: '2 minutes', ...KEEP_ALIVE, ...on } as const;
+  type Changes = Pick<LeaseholdActivities, 'ensureMember' | 'ensureRemoved'>;
+  const change = proxyActivities<Changes>({ ...changeTimeout, retry: idpRetry });
+  const releaseChange = proxyActivities<Changes>({
+    ...changeTimeout,
+    retry: { ...RELEASE_RETRY, maximumAttempts: RELEASE_ATTEMPTS_PER_ROUND },
+  });
+  const backedOffReleaseChange = proxyActivities<Changes>({
+    ...changeTimeout,
+    retry: { ...RELEASE_RETRY, maximumAttempts: BACKED_OFF_RELEASE_ATTEMPTS_PER_ROUND },
+  });
+  return { idp, verify, releaseIdp, backedOffReleaseIdp, releaseVerify, change, releaseChange, backedOffReleaseChange };
 }
 
 /**

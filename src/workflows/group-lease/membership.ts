@@ -81,16 +81,23 @@ export async function apply(
         };
       }
       const wasManaged = state.membership === 'managed';
-      const answer = await call(() => calls().idp.addMember.executeWithOptions(said(`add ${user} to ${group}`), [ref]));
+      // One activity adds and reads back (runs since 'lease-ensure'; older runs keep their two calls).
+      const { answer, verifiedAt } = patched('lease-ensure')
+        ? await call(() =>
+            calls().change.ensureMember.executeWithOptions(said(`add ${user} to ${group}, read it back`), [ref]),
+          )
+        : {
+            answer: await call(() => calls().idp.addMember.executeWithOptions(said(`add ${user} to ${group}`), [ref])),
+            verifiedAt: await call(() =>
+              calls().verify.verifyMembership.executeWithOptions(said(`read back: ${user} in ${group}`), [
+                { ...ref, expected: true },
+              ]),
+            ),
+          };
       // Access began when the directory answered the add (the grant's clock runs from here); reading it
       // back only confirms it, however late that happens. The activity stamps the answer (older runs: when
       // this run heard of it, which a worker restarting in between could make later).
       const addedAt = answer.at ?? now();
-      const verifiedAt = await call(() =>
-        calls().verify.verifyMembership.executeWithOptions(said(`read back: ${user} in ${group}`), [
-          { ...ref, expected: true },
-        ]),
-      );
       hold(state, op);
       state.membership = 'managed';
       return {
@@ -154,21 +161,27 @@ export async function apply(
     }
     // Releases first also means releases fast (older runs keep the calls they were recorded with).
     const fast = options.releaseWaiting !== undefined;
-    const remover = (backedOff: boolean) => {
-      const { idp, releaseIdp, backedOffReleaseIdp } = calls();
-      return backedOff ? backedOffReleaseIdp : fast ? releaseIdp : idp;
-    };
-    const answer = await call((backedOff) =>
-      remover(backedOff).removeMember.executeWithOptions(said(`remove ${user} from ${group}`), [ref]),
-    );
+    const { answer, verifiedAt } = patched('lease-ensure')
+      ? await call((backedOff) => {
+          const { change, releaseChange, backedOffReleaseChange } = calls();
+          const changer = backedOff ? backedOffReleaseChange : fast ? releaseChange : change;
+          return changer.ensureRemoved.executeWithOptions(said(`remove ${user} from ${group}, read it back`), [ref]);
+        })
+      : {
+          answer: await call((backedOff) => {
+            const { idp, releaseIdp, backedOffReleaseIdp } = calls();
+            const remover = backedOff ? backedOffReleaseIdp : fast ? releaseIdp : idp;
+            return remover.removeMember.executeWithOptions(said(`remove ${user} from ${group}`), [ref]);
+          }),
+          verifiedAt: await call(() =>
+            (fast ? calls().releaseVerify : calls().verify).verifyMembership.executeWithOptions(
+              said(`read back: ${user} not in ${group}`),
+              [{ ...ref, expected: false }],
+            ),
+          ),
+        };
     // Access ended when the directory answered the removal; reading it back only confirms that.
     const removedAt = answer.at ?? now();
-    const verifiedAt = await call(() =>
-      (fast ? calls().releaseVerify : calls().verify).verifyMembership.executeWithOptions(
-        said(`read back: ${user} not in ${group}`),
-        [{ ...ref, expected: false }],
-      ),
-    );
     state.membership = 'none';
     return {
       ok: true,
