@@ -48,8 +48,10 @@ export const BUDGETED_CALLS_PER_CHANGE: Record<Exclude<Connection['type'], 'jira
  * The connection queue's activity rate: its budget spread over the calls of one change. An activity of
  * runs from before 'lease-ensure' makes one call, so those are paced conservatively, never too fast.
  */
-export function activitiesPerSecond(connection: Connection, perMinute: number): number {
-  return connection.type === 'jira' ? perMinute / 60 : perMinute / 60 / BUDGETED_CALLS_PER_CHANGE[connection.type];
+export function activitiesPerSecond(connection: Connection): number | undefined {
+  const perMinute = requestsPerMinute(connection);
+  if (perMinute === undefined || connection.type === 'jira') return undefined;
+  return perMinute / 60 / BUDGETED_CALLS_PER_CHANGE[connection.type];
 }
 
 const DIRECTORY_ACTIVITIES = [
@@ -119,8 +121,8 @@ export class DirectoryWorkers {
     if (this.stopped) return;
     for (const [name, connection] of Object.entries(rules?.connections ?? {})) {
       const perMinute = requestsPerMinute(connection);
-      if (perMinute === undefined) continue;
-      const perSecond = activitiesPerSecond(connection, perMinute);
+      const perSecond = activitiesPerSecond(connection);
+      if (perMinute === undefined || perSecond === undefined) continue;
       const running = this.running.get(name);
       if (running?.perSecond === perSecond) continue;
       if (running) await this.retire(name);
