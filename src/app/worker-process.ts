@@ -32,15 +32,16 @@ export interface RunWorkerOptions {
 
 /**
  * The request and lease workflows' worker. Most runs sleep for days: a bounded cache keeps memory flat
- * with 10,000 live grants (a run not in the cache is replayed from its history when it wakes). The
- * bound is sized for a storm: 1,000 grants ending in the same minute wake 2,000 runs (request and lease)
- * several times each while the directory's budget paces them over ~2 minutes; with 250 cached, nearly
- * every wake-up was a full replay and the storm took 1.66× the Okta floor, with 2,500 it took 1.13×
- * (bench figure 5). A cached run holds about 65 KB of the workflow thread's heap (measured), so a full
- * cache is about 160 MiB. Workflow tasks are short, activities mostly wait on HTTP.
+ * with 10,000 live grants (a run not in the cache is replayed from its history when it wakes). The bound
+ * trades memory for storms, as measured (bench figures 5 and 6): 1,000 grants ending in the same minute
+ * wake 2,000 runs several times each while the directory's budget paces them. With 250 cached nearly
+ * every wake-up is a full replay and the Okta storm took 1.66× its floor, with 10,000 grants the worker
+ * held 659 MiB; with 2,500 cached the storm took 1.11× but the worker held 1,705 MiB. The default keeps
+ * memory; `LEASEHOLD_WORKER_CACHE` raises it where storms matter more. Workflow tasks are short,
+ * activities mostly wait on HTTP.
  */
 const MAIN_WORKER_OPTIONS: Partial<WorkerOptions> = {
-  maxCachedWorkflows: 2_500,
+  maxCachedWorkflows: 250,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentActivityTaskExecutions: 100,
 };

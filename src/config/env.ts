@@ -19,7 +19,7 @@ export const envSchema = z.object({
   TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
   LEASEHOLD_TASK_QUEUE: z.string().min(1).default('leasehold'),
   /** Request and lease runs the worker keeps in memory (the rest replay from history when they wake). */
-  LEASEHOLD_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(2_500),
+  LEASEHOLD_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(250),
 
   /** Embedded dev server ports and database. */
   LEASEHOLD_TEMPORAL_PORT: port.default(7233),
