@@ -73,7 +73,7 @@ export function directoryCalls(taskQueue: string | undefined) {
 
   /**
    * A change and its read-back in one activity (runs since 'lease-ensure'): one task round trip where it
-   * took two. The attempt reads back for up to ~16 s (and waits out a rate limit on the read); a retried
+   * took two. The attempt reads back for up to ~31 s (and waits out a rate limit on the read); a retried
    * attempt writes again, which is a no-op where the first write landed.
    */
   const changeTimeout = { startToCloseTimeout: '2 minutes', ...KEEP_ALIVE, ...on } as const;
