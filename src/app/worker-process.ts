@@ -36,7 +36,7 @@ export interface RunWorkerOptions {
  * trades memory for storms, as measured (bench figures 5 and 6): 1,000 grants ending in the same minute
  * wake 2,000 runs several times each while the directory's budget paces them. With 250 cached nearly
  * every wake-up is a full replay and the Okta storm took 1.66× its floor, with 10,000 grants the worker
- * held 659 MiB; with 2,500 cached the storm took 1.11× but the worker held 1,705 MiB. The default keeps
+ * held 745 MiB; with 2,500 cached the storm took 1.11× but the worker held 1,705 MiB. The default keeps
  * memory; `LEASEHOLD_WORKER_CACHE` raises it where storms matter more. Workflow tasks are short,
  * activities mostly wait on HTTP.
  */
