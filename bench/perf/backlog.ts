@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths';
-import { imageMallocArenas } from '../../test/harness/compose';
+import { hostPreload, imagePreloadLibrary } from '../../test/harness/compose';
 import type { Leasehold } from '../../test/harness/leasehold';
 import { approvalLatencies } from './approvals';
 import {
@@ -27,13 +27,21 @@ const cli = path.join(projectRoot, 'bin', 'leasehold.js');
 const RSS_TARGET_MIB = 400e6 / 2 ** 20;
 
 /**
- * `leasehold worker` as a process of its own, as the image runs it (its allocator setting), on the
- * stack's namespace and task queue.
+ * `leasehold worker` as a process of its own, as the image runs it (the allocator it preloads, when
+ * its Debian package is installed here too), on the stack's namespace and task queue.
  */
 function spawnWorker(lh: Leasehold): ChildProcess {
-  const arenas = imageMallocArenas();
-  const env = { ...lh.processEnv(), ...(arenas ? { MALLOC_ARENA_MAX: arenas } : {}) };
+  const preload = hostPreload();
+  const env = { ...lh.processEnv(), ...(preload ? { LD_PRELOAD: preload } : {}) };
   return spawn(process.execPath, [cli, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Which allocator the measured worker ran with. */
+function allocatorNote(): string {
+  const preload = hostPreload();
+  return preload
+    ? `allocator: ${preload}, as the image preloads it`
+    : `allocator: glibc, NOT as the image runs (${imagePreloadLibrary()} is not installed here: apt-get install libmimalloc2.0)`;
 }
 
 function rssMiB(pid: number): number {
@@ -119,7 +127,7 @@ export async function backlogFigure(ctx: PerfContext): Promise<Row[]> {
           measured: `${rss.toFixed(0)} MiB (empty ${rssEmpty.toFixed(0)} MiB)`,
           target: `≤ 400 MB (${RSS_TARGET_MIB.toFixed(0)} MiB)`,
           held: rss <= RSS_TARGET_MIB,
-          note: `intake while building the backlog: ${backlog.perMin.toFixed(0)} grants/min (auto-approved, through Jira and the starter); MALLOC_ARENA_MAX=${imageMallocArenas() ?? 'unset'}`,
+          note: `intake while building the backlog: ${backlog.perMin.toFixed(0)} grants/min (auto-approved, through Jira and the starter); ${allocatorNote()}`,
         },
         {
           figure: `6. ${n} active grants: approval → Okta p50 ÷ empty system (10 approvals each)`,

@@ -81,6 +81,7 @@ export async function startEmbedded(
 
     const worker = await runWorker(target, env.LEASEHOLD_TASK_QUEUE, {
       workflowCacheSize: env.LEASEHOLD_WORKER_CACHE,
+      workflowStackTraces: env.LEASEHOLD_WORKFLOW_STACK_TRACES === 'on',
     });
     stoppers.push(() => worker.stop());
     if (env.LEASEHOLD_WORKER_HEALTH_PORT !== undefined) {

@@ -8,6 +8,7 @@ import { connectClient, connectWorker, type TemporalTarget } from '../temporal/c
 import { createLeaseholdWorker } from '../worker/create-worker';
 import { DirectoryWorkers } from '../worker/directory-workers';
 import { keepAliveInterceptors } from '../worker/keep-alive';
+import { recordWorkflowStackTraces } from '../worker/stack-traces';
 import { jiraTaskQueue, policyTaskQueue } from '../workflows/task-queues';
 import { WorkerMetrics } from './worker-metrics';
 
@@ -28,6 +29,8 @@ export interface RunWorkerOptions {
   workflowCacheSize?: number;
   /** How often the directory workers follow the rules' connections (default 30 s). */
   followRulesEveryMs?: number;
+  /** Stack traces of workflow promises for the UI's "Stack Trace" tab (default: the SDK's, on). */
+  workflowStackTraces?: boolean;
 }
 
 /**
@@ -52,6 +55,7 @@ export async function runWorker(
   taskQueue: string,
   options: RunWorkerOptions = {},
 ): Promise<RunningWorker> {
+  if (options.workflowStackTraces !== undefined) recordWorkflowStackTraces(options.workflowStackTraces);
   const client = await connectClient(target);
   const connection: NativeConnection = await connectWorker(target);
   const metrics = new WorkerMetrics(() => client);

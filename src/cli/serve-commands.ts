@@ -120,6 +120,7 @@ export function registerServeCommands(program: Command): void {
       const env = readEnv();
       const worker = await runWorker(temporalTarget(env), env.LEASEHOLD_TASK_QUEUE, {
         workflowCacheSize: env.LEASEHOLD_WORKER_CACHE,
+        workflowStackTraces: env.LEASEHOLD_WORKFLOW_STACK_TRACES === 'on',
       });
       const health =
         env.LEASEHOLD_WORKER_HEALTH_PORT === undefined

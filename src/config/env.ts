@@ -20,6 +20,11 @@ export const envSchema = z.object({
   LEASEHOLD_TASK_QUEUE: z.string().min(1).default('leasehold'),
   /** Request and lease runs the worker keeps in memory (the rest replay from history when they wake). */
   LEASEHOLD_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(250),
+  /**
+   * `on`: workflows record a stack trace for every promise, for the UI's "Stack Trace" tab (the SDK's
+   * default). `off` (ours): they don't, and a workflow task, a replay above all, costs less.
+   */
+  LEASEHOLD_WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('off'),
 
   /** Embedded dev server ports and database. */
   LEASEHOLD_TEMPORAL_PORT: port.default(7233),

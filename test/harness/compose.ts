@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { projectRoot } from '../../src/paths';
@@ -58,8 +59,28 @@ export function exampleEnv(extra: Record<string, string> = {}): Record<string, s
 export const commandOf = (s: ComposeService): string[] =>
   Array.isArray(s.command) ? s.command : (s.command ?? '').split(' ').filter(Boolean);
 
-/** The allocator setting the image runs its processes with (the final stage's `ENV MALLOC_ARENA_MAX`). */
-export function imageMallocArenas(): string | undefined {
+/** The Dockerfile's final stage: what the image runs with. */
+function imageStage(): string {
   const dockerfile = fs.readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
-  return /^\s*MALLOC_ARENA_MAX=(\d+)/m.exec(dockerfile.split(/^FROM /m).at(-1) ?? '')?.[1];
+  return dockerfile.split(/^FROM /m).at(-1) ?? '';
+}
+
+/** The allocator the image preloads into its processes (the final stage's `ENV LD_PRELOAD`). */
+export function imagePreload(): string | undefined {
+  return /^\s*LD_PRELOAD=(\S+)/m.exec(imageStage())?.[1];
+}
+
+/** The library the image's preload links to (`ln -s "/usr/lib/$(uname -m)-linux-gnu/<file>" <preload>`). */
+export function imagePreloadLibrary(): string | undefined {
+  const preload = imagePreload();
+  if (!preload) return undefined;
+  const link = /ln -s "\/usr\/lib\/\$\(uname -m\)-linux-gnu\/([^"]+)" (\S+)/.exec(imageStage());
+  return link && link[2] === preload ? link[1] : undefined;
+}
+
+/** The same library on this machine (Debian's path for it), when its package is installed here. */
+export function hostPreload(): string | undefined {
+  const library = imagePreloadLibrary();
+  const candidate = library && `/usr/lib/${os.machine()}-linux-gnu/${library}`;
+  return candidate && fs.existsSync(candidate) ? candidate : undefined;
 }
