@@ -11,6 +11,7 @@ import { goSignal, type rawBaselineWorkflow } from './raw-workflow';
  * Figure 1, the raw baseline on the same server in the same run: a tiny workflow waits for a signal
  * and then runs one no-op activity (or four, chained); measured from sending the signal to the (last)
  * activity starting. Its own namespace, task queue, bundle and Worker, in this process like the stack's.
+ * It runs first, before any stack sets LEASEHOLD_WORKFLOW_STACK_TRACES: a Worker as the SDK makes it.
  */
 export async function rawBaseline(ctx: PerfContext): Promise<Row[]> {
   const address = process.env.LEASEHOLD_TEST_TEMPORAL_ADDRESS!;

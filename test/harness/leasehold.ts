@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { runWorker, type RunningWorker } from '../../src/app/worker-process';
 import { gatewayAs, raiseRequest, type DemoRequest } from '../../src/cli/demo-commands';
+import { envSchema } from '../../src/config/env';
 import { ConnectorRegistry } from '../../src/connectors/registry';
 import { parseRulesText } from '../../src/policy/parse';
 import { RulesStore } from '../../src/temporal/rules-store';
@@ -98,6 +99,11 @@ export class Leasehold {
         workflowBundlePath: process.env.LEASEHOLD_WORKFLOW_BUNDLE,
         rulesCacheMs: 0,
         followRulesEveryMs: 1_000,
+        // As `leasehold worker` configures it. Under jest the workflow threads keep the SDK's default
+        // (jest gives a test file its own copy of process.env, which threads don't see): the bench
+        // measures the product's setting, and workflow-stack-traces.test.ts checks it in a process.
+        workflowStackTraces:
+          envSchema.shape.LEASEHOLD_WORKFLOW_STACK_TRACES.parse(process.env.LEASEHOLD_WORKFLOW_STACK_TRACES) === 'on',
       },
     );
   }
