@@ -41,16 +41,20 @@ describe('approvals in Slack', () => {
       why: 'on call',
     });
     await lh.waitForState(key, 'AwaitingApproval');
-    const [toBob] = await eventually(
+    // The direct messages and the channel's are separate posts: wait for all three.
+    const [toBob, , inChannel] = await eventually(
       () => {
-        const found = [messageFor(key, 'bob'), messageFor(key, 'carol')];
+        const found = [
+          messageFor(key, 'bob'),
+          messageFor(key, 'carol'),
+          lh.sandboxes.slack.messages('#access-approvals').find((m) => m.originalText.includes(key)),
+        ];
         return found.every(Boolean) && found;
       },
       20_000,
-      "the approvers' messages",
+      "the approvers' and the channel's messages",
     );
     expect(toBob!.originalText).toContain('alice@example.com asks for Jira Software (User)');
-    const inChannel = lh.sandboxes.slack.messages('#access-approvals').find((m) => m.originalText.includes(key))!;
 
     // Forged (wrong signature) and replayed (old timestamp) deliveries are refused at the door.
     for (const tamper of ['bad-signature', 'stale-timestamp'] as const) {
@@ -81,7 +85,7 @@ describe('approvals in Slack', () => {
     });
     await lh.waitFor(key, (s) => s.ignored.length === 1);
     // The requester clicking Approve in the channel: not an approver of her own request.
-    const self = await lh.sandboxes.slack.click({ as: 'alice', ts: inChannel.ts, actionId: 'leasehold_approve' });
+    const self = await lh.sandboxes.slack.click({ as: 'alice', ts: inChannel!.ts, actionId: 'leasehold_approve' });
     expect(self.response?.status).toBe(200);
     await lh.waitFor(key, (s) => s.ignored.length === 2);
     expect(lh.sandboxes.okta.groupMembers('jira-software-users')).not.toContain('alice@example.com');
