@@ -116,6 +116,18 @@ function row(
   };
 }
 
+/** Removals in each 10 s from the first expiry: where a storm lost time (a slow start, gaps, a tail). */
+function timeline(storm: Storm, seen: Array<Seen | undefined>): string {
+  const buckets: number[] = [];
+  for (const s of seen) {
+    if (!s) continue;
+    const i = Math.max(0, Math.floor((s.wall - storm.firstExpiry) / 10_000));
+    while (buckets.length <= i) buckets.push(0);
+    buckets[i]!++;
+  }
+  return `removals per 10 s from the first expiry: ${buckets.join(' ')}`;
+}
+
 /**
  * The directory's limit goes into the rules too, as the connection's `requestsPerMinute` (what an admin
  * sets to the tenant's limit): applied before the expiries, and followed by the worker within a second.
@@ -175,7 +187,8 @@ async function okta(ctx: PerfContext, n: number): Promise<Row> {
     const throttled = o.rateLimitedCount() - rejected0;
     o.setRateLimit(1_000_000);
     const failed = await finish(lh, ctx, storm.keys, 'okta storm');
-    return row('Okta', n, storm, last, calls, throttled, failed, '/api/v1/groups (membership calls)');
+    const okta = row('Okta', n, storm, last, calls, throttled, failed, '/api/v1/groups (membership calls)');
+    return { ...okta, note: `${okta.note}; ${timeline(storm, seen)}` };
   });
 }
 

@@ -26,6 +26,32 @@ describe('replay of saved histories', () => {
     expect([...types].sort()).toEqual(WORKFLOW_TYPES);
   });
 
+  test('runs since patches-decided-at-start record every patch marker in their first workflow task', () => {
+    interface Event {
+      eventType: string;
+      markerRecordedEventAttributes?: {
+        markerName?: string;
+        details?: Record<string, { payloads?: Array<{ data?: string }> }>;
+      };
+    }
+    const patchId = (e: Event): string | undefined => {
+      const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0]?.data;
+      return data ? (JSON.parse(Buffer.from(data, 'base64').toString()) as { id: string }).id : undefined;
+    };
+    const checked = files.filter((file) => {
+      const { events } = JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8')) as { events: Event[] };
+      const patches = events.map((e, i) => ({ id: patchId(e), i })).filter((p) => p.id);
+      if (!patches.some((p) => p.id === 'patches-decided-at-start')) return false;
+      // The first task's commands follow its completion and end where the next task is scheduled.
+      const firstDone = events.findIndex((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_COMPLETED');
+      const next = events.findIndex((e, i) => i > firstDone && e.eventType === 'EVENT_TYPE_WORKFLOW_TASK_SCHEDULED');
+      const secondTask = next < 0 ? events.length : next;
+      expect({ file, late: patches.filter((p) => p.i > secondTask).map((p) => p.id) }).toEqual({ file, late: [] });
+      return true;
+    });
+    expect(checked.length).toBeGreaterThanOrEqual(4);
+  });
+
   test.each(files)('%s replays without non-determinism', async (file) => {
     const history: unknown = JSON.parse(fs.readFileSync(path.join(historiesDir, file), 'utf8'));
     // The audit sink is registered (as the worker does) so the replay says nothing about it.

@@ -6,6 +6,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import { decidePatchesAtStart } from '../patches';
 import type { PinnedPolicy } from '../../activities/contract';
 import { parseDuration } from '../../policy/duration';
 import { leaseEndedSignal, leaseOutcomeSignal, leaseTroubleSignal } from '../group-lease/messages';
@@ -111,6 +112,7 @@ export class RequestRun {
     this.registerHandlers();
     this.verifying = patched('decisions-verified-at-source');
     this.resilient = patched('outages-waited-out');
+    decidePatchesAtStart(['decision-check-local', 'lease-handoff-local', 'expiry-from-access-start']);
     this.writeBack = new JiraWriteBack(
       continued?.writeBack ?? { pending: [], done: 0 },
       () => this.policy?.jira,

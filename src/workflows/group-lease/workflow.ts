@@ -9,6 +9,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
+import { decidePatchesAtStart } from '../patches';
 import { apply } from './membership';
 import { Preempted } from './rounds';
 import {
@@ -40,6 +41,7 @@ export async function groupLeaseWorkflow(
   const queue: LeaseOperation[] = [...pending];
   // Runs from before releases came first (and leases watched their holders) replay the old way.
   const releasesFirst = patched('releases-first');
+  decidePatchesAtStart(['lease-check-local', 'lease-ensure', 'release-outage-back-off', 'retry-now-during-round']);
   interface ForcedCheck {
     request: { operator: string; reason: string };
     result?: OrphanRelease[];
