@@ -37,10 +37,11 @@ export interface RunWorkerOptions {
  * The request and lease workflows' worker. Most runs sleep for days: a bounded cache keeps memory flat
  * with 10,000 live grants (a run not in the cache is replayed from its history when it wakes). The bound
  * trades memory for storms, as measured (bench figures 5 and 6): 1,000 grants ending in the same minute
- * wake 2,000 runs several times each while the directory's budget paces them. With 250 cached nearly
- * every wake-up is a full replay and the Okta storm took 1.66× its floor, with 10,000 grants the worker
- * held 745 MiB; with 2,500 cached the storm took 1.11× but the worker held 1,705 MiB. The default keeps
- * memory; `LEASEHOLD_WORKER_CACHE` raises it where storms matter more. Workflow tasks are short,
+ * wake 2,000 runs several times each while the directory's budget paces them, and with 250 cached most
+ * wake-ups replay. With the SDK's promise stack traces left out (src/worker/stack-traces.ts) the Okta
+ * storm took 1.17× its floor at 250 and the worker held 549 MiB with 10,000 grants; 2,500 cached took
+ * the storm to 1.11× (stack traces on) for 1,705 MiB. The default keeps memory;
+ * `LEASEHOLD_WORKER_CACHE` raises it where storms matter more. Workflow tasks are short,
  * activities mostly wait on HTTP.
  */
 const MAIN_WORKER_OPTIONS: Partial<WorkerOptions> = {

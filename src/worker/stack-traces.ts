@@ -25,7 +25,7 @@ export function recordWorkflowStackTraces(on: boolean): void {
 }
 
 /** Whether node_modules holds the SDK as our patch leaves it. */
-export function sdkPatched(): boolean {
+function sdkPatched(): boolean {
   try {
     return fs.readFileSync(require.resolve('@temporalio/worker/lib/workflow/vm-shared.js'), 'utf8').includes(VARIABLE);
   } catch {

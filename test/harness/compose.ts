@@ -60,7 +60,7 @@ export const commandOf = (s: ComposeService): string[] =>
   Array.isArray(s.command) ? s.command : (s.command ?? '').split(' ').filter(Boolean);
 
 /** The Dockerfile's final stage: what the image runs with. */
-function imageStage(): string {
+export function imageStage(): string {
   const dockerfile = fs.readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
   return dockerfile.split(/^FROM /m).at(-1) ?? '';
 }

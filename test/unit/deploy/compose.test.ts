@@ -7,6 +7,7 @@ import {
   exampleEnv,
   imagePreload,
   imagePreloadLibrary,
+  imageStage,
   loadCompose,
   readComposeText,
   type ComposeService,
@@ -164,8 +165,7 @@ describe('the image', () => {
   test("its processes run with mimalloc preloaded, from Debian's package (the worker's RSS figure is measured so)", () => {
     expect(imagePreload()).toBe('/usr/local/lib/libmimalloc.so');
     expect(imagePreloadLibrary()).toBe('libmimalloc.so.2');
-    const dockerfile = fs.readFileSync(path.join(projectRoot, 'Dockerfile'), 'utf8');
-    const stage = dockerfile.split(/^FROM /m).at(-1)!;
+    const stage = imageStage();
     expect(stage).toMatch(/apt-get install -y --no-install-recommends libmimalloc2\.0/);
     // Installed before the variable is set (the loader would skip a missing preload with a warning).
     expect(stage.indexOf('libmimalloc2.0')).toBeLessThan(stage.indexOf('LD_PRELOAD='));
