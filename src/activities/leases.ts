@@ -1,5 +1,6 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { groupLeaseWorkflowId } from '../workflows/ids';
+import { membershipPriority } from '../workflows/priorities';
 import { searchAttributes } from '../workflows/search-attributes';
 import { leaseOperationSignal } from '../workflows/group-lease/messages';
 import type { HolderStatus, LeaseOperation } from '../workflows/group-lease/types';
@@ -17,6 +18,7 @@ export function leaseActivities(deps: { client: () => Client; taskQueue: string 
         signal: leaseOperationSignal,
         signalArgs: [op],
         staticSummary: `${key.userLogin} in ${key.groupName} (${key.connectionName}): membership shared by overlapping grants`,
+        priority: membershipPriority,
       });
     },
 

@@ -13,14 +13,14 @@ interface Orphan {
   holderStatus: string;
 }
 
+const RUNNING_LEASES = `WorkflowType = 'groupLeaseWorkflow' AND ExecutionStatus = 'Running'`;
+
 /** Holders of running group leases whose own workflow is no longer running (terminated, failed, gone). */
 async function findOrphans(client: Client): Promise<Orphan[]> {
   const { WorkflowNotFoundError } = await import('@temporalio/client');
   const { leaseStateQuery } = await import('../workflows/group-lease/messages');
   const orphans: Orphan[] = [];
-  for await (const wf of client.workflow.list({
-    query: `WorkflowType = 'groupLeaseWorkflow' AND ExecutionStatus = 'Running'`,
-  })) {
+  for await (const wf of client.workflow.list({ query: RUNNING_LEASES })) {
     const state = await client.workflow.getHandle(wf.workflowId).query(leaseStateQuery);
     for (const holder of state.holders) {
       const status = await client.workflow
@@ -86,4 +86,50 @@ export function registerLeaseCommands(program: Command, ctx: CliContext): void {
         return lines.join('\n');
       });
     });
+
+  leases
+    .command('prioritize')
+    .option('--as <name>', 'who moves them (default: $USER; recorded in each lease history)')
+    .description(
+      'once after upgrading: leases started before membership changes went first get that priority (a repeat changes nothing)',
+    )
+    .addOption(outputOption())
+    .action(async (opts: { as?: string; output: OutputFormat }) => {
+      const client = await ctx.temporal();
+      const result = await prioritizeLeases(client, `leasehold leases prioritize (${ctx.actor(opts.as)})`);
+      await printResult(opts.output, result, () =>
+        [
+          ...result.moved.map((id) => `prioritized ${id}`),
+          `${result.moved.length} lease(s) prioritized, ${result.already} already were`,
+        ].join('\n'),
+      );
+    });
+}
+
+/**
+ * Leases started before membership priority (src/workflows/priorities.ts) move to it: each running
+ * lease not at the key gets it through UpdateWorkflowExecutionOptions (an event in its history names
+ * who did it). Visibility does not list priorities, so each lease is described first; a repeat moves
+ * none.
+ */
+async function prioritizeLeases(client: Client, identity: string): Promise<{ moved: string[]; already: number }> {
+  const { MEMBERSHIP_PRIORITY_KEY, membershipPriority } = await import('../workflows/priorities');
+  const moved: string[] = [];
+  let already = 0;
+  for await (const wf of client.workflow.list({ query: RUNNING_LEASES })) {
+    const described = await client.workflow.getHandle(wf.workflowId, wf.runId).describe();
+    if (described.raw.workflowExecutionInfo?.priority?.priorityKey === MEMBERSHIP_PRIORITY_KEY) {
+      already++;
+      continue;
+    }
+    await client.workflowService.updateWorkflowExecutionOptions({
+      namespace: client.options.namespace,
+      workflowExecution: { workflowId: wf.workflowId, runId: wf.runId },
+      workflowExecutionOptions: { priority: membershipPriority },
+      updateMask: { paths: ['priority'] },
+      identity,
+    });
+    moved.push(wf.workflowId);
+  }
+  return { moved, already };
 }
