@@ -72,7 +72,10 @@ export async function runWorker(
     // A request pins its connection's queue: make sure it is served now, not at the next follow-up.
     rulesRead: (read) => void directories?.sync(async () => read),
   });
-  const bundle = { workflowBundlePath: options.workflowBundlePath };
+  const bundle = {
+    workflowBundlePath: options.workflowBundlePath,
+    workflowStackTraces: options.workflowStackTraces ?? false,
+  };
   const common = { connection, namespace: target.namespace, activities, ...bundle };
   // Work by kind (see src/workflows/task-queues.ts): requests and leases, the policy, Jira write-back,
   // and one rate-limited queue per directory connection.

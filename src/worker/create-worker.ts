@@ -1,7 +1,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { LeaseholdActivities } from '../activities/contract';
 import { keepAliveInterceptors } from './keep-alive';
-import { workflowBundleOption } from './workflow-bundle';
+import { bundleFor, workflowBundleOption } from './workflow-bundle';
 import { logger } from '../logging';
 import type { RequestSnapshot } from '../workflows/access-request/types';
 
@@ -12,6 +12,8 @@ export interface LeaseholdWorkerOptions {
   activities: LeaseholdActivities;
   /** A pre-built bundle (tests bundle once per run); otherwise src/workflows is bundled at start. */
   workflowBundlePath?: string;
+  /** Workflow stack traces on: the bundle with the full source map (see workflow-bundle.ts). */
+  workflowStackTraces?: boolean;
   /** Extra worker options (tests lower concurrency or add interceptors). */
   overrides?: Partial<WorkerOptions>;
 }
@@ -25,8 +27,8 @@ export async function createLeaseholdWorker(options: LeaseholdWorkerOptions): Pr
     activities: options.activities,
     interceptors: keepAliveInterceptors,
     ...(options.workflowBundlePath
-      ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : await workflowBundleOption()),
+      ? { workflowBundle: { codePath: bundleFor(options.workflowBundlePath, options.workflowStackTraces ?? false) } }
+      : await workflowBundleOption(options.workflowStackTraces)),
     sinks: {
       // The audit stream: one structured line per request state change (not repeated on replay).
       audit: {

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { leanBundle } from './source-map';
 
 /** Where `npm run build` writes the pre-built workflow bundle (the worker and replays use it if present). */
 export const prebuiltBundlePath = path.join(__dirname, '..', 'workflow-bundle.js');
@@ -28,22 +29,43 @@ const workflowsPath = require.resolve('../workflows');
  */
 export const preloadModules = ['@temporalio/workflow', workflowsPath];
 
-/** Bundles src/workflows into one file (webpack, as the worker would) and returns its path. */
+/** The bundle with webpack's full source map, beside the lean one (`x.js` → `x.debug.js`). */
+export const debugBundlePath = (bundlePath: string): string => bundlePath.replace(/(\.js)?$/, '.debug.js');
+
+/**
+ * Bundles src/workflows (webpack, as the worker would) into two files: `outFile`, whose source map is
+ * lean (see source-map.ts), and its debug sibling with the full map. Returns `outFile`.
+ */
 export async function writeWorkflowBundle(outFile: string): Promise<string> {
   const { code } = await bundleWorkflowCode({ workflowsPath, preloadModules, logger: quietLogger });
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
-  fs.writeFileSync(outFile, code);
+  fs.writeFileSync(debugBundlePath(outFile), code);
+  fs.writeFileSync(outFile, await leanBundle(code));
   return outFile;
 }
 
-/** Worker options naming the workflow code: the pre-built bundle when there is one, else the sources. */
-export async function workflowBundleOption(): Promise<
+/**
+ * The bundle a worker runs: the lean one, or its debug sibling (full source map) when workflow stack
+ * traces are on and it is there.
+ */
+export function bundleFor(bundlePath: string, stackTraces: boolean): string {
+  const debug = debugBundlePath(bundlePath);
+  return stackTraces && fs.existsSync(debug) ? debug : bundlePath;
+}
+
+/**
+ * Worker options naming the workflow code: the pre-built bundle when there is one (see `bundleFor`),
+ * else the sources.
+ */
+export async function workflowBundleOption(
+  stackTraces = false,
+): Promise<
   { workflowBundle: { codePath: string } } | { workflowsPath: string; bundlerOptions: { preloadModules: string[] } }
 > {
   const fromEnv = process.env.LEASEHOLD_WORKFLOW_BUNDLE;
-  if (fromEnv && fs.existsSync(fromEnv)) return { workflowBundle: { codePath: fromEnv } };
+  if (fromEnv && fs.existsSync(fromEnv)) return { workflowBundle: { codePath: bundleFor(fromEnv, stackTraces) } };
   if (__filename.endsWith('.js') && fs.existsSync(prebuiltBundlePath))
-    return { workflowBundle: { codePath: prebuiltBundlePath } };
+    return { workflowBundle: { codePath: bundleFor(prebuiltBundlePath, stackTraces) } };
   return { workflowsPath, bundlerOptions: { preloadModules } };
 }
 
