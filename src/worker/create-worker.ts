@@ -1,7 +1,7 @@
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import type { LeaseholdActivities } from '../activities/contract';
 import { keepAliveInterceptors } from './keep-alive';
-import { bundleFor, workflowBundleOption } from './workflow-bundle';
+import { workflowBundleOption } from './workflow-bundle';
 import { logger } from '../logging';
 import type { RequestSnapshot } from '../workflows/access-request/types';
 
@@ -26,9 +26,10 @@ export async function createLeaseholdWorker(options: LeaseholdWorkerOptions): Pr
     taskQueue: options.taskQueue,
     activities: options.activities,
     interceptors: keepAliveInterceptors,
-    ...(options.workflowBundlePath
-      ? { workflowBundle: { codePath: bundleFor(options.workflowBundlePath, options.workflowStackTraces ?? false) } }
-      : await workflowBundleOption(options.workflowStackTraces)),
+    ...(await workflowBundleOption({
+      bundlePath: options.workflowBundlePath,
+      stackTraces: options.workflowStackTraces,
+    })),
     sinks: {
       // The audit stream: one structured line per request state change (not repeated on replay).
       audit: {

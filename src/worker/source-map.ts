@@ -3,8 +3,8 @@ import { SourceMapConsumer, SourceMapGenerator, type RawSourceMap } from 'source
 /**
  * The workflow bundle's inline source map, made lean. Webpack's map covers every module in the bundle
  * (the SDK, zod, our workflows) and carries each one's full source text; each workflow thread parses
- * it, and with two workflow threads it cost about 70 MiB of the worker's memory (measured: 214 MiB for
- * two idle workflow workers, 147 MiB with this map). A stack trace only needs our workflow files'
+ * it, and with two workflow threads it cost about 60 MiB of the worker's memory (measured: 213 MiB for
+ * two idle workflow workers, 154 MiB with this map). A stack trace only needs our workflow files'
  * positions: the lean map keeps the mappings into them and no source text. Frames in the SDK or a
  * library keep their bundle positions. The full map stays in the debug bundle, which the worker runs
  * when workflow stack traces are on (the UI's "Stack Trace" tab shows the sources).
@@ -28,7 +28,7 @@ export function splitInlineSourceMap(bundle: string): { code: string; map: RawSo
   return { code: bundle.slice(0, at), map };
 }
 
-export function withInlineSourceMap(code: string, map: RawSourceMap): string {
+function withInlineSourceMap(code: string, map: RawSourceMap): string {
   return `${code}${MARK}application/json;charset=utf-8;${BASE64}${Buffer.from(JSON.stringify(map)).toString('base64')}`;
 }
 

@@ -48,20 +48,22 @@ export async function writeWorkflowBundle(outFile: string): Promise<string> {
  * The bundle a worker runs: the lean one, or its debug sibling (full source map) when workflow stack
  * traces are on and it is there.
  */
-export function bundleFor(bundlePath: string, stackTraces: boolean): string {
+function bundleFor(bundlePath: string, stackTraces: boolean): string {
   const debug = debugBundlePath(bundlePath);
   return stackTraces && fs.existsSync(debug) ? debug : bundlePath;
 }
 
 /**
- * Worker options naming the workflow code: the pre-built bundle when there is one (see `bundleFor`),
- * else the sources.
+ * Worker options naming the workflow code (see `bundleFor`): the bundle given, else the one named by
+ * LEASEHOLD_WORKFLOW_BUNDLE, else the pre-built one when there is one, else the sources.
  */
-export async function workflowBundleOption(
+export async function workflowBundleOption({
+  bundlePath,
   stackTraces = false,
-): Promise<
+}: { bundlePath?: string; stackTraces?: boolean } = {}): Promise<
   { workflowBundle: { codePath: string } } | { workflowsPath: string; bundlerOptions: { preloadModules: string[] } }
 > {
+  if (bundlePath) return { workflowBundle: { codePath: bundleFor(bundlePath, stackTraces) } };
   const fromEnv = process.env.LEASEHOLD_WORKFLOW_BUNDLE;
   if (fromEnv && fs.existsSync(fromEnv)) return { workflowBundle: { codePath: bundleFor(fromEnv, stackTraces) } };
   if (__filename.endsWith('.js') && fs.existsSync(prebuiltBundlePath))
