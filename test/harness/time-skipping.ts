@@ -48,11 +48,14 @@ const STALL_MS = 15_000;
  * now and then leaves a workflow task it scheduled on the closing run uncompleted, and with it a
  * time-skipping lock (its lock diagnostics show one `scheduleWorkflowTask` lock more than completions
  * and timeouts); from then on test time moves at wall-clock speed and a sleep of a day takes a day.
- * During a sleep nothing of these tests holds a lock for long (the mocked activities answer at once,
- * retry backoffs and timers do not lock; an activity task a busy worker has not yet picked up does, for
- * a moment), so a test clock that has not moved faster than real time for `STALL_MS` is held by a leaked
- * lock: one is released and the sleep goes on. A leak is for good, so waiting long loses nothing. Never below the
- * environment's own lock: a sleep whose clock moves is left alone.
+ * During a sleep nothing of these tests holds a lock for long (an activity holds one from scheduled until
+ * it closes, and the mocked activities answer at once; retry backoffs and timers do not lock), so a test
+ * clock that has not moved faster than real time for `STALL_MS` is held by a leaked lock: one is released
+ * and the sleep goes on. A leak is for good, so waiting long loses nothing. Never below the environment's
+ * own lock: a sleep whose clock moves is left alone. A lock that is not leaked but held on purpose (an
+ * activity on a queue no worker serves) must not be left to this: it is released again when its holder
+ * closes, and the server's count then runs one short for the rest of the file (workflow tasks expire,
+ * updates hang). See the unserved-queue test in group-lease.test.ts.
  */
 function healLeakedTimeLocks(env: TestWorkflowEnvironment): void {
   const sleep = env.sleep.bind(env);
