@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../../src/paths';
-import { hostPreload, imagePreloadLibrary } from '../../test/harness/compose';
+import { hostPreload, imageNodeOptions, imagePreloadLibrary } from '../../test/harness/compose';
 import type { Leasehold } from '../../test/harness/leasehold';
 import { approvalLatencies } from './approvals';
 import {
@@ -27,21 +27,27 @@ const cli = path.join(projectRoot, 'bin', 'leasehold.js');
 const RSS_TARGET_MIB = 400e6 / 2 ** 20;
 
 /**
- * `leasehold worker` as a process of its own, as the image runs it (the allocator it preloads, when
- * its Debian package is installed here too), on the stack's namespace and task queue.
+ * `leasehold worker` as a process of its own, as the image runs it (its Node options; the allocator it
+ * preloads, when its Debian package is installed here too), on the stack's namespace and task queue.
  */
 function spawnWorker(lh: Leasehold): ChildProcess {
   const preload = hostPreload();
-  const env = { ...lh.processEnv(), ...(preload ? { LD_PRELOAD: preload } : {}) };
+  const nodeOptions = imageNodeOptions();
+  const env = {
+    ...lh.processEnv(),
+    ...(preload ? { LD_PRELOAD: preload } : {}),
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  };
   return spawn(process.execPath, [cli, 'worker'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-/** Which allocator the measured worker ran with. */
-function allocatorNote(): string {
+/** How the measured worker ran: its allocator and Node options. */
+function runtimeNote(): string {
   const preload = hostPreload();
-  return preload
+  const allocator = preload
     ? `allocator: ${preload}, as the image preloads it`
     : `allocator: glibc, NOT as the image runs (${imagePreloadLibrary()} is not installed here: apt-get install libmimalloc2.0)`;
+  return `${allocator}; NODE_OPTIONS as the image sets them: ${imageNodeOptions() ?? '(none)'}`;
 }
 
 function rssMiB(pid: number): number {
@@ -127,7 +133,7 @@ export async function backlogFigure(ctx: PerfContext): Promise<Row[]> {
           measured: `${rss.toFixed(0)} MiB (empty ${rssEmpty.toFixed(0)} MiB)`,
           target: `≤ 400 MB (${RSS_TARGET_MIB.toFixed(0)} MiB)`,
           held: rss <= RSS_TARGET_MIB,
-          note: `intake while building the backlog: ${backlog.perMin.toFixed(0)} grants/min (auto-approved, through Jira and the starter); ${allocatorNote()}`,
+          note: `intake while building the backlog: ${backlog.perMin.toFixed(0)} grants/min (auto-approved, through Jira and the starter); ${runtimeNote()}`,
         },
         {
           figure: `6. ${n} active grants: approval → Okta p50 ÷ empty system (10 approvals each)`,

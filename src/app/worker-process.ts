@@ -7,6 +7,7 @@ import { RulesStore } from '../temporal/rules-store';
 import { connectClient, connectWorker, type TemporalTarget } from '../temporal/connection';
 import { createLeaseholdWorker } from '../worker/create-worker';
 import { DirectoryWorkers } from '../worker/directory-workers';
+import { heapBudgetWarning } from '../worker/heap-budget';
 import { keepAliveInterceptors } from '../worker/keep-alive';
 import { recordWorkflowStackTraces } from '../worker/stack-traces';
 import { jiraTaskQueue, policyTaskQueue } from '../workflows/task-queues';
@@ -76,6 +77,11 @@ export async function runWorker(
     workflowBundlePath: options.workflowBundlePath,
     workflowStackTraces: options.workflowStackTraces ?? false,
   };
+  const tooBig = heapBudgetWarning({
+    cachedRuns: options.workflowCacheSize ?? MAIN_WORKER_OPTIONS.maxCachedWorkflows!,
+    stackTraces: bundle.workflowStackTraces,
+  });
+  if (tooBig) logger.warn(tooBig);
   const common = { connection, namespace: target.namespace, activities, ...bundle };
   // Work by kind (see src/workflows/task-queues.ts): requests and leases, the policy, Jira write-back,
   // and one rate-limited queue per directory connection.

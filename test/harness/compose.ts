@@ -70,6 +70,11 @@ export function imagePreload(): string | undefined {
   return /^\s*LD_PRELOAD=(\S+)/m.exec(imageStage())?.[1];
 }
 
+/** The Node options the image sets for its processes (the final stage's `ENV NODE_OPTIONS="..."`). */
+export function imageNodeOptions(): string | undefined {
+  return /^\s*NODE_OPTIONS="([^"]*)"/m.exec(imageStage())?.[1];
+}
+
 /** The library the image's preload links to (`ln -s "/usr/lib/$(uname -m)-linux-gnu/<file>" <preload>`). */
 export function imagePreloadLibrary(): string | undefined {
   const preload = imagePreload();

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
@@ -5,6 +6,7 @@ import { projectRoot } from '../../../src/paths';
 import {
   commandOf,
   exampleEnv,
+  imageNodeOptions,
   imagePreload,
   imagePreloadLibrary,
   imageStage,
@@ -169,6 +171,29 @@ describe('the image', () => {
     expect(stage).toMatch(/apt-get install -y --no-install-recommends libmimalloc2\.0/);
     // Installed before the variable is set (the loader would skip a missing preload with a warning).
     expect(stage.indexOf('libmimalloc2.0')).toBeLessThan(stage.indexOf('LD_PRELOAD='));
+  });
+
+  test('its processes run with a heap sized for the container, in every isolate (Node accepts the options from the environment)', () => {
+    const options = imageNodeOptions();
+    expect(options).toMatch(/--max-old-space-size=(\d+)/);
+    expect(options).toMatch(/--max-semi-space-size=(\d+)/);
+    const oldSpaceMiB = Number(/--max-old-space-size=(\d+)/.exec(options!)![1]);
+    // Node refuses (exit 9) an option it does not allow in NODE_OPTIONS; the workflow threads are workers.
+    const script = `
+      const v8 = require('node:v8');
+      const { Worker } = require('node:worker_threads');
+      const limit = () => Math.round(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+      const worker = new Worker("require('node:worker_threads').parentPort.postMessage(Math.round(require('node:v8').getHeapStatistics().heap_size_limit / 2 ** 20))", { eval: true });
+      worker.once('message', (inWorker) => { console.log(JSON.stringify({ main: limit(), worker: inWorker })); worker.terminate(); });`;
+    const out = execFileSync(process.execPath, ['-e', script], {
+      env: { PATH: process.env.PATH, NODE_OPTIONS: options },
+      encoding: 'utf8',
+    });
+    const limits = JSON.parse(out) as { main: number; worker: number };
+    for (const limit of [limits.main, limits.worker]) {
+      expect(limit).toBeGreaterThanOrEqual(oldSpaceMiB);
+      expect(limit).toBeLessThan(oldSpaceMiB + 64); // the young generation on top
+    }
   });
 
   test('every variable the example rules read is passed to the Leasehold services', () => {
