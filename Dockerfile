@@ -28,10 +28,10 @@ RUN apt-get update \
  && test -e /usr/local/lib/libmimalloc.so
 # The V8 heap, sized for a container of ~512 MiB rather than for the host: by default V8 sizes it from
 # the machine's memory and lets each isolate's old space grow to ~4x what survived the last full
-# collection before collecting again, and each young generation to 2 x 16 MiB. The worker has four
-# isolates (activities, two workflow threads, the main thread's); with these flags a worker holding
-# 1,000 grants measured 326 MiB instead of 397 (README, "Performance"). The limit is per isolate:
-# raise --max-old-space-size with LEASEHOLD_MAX_CACHED_WORKFLOWS far above its default of 250.
+# collection before collecting again, and each young generation to 2 x 16 MiB. The worker has three
+# isolates (the main thread's, where the activities run, and two workflow threads); with these flags a
+# worker holding 1,000 grants measured 326 MiB instead of 397 (README, "Performance"). The limit is
+# per isolate: the worker warns at start when LEASEHOLD_WORKER_CACHE (default 250) may outgrow it.
 ENV NODE_ENV=production \
     LEASEHOLD_WEBHOOK_HOST=0.0.0.0 \
     LEASEHOLD_SANDBOXES=off \

@@ -40,7 +40,7 @@ export interface RunWorkerOptions {
  * trades memory for storms, as measured (bench figures 5 and 6): 1,000 grants ending in the same minute
  * wake 2,000 runs several times each while the directory's budget paces them, and with 250 cached most
  * wake-ups replay. Since lease runs go first (src/workflows/priorities.ts) the Okta storm no longer
- * waits on those replays: 1.09× its floor at 250, with the worker at 434 MiB with 10,000 grants
+ * waits on those replays: 1.09× its floor at 250, with the worker at 354 MiB with 10,000 grants
  * (2,500 cached, before the priority and with stack traces on: 1.11× for 1,705 MiB). The default keeps memory;
  * `LEASEHOLD_WORKER_CACHE` raises it where storms matter more. Workflow tasks are short,
  * activities mostly wait on HTTP.
