@@ -12,7 +12,7 @@ import { temporalTarget } from '../temporal/connection';
 import { startDevServer, type DevServer } from '../temporal/dev-server';
 import { runStarter } from './starter-process';
 import { serveWorkerHealth } from './worker-health';
-import { runWorker, type RunningWorker } from './worker-process';
+import { runWorker, workerOptionsFrom, type RunningWorker } from './worker-process';
 
 export interface Embedded {
   devServer?: DevServer;
@@ -79,10 +79,7 @@ export async function startEmbedded(
       Object.assign(process.env, sandboxes.env);
     }
 
-    const worker = await runWorker(target, env.LEASEHOLD_TASK_QUEUE, {
-      workflowCacheSize: env.LEASEHOLD_WORKER_CACHE,
-      workflowStackTraces: env.LEASEHOLD_WORKFLOW_STACK_TRACES === 'on',
-    });
+    const worker = await runWorker(target, env.LEASEHOLD_TASK_QUEUE, workerOptionsFrom(env));
     stoppers.push(() => worker.stop());
     if (env.LEASEHOLD_WORKER_HEALTH_PORT !== undefined) {
       const health = await serveWorkerHealth(

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, pickActivities } from '../activities';
+import type { Env } from '../config/env';
 import { ConnectorRegistry } from '../connectors/registry';
 import { logger } from '../logging';
 import { RulesStore } from '../temporal/rules-store';
@@ -32,6 +33,16 @@ export interface RunWorkerOptions {
   followRulesEveryMs?: number;
   /** Stack traces of workflow promises for the UI's "Stack Trace" tab (default: the SDK's, on). */
   workflowStackTraces?: boolean;
+}
+
+/** The worker's settings an operator sets in the environment. */
+export function workerOptionsFrom(
+  env: Pick<Env, 'LEASEHOLD_WORKER_CACHE' | 'LEASEHOLD_WORKFLOW_STACK_TRACES'>,
+): RunWorkerOptions {
+  return {
+    workflowCacheSize: env.LEASEHOLD_WORKER_CACHE,
+    workflowStackTraces: env.LEASEHOLD_WORKFLOW_STACK_TRACES === 'on',
+  };
 }
 
 /**

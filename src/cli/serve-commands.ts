@@ -115,13 +115,10 @@ export function registerServeCommands(program: Command): void {
     .action(async () => {
       const { readEnv } = await import('../config/env');
       const { temporalTarget } = await import('../temporal/connection');
-      const { runWorker } = await import('../app/worker-process');
+      const { runWorker, workerOptionsFrom } = await import('../app/worker-process');
       const { serveWorkerHealth } = await import('../app/worker-health');
       const env = readEnv();
-      const worker = await runWorker(temporalTarget(env), env.LEASEHOLD_TASK_QUEUE, {
-        workflowCacheSize: env.LEASEHOLD_WORKER_CACHE,
-        workflowStackTraces: env.LEASEHOLD_WORKFLOW_STACK_TRACES === 'on',
-      });
+      const worker = await runWorker(temporalTarget(env), env.LEASEHOLD_TASK_QUEUE, workerOptionsFrom(env));
       const health =
         env.LEASEHOLD_WORKER_HEALTH_PORT === undefined
           ? undefined
