@@ -56,8 +56,9 @@ export function workerOptionsFrom(
  * `LEASEHOLD_WORKER_CACHE` raises it where storms matter more. Workflow tasks are short,
  * activities mostly wait on HTTP.
  */
+const DEFAULT_WORKFLOW_CACHE = 250;
 const MAIN_WORKER_OPTIONS: Partial<WorkerOptions> = {
-  maxCachedWorkflows: 250,
+  maxCachedWorkflows: DEFAULT_WORKFLOW_CACHE,
   maxConcurrentWorkflowTaskExecutions: 40,
   maxConcurrentActivityTaskExecutions: 100,
 };
@@ -88,10 +89,8 @@ export async function runWorker(
     workflowBundlePath: options.workflowBundlePath,
     workflowStackTraces: options.workflowStackTraces ?? false,
   };
-  const tooBig = heapBudgetWarning({
-    cachedRuns: options.workflowCacheSize ?? MAIN_WORKER_OPTIONS.maxCachedWorkflows!,
-    stackTraces: bundle.workflowStackTraces,
-  });
+  const cachedRuns = options.workflowCacheSize ?? DEFAULT_WORKFLOW_CACHE;
+  const tooBig = heapBudgetWarning({ cachedRuns, stackTraces: bundle.workflowStackTraces });
   if (tooBig) logger.warn(tooBig);
   const common = { connection, namespace: target.namespace, activities, ...bundle };
   // Work by kind (see src/workflows/task-queues.ts): requests and leases, the policy, Jira write-back,
@@ -99,10 +98,7 @@ export async function runWorker(
   const worker = await createLeaseholdWorker({
     ...common,
     taskQueue,
-    overrides: {
-      ...MAIN_WORKER_OPTIONS,
-      ...(options.workflowCacheSize !== undefined ? { maxCachedWorkflows: options.workflowCacheSize } : {}),
-    },
+    overrides: { ...MAIN_WORKER_OPTIONS, maxCachedWorkflows: cachedRuns },
   });
   const policyWorker = await createLeaseholdWorker({
     ...common,
