@@ -76,6 +76,16 @@ export interface Measured {
   calls: number;
   wallMs: number;
   latencies: number[];
+  /** CPU this process spent meanwhile (client, and for the starter's run the starter and the sandboxes). */
+  cpuMs?: number;
+}
+
+/** Runs the measured phase, recording its wall time and this process's CPU time. */
+async function measure(m: Measured, run: () => Promise<number>): Promise<void> {
+  const cpu = process.cpuUsage();
+  m.wallMs = await run();
+  const used = process.cpuUsage(cpu);
+  m.cpuMs = (used.user + used.system) / 1000;
 }
 
 export function describeRun(label: string, m: Measured): string {
@@ -219,46 +229,48 @@ export async function webhookLoad(
   const rawQueue = `${lh.taskQueue}-raw`;
   const raw: Measured = { calls: sends.length, wallMs: 0, latencies: [] };
   let rawErrors = 0;
-  raw.wallMs = await runPool(sends, opts.concurrency, async (send) => {
-    const key = send.delivery.issueKey;
-    const input: AccessRequestInput = {
-      issueKey: key,
-      application: 'Jira Software',
-      accessType: 'Admin',
-      duration: null,
-      justification: null,
-      requester: { accountId: alice.jiraAccountId },
-      requestedAt: new Date().toISOString(),
-    };
-    const change: StatusChange = {
-      eventId: send.delivery.identifier,
-      issueKey: key,
-      decision: 'Approved',
-      status: 'Approved by Manager',
-      actorAccountId: bob.jiraAccountId,
-      at: new Date().toISOString(),
-    };
-    const started = performance.now();
-    try {
-      await client.workflow.signalWithStart<typeof accessRequestWorkflow, [StatusChange]>('accessRequestWorkflow', {
-        workflowId: `bench-raw-${key}`,
-        taskQueue: rawQueue,
-        args: [input],
-        signal: statusChangedSignal,
-        signalArgs: [change],
-        typedSearchAttributes: [
-          { key: searchAttributes.jiraKey, value: key },
-          { key: searchAttributes.requester, value: alice.email },
-          { key: searchAttributes.application, value: 'Jira Software' },
-          { key: searchAttributes.accessLevel, value: 'Admin' },
-          { key: searchAttributes.state, value: 'Resolving' },
-        ],
-      });
-    } catch (err) {
-      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) rawErrors++;
-    }
-    raw.latencies.push(performance.now() - started);
-  });
+  await measure(raw, () =>
+    runPool(sends, opts.concurrency, async (send) => {
+      const key = send.delivery.issueKey;
+      const input: AccessRequestInput = {
+        issueKey: key,
+        application: 'Jira Software',
+        accessType: 'Admin',
+        duration: null,
+        justification: null,
+        requester: { accountId: alice.jiraAccountId },
+        requestedAt: new Date().toISOString(),
+      };
+      const change: StatusChange = {
+        eventId: send.delivery.identifier,
+        issueKey: key,
+        decision: 'Approved',
+        status: 'Approved by Manager',
+        actorAccountId: bob.jiraAccountId,
+        at: new Date().toISOString(),
+      };
+      const started = performance.now();
+      try {
+        await client.workflow.signalWithStart<typeof accessRequestWorkflow, [StatusChange]>('accessRequestWorkflow', {
+          workflowId: `bench-raw-${key}`,
+          taskQueue: rawQueue,
+          args: [input],
+          signal: statusChangedSignal,
+          signalArgs: [change],
+          typedSearchAttributes: [
+            { key: searchAttributes.jiraKey, value: key },
+            { key: searchAttributes.requester, value: alice.email },
+            { key: searchAttributes.application, value: 'Jira Software' },
+            { key: searchAttributes.accessLevel, value: 'Admin' },
+            { key: searchAttributes.state, value: 'Resolving' },
+          ],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) rawErrors++;
+      }
+      raw.latencies.push(performance.now() - started);
+    }),
+  );
 
   // 3. The load through the starter.
   const pool = new Pool(starter.url, { connections: opts.concurrency, pipelining: 1 });
@@ -266,8 +278,10 @@ export async function webhookLoad(
   const webhookPath = new URL(starter.webhookUrl).pathname;
   const load: Measured = { calls: sends.length, wallMs: 0, latencies: [] };
   const results: SendResult[] = new Array<SendResult>(sends.length);
-  load.wallMs = await runPool(sends, opts.concurrency, async (send, i) => {
-    results[i] = await sendLikeJira(pool, webhookPath, send, load.latencies);
-  });
+  await measure(load, () =>
+    runPool(sends, opts.concurrency, async (send, i) => {
+      results[i] = await sendLikeJira(pool, webhookPath, send, load.latencies);
+    }),
+  );
   return { keys, creates, statuses, sends, results, raw, load, rawErrors };
 }

@@ -3,13 +3,15 @@ import { RulesStore } from '../../src/temporal/rules-store';
 import { startWebhookStarter } from '../../src/starter/server';
 import { Leasehold } from '../../test/harness/leasehold';
 import { percentile, type PerfContext, type Row } from './common';
-import { webhookLoad } from './webhook-load';
+import { webhookLoad, type Measured } from './webhook-load';
 
 /**
  * Figure 7: the webhook starter's throughput ÷ raw `signalWithStart`, same server, same run:
  * `npm run bench:webhook`'s load (recorded Jira deliveries, 10 % redeliveries, concurrency 32, the
  * worker stopped while measured) on a stack of its own.
  */
+const cpuPerCall = (m: Measured): string => ((m.cpuMs ?? 0) / m.calls).toFixed(2);
+
 export async function webhookFigure(ctx: PerfContext): Promise<Row[]> {
   const issues = ctx.size(1000, 200);
   const cleanups: Array<() => Promise<unknown>> = [];
@@ -47,7 +49,9 @@ export async function webhookFigure(ctx: PerfContext): Promise<Row[]> {
         held: ratio >= 0.9,
         note:
           `per call p50/p99: starter ${percentile(run.load.latencies, 50).toFixed(1)}/${percentile(run.load.latencies, 99).toFixed(1)} ms, ` +
-          `raw ${percentile(run.raw.latencies, 50).toFixed(1)}/${percentile(run.raw.latencies, 99).toFixed(1)} ms`,
+          `raw ${percentile(run.raw.latencies, 50).toFixed(1)}/${percentile(run.raw.latencies, 99).toFixed(1)} ms; ` +
+          `this process's CPU per call (load generator, starter, sandboxes; the Temporal server is another): ` +
+          `starter ${cpuPerCall(run.load)} ms, raw ${cpuPerCall(run.raw)} ms`,
       },
     ];
   } finally {

@@ -13,9 +13,8 @@ export async function gatewayAs(
   site = process.env.JIRA_SITE ?? 'http://127.0.0.1:8091',
 ): Promise<JiraGateway> {
   const person = (await loadSandboxPackage('demo')).samplePerson(handle);
-  const { createJiraClient } = await import('../connectors/jira/jira-client');
   const { JiraGateway } = await import('../connectors/jira/jira-gateway');
-  return new JiraGateway(createJiraClient({ host: site, email: person.email, apiToken: person.jiraApiToken }), site);
+  return JiraGateway.connect({ host: site, email: person.email, apiToken: person.jiraApiToken });
 }
 
 export interface DemoRequest {

@@ -22,6 +22,7 @@ import type { accessRequestWorkflow } from '../workflows/access-request/workflow
 import { accessRequestWorkflowId } from '../workflows/ids';
 import { searchAttributes } from '../workflows/search-attributes';
 import { FieldResolver } from './field-resolver';
+import { IssueStatuses } from './issue-statuses';
 import { JiraPeople } from './jira-people';
 import type { JiraWebhook } from './jira-payload';
 import { classifyEvent, type MappedIssue } from './request-mapping';
@@ -54,6 +55,7 @@ export interface DispatcherDeps {
 export class Dispatcher {
   private readonly fields = new FieldResolver();
   private readonly people = new JiraPeople();
+  private readonly statuses = new IssueStatuses();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -88,7 +90,13 @@ export class Dispatcher {
 
     // A status change counts only if the issue is still in that status: a replayed old delivery cannot approve.
     const issueKey = event.action === 'review' ? event.issueKey : event.issue.input.issueKey;
-    const now = await this.jiraCall(() => jira.issueStatus(issueKey));
+    const now = await this.jiraCall(() => this.statuses.current(jira, issueKey));
+    // Deleted, moved, or no longer visible to Leasehold's account: answered 503, so Jira delivers it again
+    // while someone restores the account's permission, rather than a decision dropped for good.
+    if (now === undefined)
+      throw new DependencyUnavailableError(
+        `Jira does not find ${issueKey} (deleted, moved, or Leasehold's account may not browse it)`,
+      );
     if (now.toLowerCase() !== event.status.toLowerCase())
       return { status: 202, outcome: 'ignored', reason: `stale: ${issueKey} is now "${now}", not "${event.status}"` };
     const claim = {

@@ -519,6 +519,21 @@ describe('the webhook starter', () => {
     expect(lh.sandboxes.okta.groupMembers('aws-prod-readonly')).not.toContain(erin.email);
   });
 
+  test('a status change of an issue Jira does not find (deleted, or hidden from Leasehold) is 503, so Jira delivers it again', async () => {
+    const key = await lh.request({ as: 'erin', app: 'AWS Production', level: 'Read-only', why: 'vanished issue' });
+    await lh.move(key, 'Approved by Manager', 'bob');
+    const body = bodyOf(await recordedMove(key, 'Approved by Manager', bob));
+    body.issue.key = 'ACCESS-999999';
+    body.issue.id = '999999';
+
+    const answer = await postSigned(JSON.stringify(body));
+    expect(answer.status).toBe(503);
+    expect(answer.body.error).toBe(
+      "Jira does not find ACCESS-999999 (deleted, moved, or Leasehold's account may not browse it)",
+    );
+    expect(await runsOf('ACCESS-999999')).toBe(0);
+  });
+
   test("Temporal down: 503 with Retry-After before Jira's timeout; once it is back, Jira's retry of the same delivery succeeds and the request proceeds", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leasehold-outage-'));
     const dbFilename = path.join(dir, 'temporal.db');

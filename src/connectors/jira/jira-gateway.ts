@@ -1,8 +1,10 @@
-import { HttpException, type Version3Client } from 'jira.js';
+import type { Version3Client } from 'jira.js';
 import { expandSetting, readSecret } from '../../config/settings';
 import type { JiraConnection } from '../../policy/schema';
-import { ConnectorError, retryAfterMs } from '../connector-error';
-import { createJiraClient } from './jira-client';
+import { ConnectorError } from '../connector-error';
+import { JiraBulkStatuses } from './bulk-statuses';
+import { createJiraClient, type JiraClientOptions } from './jira-client';
+import { classifyJiraError } from './jira-errors';
 
 export interface JiraUserInfo {
   accountId: string;
@@ -77,22 +79,30 @@ export function adfText(body: unknown): string {
  * so a rate limit surfaces as `rate-limited` with the Retry-After delay for Temporal's retry.
  */
 export class JiraGateway {
-  constructor(
+  private constructor(
     readonly client: Version3Client,
     readonly site: string,
+    private readonly bulkStatuses: JiraBulkStatuses,
   ) {}
+
+  /** A gateway to the site as the account with this email and API token. */
+  static connect(options: JiraClientOptions): JiraGateway {
+    const site = options.host.replace(/\/+$/, '');
+    const basic = Buffer.from(`${options.email}:${options.apiToken}`).toString('base64');
+    return new JiraGateway(
+      createJiraClient({ ...options, host: site }),
+      site,
+      new JiraBulkStatuses(site, `Basic ${basic}`),
+    );
+  }
 
   /** Builds the client from a rules connection; the API token is read here, in the worker. */
   static fromConnection(connection: JiraConnection): JiraGateway {
-    const site = expandSetting(connection.site).replace(/\/+$/, '');
-    return new JiraGateway(
-      createJiraClient({
-        host: site,
-        email: expandSetting(connection.email),
-        apiToken: readSecret(connection.apiToken),
-      }),
-      site,
-    );
+    return JiraGateway.connect({
+      host: expandSetting(connection.site),
+      email: expandSetting(connection.email),
+      apiToken: readSecret(connection.apiToken),
+    });
   }
 
   async user(accountId: string): Promise<JiraUserInfo> {
@@ -110,6 +120,14 @@ export class JiraGateway {
       this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: ['status'] }),
     );
     return issue.fields.status?.name ?? '';
+  }
+
+  /**
+   * Current status names of up to 100 issues in one call (`POST /issue/bulkfetch`), by upper-case key;
+   * an issue Jira cannot find or show is absent (see {@link JiraBulkStatuses}).
+   */
+  issueStatuses(issueKeys: string[]): Promise<Map<string, string>> {
+    return this.bulkStatuses.read(issueKeys);
   }
 
   /** The issue with the given fields (ids), as Jira has it now. */
@@ -228,47 +246,4 @@ export class JiraGateway {
       throw classifyJiraError(err, what, this.site);
     }
   }
-}
-
-/** Classifies a jira.js failure: 429 rate-limited (with Retry-After), 408/5xx/network retryable, other 4xx permanent. */
-export function classifyJiraError(err: unknown, what: string, site: string): ConnectorError {
-  if (err instanceof ConnectorError) return err;
-  if (err instanceof HttpException) {
-    const status = err.status;
-    const response = err.response as { data?: unknown } | string;
-    const data = typeof response === 'object' && response !== null && 'data' in response ? response.data : response;
-    const messages =
-      typeof data === 'object' && data !== null
-        ? [
-            ...((data as { errorMessages?: string[] }).errorMessages ?? []),
-            ...Object.entries((data as { errors?: Record<string, string> }).errors ?? {}).map(([k, v]) => `${k}: ${v}`),
-          ]
-        : [];
-    const detail = messages.join('; ') || err.message;
-    const headers = (err.cause as { response?: { headers?: Record<string, string> } } | undefined)?.response?.headers;
-    if (status === 429) {
-      return new ConnectorError('rate-limited', `Jira rate limit on ${what}`, {
-        service: 'jira',
-        status,
-        retryAfterMs: retryAfterMs(headers?.['retry-after']) ?? 5_000,
-      });
-    }
-    if (status === 408 || status >= 500)
-      return new ConnectorError('retryable', `Jira ${what} failed with ${status}: ${detail}`, {
-        service: 'jira',
-        status,
-      });
-    const hint =
-      status === 401
-        ? ' (check the Jira email and API token)'
-        : status === 403
-          ? ' (the Jira account lacks permission)'
-          : '';
-    return new ConnectorError('permanent', `Jira ${what} failed with ${status}: ${detail}${hint}`, {
-      service: 'jira',
-      status,
-    });
-  }
-  const message = err instanceof Error ? err.message : String(err);
-  return new ConnectorError('retryable', `Jira ${what} at ${site} failed: ${message}`, { service: 'jira' });
 }
