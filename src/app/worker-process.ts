@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, pickActivities } from '../activities';
-import type { Env } from '../config/env';
+import { DEFAULT_WORKFLOW_CACHE, type Env } from '../config/env';
 import { ConnectorRegistry } from '../connectors/registry';
 import { logger } from '../logging';
 import { RulesStore } from '../temporal/rules-store';
@@ -56,7 +56,6 @@ export function workerOptionsFrom(
  * `LEASEHOLD_WORKER_CACHE` raises it where storms matter more. Workflow tasks are short,
  * activities mostly wait on HTTP.
  */
-const DEFAULT_WORKFLOW_CACHE = 250;
 const MAIN_WORKER_OPTIONS: Partial<WorkerOptions> = {
   maxCachedWorkflows: DEFAULT_WORKFLOW_CACHE,
   maxConcurrentWorkflowTaskExecutions: 40,

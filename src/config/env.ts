@@ -5,6 +5,9 @@ import { z } from 'zod';
  * that makes `npm start` work on one machine with no configuration (embedded mode).
  */
 const port = z.coerce.number().int().min(0).max(65535);
+
+/** Request and lease runs a worker keeps cached by default (why 250: `src/app/worker-process.ts`). */
+export const DEFAULT_WORKFLOW_CACHE = 250;
 const flag = z.enum(['auto', 'on', 'off']);
 
 export const envSchema = z.object({
@@ -19,7 +22,7 @@ export const envSchema = z.object({
   TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
   LEASEHOLD_TASK_QUEUE: z.string().min(1).default('leasehold'),
   /** Request and lease runs the worker keeps in memory (the rest replay from history when they wake). */
-  LEASEHOLD_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(250),
+  LEASEHOLD_WORKER_CACHE: z.coerce.number().int().min(0).max(100_000).default(DEFAULT_WORKFLOW_CACHE),
   /**
    * `on`: workflows record a stack trace for every promise, for the UI's "Stack Trace" tab (the SDK's
    * default). `off` (ours): they don't, and a workflow task, a replay above all, costs less.
