@@ -81,10 +81,6 @@ export class JiraBulkStatuses {
       );
     return new Map(issues.map((issue) => [issue.key.toUpperCase(), issue.fields.status?.name ?? '']));
   }
-
-  async close(): Promise<void> {
-    await this.pool?.close();
-  }
 }
 
 function parseJson(text: string): unknown {
