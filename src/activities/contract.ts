@@ -19,6 +19,7 @@ import type {
   ReviewPolicy,
   ReviewStatusChange,
 } from '../workflows/review/types';
+import type { DeliveryReceipt } from '../connectors/jira/delivery-receipt';
 
 /**
  * The activities workflows call, as a type: workflows import only this (type-only), so no I/O code
@@ -104,6 +105,8 @@ export interface LeaseholdActivities {
     jira: PinnedPolicy['jira'];
     issueKey: string;
     claim: DecisionClaim;
+    /** The starter's receipt: a later status change made before it supersedes the claim. */
+    received?: DeliveryReceipt;
     consumed: string[];
     approverGroups: Array<ConnectionRef & { group: string }>;
   }): Promise<VerifiedDecision>;

@@ -1,5 +1,6 @@
 import type { ConnectionRef, PinnedPolicy, RelatedRequestFacts, VerifiedDecision } from './contract';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
+import { receivedAt, receiptKey, type DeliveryReceipt } from '../connectors/jira/delivery-receipt';
 import { matchDecision, type DecisionClaim } from '../policy/decision-source';
 import { accountIdsOf, fieldAtCreation } from '../policy/field-approvers';
 import type { FieldChange } from '../workflows/access-request/types';
@@ -22,6 +23,8 @@ export function decisionActivities(deps: PeopleDeps) {
       jira: PinnedPolicy['jira'];
       issueKey: string;
       claim: DecisionClaim;
+      /** The starter's receipt of the delivery: the change is judged as of then (else as of now). */
+      received?: DeliveryReceipt;
       /** Changelog entries this request already counted (each counts once). */
       consumed: string[];
       approverGroups: Array<ConnectionRef & { group: string }>;
@@ -33,7 +36,12 @@ export function decisionActivities(deps: PeopleDeps) {
           jira.changelog(input.issueKey),
           actorFacts({ jira: input.jira, accountId: input.claim.actorAccountId, approverGroups: input.approverGroups }),
         ]);
-        return { match: matchDecision(entries, input.claim, new Set(input.consumed)), actor };
+        const asOf = receivedAt(
+          receiptKey(input.jira.connection),
+          { issueKey: input.issueKey, ...input.claim },
+          input.received,
+        );
+        return { match: matchDecision(entries, input.claim, new Set(input.consumed), asOf), actor };
       });
     },
 

@@ -42,3 +42,13 @@ export function readSecret(ref: SecretRef, env: NodeJS.ProcessEnv = process.env)
     throw new SecretUnavailableError(`cannot read secret file ${ref.file}: ${(err as Error).message}`);
   }
 }
+
+/** The secret, or undefined when none is configured or it cannot be read (callers treat it as absent). */
+export function readOptionalSecret(ref: SecretRef | undefined): string | undefined {
+  if (!ref) return undefined;
+  try {
+    return readSecret(ref);
+  } catch {
+    return undefined;
+  }
+}

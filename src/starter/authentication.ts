@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { readSecret } from '../config/settings';
+import { readOptionalSecret } from '../config/settings';
 import { logger } from '../logging';
 import type { JiraConnection } from '../policy/schema';
 import type { RulesVersion } from '../workflows/policy/types';
@@ -13,15 +13,6 @@ export function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-function optionalSecret(ref: JiraConnection['webhookSecret']): string | undefined {
-  if (!ref) return undefined;
-  try {
-    return readSecret(ref);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Whether a delivery is Jira's (signed with the webhook secret) or Jira Automation's (its shared secret). */
 export function authenticate(
   req: IncomingMessage,
@@ -31,8 +22,8 @@ export function authenticate(
 ): { ok: true } | { ok: false; reason: string } {
   const signature = header(req, 'x-hub-signature');
   const shared = header(req, AUTOMATION_SECRET_HEADER);
-  const webhookSecret = optionalSecret(jira.webhookSecret);
-  const automationSecret = optionalSecret(jira.automationSecret);
+  const webhookSecret = readOptionalSecret(jira.webhookSecret);
+  const automationSecret = readOptionalSecret(jira.automationSecret);
   if (signature) {
     if (!webhookSecret)
       return allowUnsigned
@@ -64,7 +55,7 @@ export async function assertSecretsConfigured(
     return;
   }
   const jira = current.rules.connections[current.rules.portal.connection] as JiraConnection;
-  if (!optionalSecret(jira.webhookSecret) && !optionalSecret(jira.automationSecret)) {
+  if (!readOptionalSecret(jira.webhookSecret) && !readOptionalSecret(jira.automationSecret)) {
     throw new Error(
       `the webhook starter needs a secret: set the jira connection's webhookSecret (or automationSecret) and its variable, or LEASEHOLD_ALLOW_UNSIGNED_WEBHOOKS=true for local development`,
     );

@@ -8,6 +8,7 @@ import {
 } from '@temporalio/client';
 import { status as grpcStatus } from '@grpc/grpc-js';
 import { ConnectorError } from '../connectors/connector-error';
+import { receiptFor, receiptKey } from '../connectors/jira/delivery-receipt';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
 import { formatDuration, parseDuration } from '../policy/duration';
 import { findRule } from '../policy/lookup';
@@ -22,7 +23,6 @@ import type { accessRequestWorkflow } from '../workflows/access-request/workflow
 import { accessRequestWorkflowId } from '../workflows/ids';
 import { searchAttributes } from '../workflows/search-attributes';
 import { FieldResolver } from './field-resolver';
-import { IssueStatuses } from './issue-statuses';
 import { JiraPeople } from './jira-people';
 import type { JiraWebhook } from './jira-payload';
 import { classifyEvent, type MappedIssue } from './request-mapping';
@@ -55,7 +55,6 @@ export interface DispatcherDeps {
 export class Dispatcher {
   private readonly fields = new FieldResolver();
   private readonly people = new JiraPeople();
-  private readonly statuses = new IssueStatuses();
 
   constructor(private readonly deps: DispatcherDeps) {}
 
@@ -88,19 +87,10 @@ export class Dispatcher {
       });
     }
 
-    // A status change counts only if the issue is still in that status: a replayed old delivery cannot approve.
+    // A status change counts only if the issue had not moved on by the time it arrived: the receipt
+    // says when that was, and the workflow judges it against the changelog it reads to confirm it.
     const issueKey = event.action === 'review' ? event.issueKey : event.issue.input.issueKey;
-    const now = await this.jiraCall(() => this.statuses.current(jira, issueKey));
-    // Deleted, moved, or no longer visible to Leasehold's account: answered 503, so Jira delivers it again
-    // while someone restores the account's permission, rather than a decision dropped for good.
-    if (now === undefined)
-      throw new DependencyUnavailableError(
-        `Jira does not find ${issueKey} (deleted, moved, or Leasehold's account may not browse it)`,
-      );
-    if (now.toLowerCase() !== event.status.toLowerCase())
-      return { status: 202, outcome: 'ignored', reason: `stale: ${issueKey} is now "${now}", not "${event.status}"` };
-    const claim = {
-      eventId,
+    const change = {
       issueKey,
       status: event.status,
       actorAccountId: event.actorAccountId,
@@ -108,14 +98,16 @@ export class Dispatcher {
       // The workflow confirms this entry in the issue's changelog before the decision counts.
       ...(payload.changelog?.id ? { changelogId: payload.changelog.id } : {}),
     };
+    const key = receiptKey(jiraConnection);
+    const claim = { eventId, ...change, ...(key ? { received: receiptFor(key, change, new Date()) } : {}) };
     if (event.action === 'review')
       return this.temporal(() =>
         deliverReviewDecision(this.deps.client, { ...claim, decision: event.decision }, payload.issue.fields.created),
       );
-    const change: StatusChange = { ...claim, decision: event.decision };
-    if (event.issue.kind === 'access') return this.signalRequest(event.issue, change, rules, jira);
+    const decision: StatusChange = { ...claim, decision: event.decision };
+    if (event.issue.kind === 'access') return this.signalRequest(event.issue, decision, rules, jira);
     return this.routeRelated(event.issue, 'status', rules, jira, (workflowId) =>
-      this.deps.client.workflow.getHandle(workflowId).signal(statusChangedSignal, change),
+      this.deps.client.workflow.getHandle(workflowId).signal(statusChangedSignal, decision),
     );
   }
 

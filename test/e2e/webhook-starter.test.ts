@@ -19,7 +19,7 @@ import {
 import { startWebhookStarter } from '../../src/starter/server';
 import { freePort, startDevServer, type DevServer } from '../../src/temporal/dev-server';
 import { ensureNamespace } from '../../src/temporal/namespace';
-import { stateQuery } from '../../src/workflows/access-request/messages';
+import { stateQuery, statusChangedSignal } from '../../src/workflows/access-request/messages';
 import { accessRequestWorkflowId } from '../../src/workflows/ids';
 import { startWebhookReceiver, type WebhookReceiver } from '../contract/support/webhook-receiver';
 import { eventually, exampleRulesText, Leasehold } from '../harness/leasehold';
@@ -492,7 +492,7 @@ describe('the webhook starter', () => {
     expect(await runsOf(key)).toBe(1);
   });
 
-  test('a replayed old status change cannot approve: the issue moved on since, so it is 202 and ignored', async () => {
+  test('a replayed old status change cannot approve: the issue had moved on before it arrived, so the request records it and ignores it', async () => {
     const key = await lh.request({ as: 'erin', app: 'AWS Production', level: 'Read-only', why: 'stale replay' });
     expect((await deliver(await recordedCreate(key))).status).toBe(200);
     await lh.waitForState(key, 'AwaitingApproval');
@@ -504,12 +504,33 @@ describe('the webhook starter', () => {
     const rejection = await recordedMove(key, 'Rejected', bob);
 
     const replay = await deliver(approval);
-    expect(replay.status).toBe(202);
-    expect(replay.body).toMatchObject({
-      outcome: 'ignored',
-      reason: `stale: ${key} is now "Rejected", not "Approved by Manager"`,
+    expect(replay.status).toBe(200);
+    expect(replay.body.outcome).toBe('signalled');
+    const ignored = await lh.waitFor(key, (s) => s.ignored.length === 1);
+    expect(ignored.state).toBe('AwaitingApproval');
+    expect(ignored.approvals).toEqual([]);
+    expect(ignored.ignored[0]!.reason).toMatch(
+      /^superseded: the issue moved on to "Rejected" \(changelog entry \d+, .*\) before this change was delivered/,
+    );
+
+    // The same claim sent straight to Temporal with a made-up receipt dated before the rejection: no
+    // valid receipt, so it is judged as of now, and the rejection supersedes it just the same.
+    const claim = bodyOf(approval) as { changelog: { id: string }; timestamp: number };
+    await lh.client.workflow.getHandle(accessRequestWorkflowId(key)).signal(statusChangedSignal, {
+      eventId: 'forged-receipt',
+      issueKey: key,
+      decision: 'Approved',
+      status: 'Approved by Manager',
+      actorAccountId: bob.jiraAccountId,
+      at: new Date(claim.timestamp).toISOString(),
+      changelogId: claim.changelog.id,
+      received: { receivedAt: new Date(claim.timestamp + 10).toISOString(), attestation: '00'.repeat(32) },
     });
-    expect((await lh.state(key)).approvals).toEqual([]);
+    const forged = await lh.waitFor(key, (s) => s.ignored.length === 2);
+    expect(forged.approvals).toEqual([]);
+    expect(forged.ignored[1]!.reason).toMatch(
+      /^superseded: the issue moved on to "Rejected" .* before it was verified$/,
+    );
 
     const current = await deliver(rejection);
     expect(current.status).toBe(200);
@@ -519,7 +540,7 @@ describe('the webhook starter', () => {
     expect(lh.sandboxes.okta.groupMembers('aws-prod-readonly')).not.toContain(erin.email);
   });
 
-  test('a status change of an issue Jira does not find (deleted, or hidden from Leasehold) is 503, so Jira delivers it again', async () => {
+  test('a status change of an issue Jira does not find (deleted, or hidden from Leasehold) is recorded and never counts', async () => {
     const key = await lh.request({ as: 'erin', app: 'AWS Production', level: 'Read-only', why: 'vanished issue' });
     await lh.move(key, 'Approved by Manager', 'bob');
     const body = bodyOf(await recordedMove(key, 'Approved by Manager', bob));
@@ -527,11 +548,10 @@ describe('the webhook starter', () => {
     body.issue.id = '999999';
 
     const answer = await postSigned(JSON.stringify(body));
-    expect(answer.status).toBe(503);
-    expect(answer.body.error).toBe(
-      "Jira does not find ACCESS-999999 (deleted, moved, or Leasehold's account may not browse it)",
-    );
-    expect(await runsOf('ACCESS-999999')).toBe(0);
+    expect(answer.status).toBe(200);
+    const state = await lh.waitFor('ACCESS-999999', (s) => s.ignored.length === 1);
+    expect(state.approvals).toEqual([]);
+    expect(state.ignored[0]!.reason).toMatch(/^it could not be verified in Jira: Jira get changelog failed with 404/);
   });
 
   test("Temporal down: 503 with Retry-After before Jira's timeout; once it is back, Jira's retry of the same delivery succeeds and the request proceeds", async () => {

@@ -14,7 +14,7 @@ export function classifyJiraError(err: unknown, what: string, site: string): Con
 }
 
 /** A Jira error answer by its status: 429 rate-limited (with Retry-After), 408/5xx retryable, other 4xx permanent. */
-export function jiraStatusError(
+function jiraStatusError(
   status: number,
   data: unknown,
   retryAfter: string | undefined,
@@ -54,7 +54,7 @@ export function jiraStatusError(
 }
 
 /** No answer at all (connection refused, reset, timed out): retryable. */
-export function jiraNetworkError(err: unknown, what: string, site: string): ConnectorError {
+function jiraNetworkError(err: unknown, what: string, site: string): ConnectorError {
   const message = err instanceof Error ? err.message : String(err);
   return new ConnectorError('retryable', `Jira ${what} at ${site} failed: ${message}`, { service: 'jira' });
 }

@@ -2,7 +2,6 @@ import type { Version3Client } from 'jira.js';
 import { expandSetting, readSecret } from '../../config/settings';
 import type { JiraConnection } from '../../policy/schema';
 import { ConnectorError } from '../connector-error';
-import { JiraBulkStatuses } from './bulk-statuses';
 import { createJiraClient, type JiraClientOptions } from './jira-client';
 import { classifyJiraError } from './jira-errors';
 
@@ -82,18 +81,12 @@ export class JiraGateway {
   private constructor(
     readonly client: Version3Client,
     readonly site: string,
-    private readonly bulkStatuses: JiraBulkStatuses,
   ) {}
 
   /** A gateway to the site as the account with this email and API token. */
   static connect(options: JiraClientOptions): JiraGateway {
     const site = options.host.replace(/\/+$/, '');
-    const basic = Buffer.from(`${options.email}:${options.apiToken}`).toString('base64');
-    return new JiraGateway(
-      createJiraClient({ ...options, host: site }),
-      site,
-      new JiraBulkStatuses(site, `Basic ${basic}`),
-    );
+    return new JiraGateway(createJiraClient({ ...options, host: site }), site);
   }
 
   /** Builds the client from a rules connection; the API token is read here, in the worker. */
@@ -120,14 +113,6 @@ export class JiraGateway {
       this.client.issues.getIssue({ issueIdOrKey: issueKey, fields: ['status'] }),
     );
     return issue.fields.status?.name ?? '';
-  }
-
-  /**
-   * Current status names of up to 100 issues in one call (`POST /issue/bulkfetch`), by upper-case key;
-   * an issue Jira cannot find or show is absent (see {@link JiraBulkStatuses}).
-   */
-  issueStatuses(issueKeys: string[]): Promise<Map<string, string>> {
-    return this.bulkStatuses.read(issueKeys);
   }
 
   /** The issue with the given fields (ids), as Jira has it now. */

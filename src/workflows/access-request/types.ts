@@ -4,6 +4,7 @@ import type { IdpAnswer } from '../../connectors/identity-provider';
 import type { DecisionSource } from '../../policy/decision-source';
 import type { PinnedPolicy } from '../../activities/contract';
 import type { WriteBackState } from './write-back';
+import type { DeliveryReceipt } from '../../connectors/jira/delivery-receipt';
 
 export type { DecisionSource } from '../../policy/decision-source';
 export type { EvidenceRecord } from './evidence-record';
@@ -36,6 +37,8 @@ export interface StatusChange {
   at: string;
   /** The webhook's `changelog.id`: the Jira changelog entry this change claims to be. */
   changelogId?: string;
+  /** When the webhook starter received it, attested (absent from a signal sent straight to Temporal). */
+  received?: DeliveryReceipt;
   /** A decision made in Slack: the click as Slack delivered it, verified again before it counts. */
   slack?: SlackClick;
 }

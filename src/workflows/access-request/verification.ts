@@ -79,11 +79,13 @@ export async function confirmStatusChange(
           at: event.at,
           changelogId: event.changelogId,
         },
+        ...(event.received ? { received: event.received } : {}),
         consumed: counted,
         approverGroups,
       },
     ]);
-    if (!match.confirmed) return { reason: `Jira has no record of it: ${match.reason}`, actor };
+    if (!match.confirmed)
+      return { reason: match.superseded ? match.reason : `Jira has no record of it: ${match.reason}`, actor };
     counted.push(match.source.changelogId);
     return { source: match.source, actor };
   } catch (err) {

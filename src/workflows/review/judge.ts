@@ -50,7 +50,7 @@ export async function judgeClaim(
   }
   const { match, actor, justification } = verified;
   const ignore = (reason: string): Verdict => ignored(claim, actor.email, reason);
-  if (!match.confirmed) return ignore(`Jira does not confirm it (${match.reason})`);
+  if (!match.confirmed) return ignore(match.superseded ? match.reason : `Jira does not confirm it (${match.reason})`);
   consumed.push(match.source.changelogId);
   const decision = decisionOf(input, match.source.status);
   if (!decision) return ignore(`"${match.source.status}" is not a review decision`);

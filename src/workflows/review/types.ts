@@ -2,6 +2,7 @@ import type { PinnedPolicy, ConnectionRef } from '../../activities/contract';
 import type { IdpAnswer } from '../../connectors/identity-provider';
 import type { DecisionSource } from '../../policy/decision-source';
 import type { Approver, Connection } from '../../policy/schema';
+import type { DeliveryReceipt } from '../../connectors/jira/delivery-receipt';
 
 /** A group a campaign reviews: from an application level (with its owner) or named by connection. */
 export interface ReviewGroup {
@@ -91,6 +92,8 @@ export interface ReviewStatusChange {
   actorAccountId: string;
   at: string;
   changelogId?: string;
+  /** When the webhook starter received it, attested (absent from a signal sent straight to Temporal). */
+  received?: DeliveryReceipt;
 }
 
 export interface ReviewItemInput {

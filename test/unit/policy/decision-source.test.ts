@@ -24,6 +24,7 @@ describe('matchDecision: a decision counts only if Jira recorded it', () => {
       changelog,
       { status: 'approved by manager', actorAccountId: BOB, at: '2026-12-02T10:00:00.300Z', changelogId: '10101' },
       none,
+      Date.parse('2026-12-02T10:00:00.400Z'), // received before Mallory's move at 10:01
     );
     expect(match).toEqual({
       confirmed: true,
@@ -89,5 +90,53 @@ describe('matchDecision: a decision counts only if Jira recorded it', () => {
         none,
       ),
     ).toMatchObject({ confirmed: false });
+  });
+
+  describe('a change the issue had moved on from when it arrived does not count', () => {
+    const approval = {
+      status: 'Approved by Manager',
+      actorAccountId: BOB,
+      at: '2026-12-02T10:00:00.000Z',
+      changelogId: '10101',
+    };
+
+    test('received after the next status change (a replay of an old delivery): superseded, naming that change', () => {
+      expect(matchDecision(changelog, approval, none, Date.parse('2026-12-02T10:05:00.000Z'))).toEqual({
+        confirmed: false,
+        superseded: true,
+        reason:
+          'superseded: the issue moved on to "Waiting for approval" (changelog entry 10102, 2026-12-02T10:01:00.000+0000)' +
+          ' before this change was delivered (2026-12-02T10:05:00.000Z)',
+      });
+    });
+
+    test('a claim with no valid receipt (sent straight to Temporal) is judged as of now: any later status change supersedes it', () => {
+      expect(matchDecision(changelog, approval, none)).toMatchObject({
+        confirmed: false,
+        superseded: true,
+        reason: expect.stringMatching(/moved on to "Waiting for approval" .* before it was verified$/),
+      });
+      // The same approval made again later is the issue's current status: it counts.
+      expect(
+        matchDecision(changelog, { ...approval, at: '2026-12-02T10:30:00.000Z', changelogId: '10103' }, none),
+      ).toMatchObject({ confirmed: true, source: { changelogId: '10103' } });
+    });
+
+    test('changes of other fields after it do not supersede it', () => {
+      const withLabel = [changelog[0]!, entry('10150', MALLORY, 'urgent', '2026-12-02T10:00:30.000+0000', 'labels')];
+      expect(matchDecision(withLabel, approval, none)).toMatchObject({ confirmed: true });
+    });
+
+    test('without an id (Jira Automation) the matched entry is held to the same rule', () => {
+      const automation = { status: 'Approved by Manager', actorAccountId: BOB, at: '2026-12-02T10:00:10.000Z' };
+      expect(matchDecision(changelog, automation, none, Date.parse('2026-12-02T10:00:20.000Z'))).toMatchObject({
+        confirmed: true,
+        source: { changelogId: '10101' },
+      });
+      expect(matchDecision(changelog, automation, none, Date.parse('2026-12-02T10:02:00.000Z'))).toMatchObject({
+        confirmed: false,
+        superseded: true,
+      });
+    });
   });
 });

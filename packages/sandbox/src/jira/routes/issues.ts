@@ -20,15 +20,6 @@ const commentBody = z.looseObject({ body: z.unknown(), properties: commentProper
 
 const assignBody = z.looseObject({ accountId: z.string().nullable() });
 
-/** Jira Cloud's bulk fetch takes at most 100 issues a call. */
-const BULK_FETCH_MAX = 100;
-
-const bulkFetchBody = z.looseObject({
-  issueIdsOrKeys: z.array(z.string()).min(1),
-  fields: z.array(z.string()).optional(),
-  expand: z.array(z.string()).optional(),
-});
-
 const transitionBody = z.looseObject({
   transition: z.looseObject({ id: z.union([z.string(), z.number()]).optional() }).optional(),
   fields: z.record(z.string(), z.unknown()).optional(),
@@ -97,27 +88,6 @@ export function issueRoutes(router: Router, site: JiraSite): void {
       status: 200,
       body: issueJson(issue, ctx, { filter, descriptors: site.fields, expandNames: expand.includes('names') }),
     };
-  });
-
-  // Jira Cloud's bulk fetch: up to 100 issues by id or key (keys case-insensitive), in ascending id
-  // order; an issue it cannot find (or the caller cannot see) is left out, not reported.
-  router.post('/rest/api/:v/issue/bulkfetch', (req) => {
-    const ctx = renderContext(site, apiVersion(req), site.auth.actor(req).accountId);
-    const body = parseBody(bulkFetchBody, req);
-    if (body.issueIdsOrKeys.length > BULK_FETCH_MAX)
-      throw new JiraError(400, [`You can request a maximum of ${BULK_FETCH_MAX} issues at a time.`]);
-    const filter = parseFieldFilter((body.fields ?? []).join(','), site.fields);
-    const expandNames = (body.expand ?? []).includes('names');
-    const found = new Map(
-      body.issueIdsOrKeys.flatMap((idOrKey) => {
-        const issue = store.find(idOrKey);
-        return issue ? [[issue.id, issue] as const] : [];
-      }),
-    );
-    const issues = [...found.values()]
-      .sort((a, b) => Number(a.id) - Number(b.id))
-      .map((issue) => issueJson(issue, ctx, { filter, descriptors: site.fields, expandNames }));
-    return { status: 200, body: { issues, issueErrors: [] } };
   });
 
   router.get('/rest/api/:v/issue/:issueIdOrKey/transitions', (req) => {
