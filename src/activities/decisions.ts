@@ -1,6 +1,7 @@
 import type { ConnectionRef, PinnedPolicy, RelatedRequestFacts, VerifiedDecision } from './contract';
 import type { JiraGateway } from '../connectors/jira/jira-gateway';
-import { receivedAt, receiptKey, type DeliveryReceipt } from '../connectors/jira/delivery-receipt';
+import { log } from '@temporalio/activity';
+import { receivedAt, receiptKey, type DeliveryReceipt, type ReceivedChange } from '../connectors/jira/delivery-receipt';
 import { matchDecision, type DecisionClaim } from '../policy/decision-source';
 import { accountIdsOf, fieldAtCreation } from '../policy/field-approvers';
 import type { FieldChange } from '../workflows/access-request/types';
@@ -9,6 +10,25 @@ import { FieldResolver } from '../starter/field-resolver';
 import { classifyEvent } from '../starter/request-mapping';
 import { classified, permanent } from './failures';
 import { people, type PeopleDeps } from './people';
+
+/**
+ * When the starter received a claimed status change, from its receipt; undefined (judged as of now)
+ * without a valid one. A receipt that does not verify is logged: the webhook secret was rotated since,
+ * or this worker cannot read it.
+ */
+export function deliveredAt(
+  jira: PinnedPolicy['jira'],
+  change: ReceivedChange,
+  receipt: DeliveryReceipt | undefined,
+): number | undefined {
+  const at = receivedAt(receiptKey(jira.connection), change, receipt);
+  if (receipt && at === undefined)
+    log.warn('delivery receipt does not verify (webhook secret rotated, or not readable here): judged as of now', {
+      issueKey: change.issueKey,
+      receivedAt: receipt.receivedAt,
+    });
+  return at;
+}
 
 /**
  * Decisions verified at their source: a signal only claims a decision; these activities ask Jira
@@ -36,11 +56,7 @@ export function decisionActivities(deps: PeopleDeps) {
           jira.changelog(input.issueKey),
           actorFacts({ jira: input.jira, accountId: input.claim.actorAccountId, approverGroups: input.approverGroups }),
         ]);
-        const asOf = receivedAt(
-          receiptKey(input.jira.connection),
-          { issueKey: input.issueKey, ...input.claim },
-          input.received,
-        );
+        const asOf = deliveredAt(input.jira, { issueKey: input.issueKey, ...input.claim }, input.received);
         return { match: matchDecision(entries, input.claim, new Set(input.consumed), asOf), actor };
       });
     },

@@ -3,7 +3,6 @@ import type { Client } from '@temporalio/client';
 import type { DirectoryUser, IdentityProvider } from '../connectors/identity-provider';
 import { toAdf } from '../connectors/jira/jira-gateway';
 import { matchDecision } from '../policy/decision-source';
-import { receivedAt, receiptKey } from '../connectors/jira/delivery-receipt';
 import { parseDuration } from '../policy/duration';
 import { recommend, resolveReviewers } from '../policy/review';
 import type { ReviewCampaignPolicy } from '../policy/review-schema';
@@ -24,6 +23,7 @@ import type {
 } from '../workflows/review/types';
 import { jiraTaskQueue } from '../workflows/task-queues';
 import type { PinnedPolicy, VerifiedDecision } from './contract';
+import { deliveredAt } from './decisions';
 import { classified, permanent } from './failures';
 import { people, type PeopleDeps } from './people';
 import { reviewItemText } from './review-text';
@@ -174,7 +174,7 @@ export function reviewActivities(deps: PeopleDeps & { client: () => Client; queu
           actorFacts({ jira: input.jira, accountId: input.claim.actorAccountId, approverGroups: input.reviewerGroups }),
           jira.commentEntries(input.claim.issueKey),
         ]);
-        const asOf = receivedAt(receiptKey(input.jira.connection), input.claim, input.claim.received);
+        const asOf = deliveredAt(input.jira, input.claim, input.claim.received);
         const match = matchDecision(entries, input.claim, new Set(input.consumed), asOf);
         const decidedAt = match.confirmed ? Date.parse(match.source.at) : Date.parse(input.claim.at);
         // The reviewer's newest comment up to the decision (a transition's own comment included).
