@@ -54,7 +54,8 @@ export function matchDecision(
   const claimedAt = Date.parse(claim.at);
   const near = (entry: JiraChangelogEntry): boolean =>
     Number.isNaN(claimedAt) || Math.abs(Date.parse(entry.created) - claimedAt) <= DECISION_TIME_TOLERANCE_MS;
-  const source = (entry: JiraChangelogEntry): DecisionMatch => {
+  /** The entry confirms the claim unless the issue had moved on from it by `asOf`. */
+  const unlessSuperseded = (entry: JiraChangelogEntry): DecisionMatch => {
     const next = laterStatusChange(entries, entry, asOf);
     if (next)
       return {
@@ -89,7 +90,7 @@ export function matchDecision(
         confirmed: false,
         reason: `changelog entry ${entry.id} was made at ${entry.created}, not at ${claim.at}`,
       };
-    return source(entry);
+    return unlessSuperseded(entry);
   }
 
   // No id (e.g. Jira Automation's body): the newest uncounted entry by that account to that status, near that time.
@@ -98,7 +99,7 @@ export function matchDecision(
   );
   const fresh = candidates.filter((e) => !consumed.has(e.id));
   const entry = fresh.at(-1);
-  if (entry) return source(entry);
+  if (entry) return unlessSuperseded(entry);
   if (candidates.length > 0) return { confirmed: false, reason: `every matching changelog entry was already counted` };
   return {
     confirmed: false,
