@@ -1,13 +1,13 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { attestFields, fieldsAttested } from '../attestation';
 import { readOptionalSecret } from '../../config/settings';
 import type { JiraConnection } from '../../policy/schema';
 
 /**
  * When the webhook starter received a status change, vouched for with the Jira connection's webhook
  * secret (an HMAC over the claimed change and the arrival time). A change counts only if the issue had
- * not moved on by then (`matchDecision`'s `asOf`): the starter judged that against Jira's current
- * status at delivery; the workflow judges it against the changelog it reads anyway. A claim sent
- * straight to Temporal has no valid receipt and is judged against the changelog as it is now.
+ * not moved on by then (`matchDecision`'s `asOf`), judged against the changelog the workflow reads to
+ * confirm it. A claim sent straight to Temporal has no valid receipt and is judged against the
+ * changelog as it is now.
  */
 export interface DeliveryReceipt {
   receivedAt: string;
@@ -24,13 +24,15 @@ export interface ReceivedChange {
   changelogId?: string;
 }
 
-const canonical = (c: ReceivedChange, receivedAt: string): string =>
-  ['leasehold-jira-delivery-v1', c.issueKey, c.status, c.actorAccountId, c.at, c.changelogId ?? '', receivedAt].join(
-    '\n',
-  );
-
-const mac = (secret: string, change: ReceivedChange, receivedAt: string): string =>
-  createHmac('sha256', secret).update(canonical(change, receivedAt)).digest('hex');
+const fields = (c: ReceivedChange, receivedAt: string): string[] => [
+  'leasehold-jira-delivery-v1',
+  c.issueKey,
+  c.status,
+  c.actorAccountId,
+  c.at,
+  c.changelogId ?? '',
+  receivedAt,
+];
 
 /** The key receipts are made with: the webhook secret, else Jira Automation's shared secret. */
 export function receiptKey(jira: JiraConnection): string | undefined {
@@ -39,7 +41,7 @@ export function receiptKey(jira: JiraConnection): string | undefined {
 
 export function receiptFor(key: string, change: ReceivedChange, receivedAt: Date): DeliveryReceipt {
   const at = receivedAt.toISOString();
-  return { receivedAt: at, attestation: mac(key, change, at) };
+  return { receivedAt: at, attestation: attestFields(key, fields(change, at)) };
 }
 
 /**
@@ -52,9 +54,7 @@ export function receivedAt(
   receipt: DeliveryReceipt | undefined,
 ): number | undefined {
   if (!key || !receipt) return undefined;
-  const expected = Buffer.from(mac(key, change, receipt.receivedAt), 'hex');
-  const given = Buffer.from(receipt.attestation, 'hex');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+  if (!fieldsAttested(key, fields(change, receipt.receivedAt), receipt.attestation)) return undefined;
   const at = Date.parse(receipt.receivedAt);
   return Number.isNaN(at) ? undefined : at;
 }

@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { attestFields, fieldsAttested } from '../attestation';
 
 /**
  * What the webhook starter vouches for once it has verified Slack's signature on a click: the clicker,
@@ -14,15 +14,19 @@ export interface SlackDecisionClaim {
   receivedAt: string;
 }
 
-const canonical = (c: SlackDecisionClaim): string =>
-  ['leasehold-slack-v1', c.userId, c.actionTs, c.issueKey, c.decision, c.receivedAt].join('\n');
+const fields = (c: SlackDecisionClaim): string[] => [
+  'leasehold-slack-v1',
+  c.userId,
+  c.actionTs,
+  c.issueKey,
+  c.decision,
+  c.receivedAt,
+];
 
 export function attest(signingSecret: string, claim: SlackDecisionClaim): string {
-  return createHmac('sha256', signingSecret).update(canonical(claim)).digest('hex');
+  return attestFields(signingSecret, fields(claim));
 }
 
 export function isAttested(signingSecret: string, claim: SlackDecisionClaim, attestation: string): boolean {
-  const expected = Buffer.from(attest(signingSecret, claim), 'hex');
-  const given = Buffer.from(attestation, 'hex');
-  return given.length === expected.length && timingSafeEqual(given, expected);
+  return fieldsAttested(signingSecret, fields(claim), attestation);
 }
